@@ -1,0 +1,1 @@
+/* dump-child.c: being written */

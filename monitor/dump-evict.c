@@ -1,0 +1,1 @@
+/* dump-evict.c: being written */

@@ -1,0 +1,1 @@
+/* dump-sink.c: being written */

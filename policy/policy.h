@@ -1,0 +1,103 @@
+/*
+ * policy.h: what to do about a crashed domain, decided without I/O.
+ *
+ * Everything here is a pure function of (configuration, domain, history,
+ * time): no libevent, no Xen, no files.  The daemon turns a plan into
+ * work; the unit tests call these on struct literals.
+ */
+#ifndef CW_POLICY_H
+#define CW_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "conf.h"
+
+enum reason {
+	REASON_CRASH,		/* SHUTDOWN_crash */
+	REASON_WATCHDOG,	/* SHUTDOWN_watchdog */
+};
+const char	*reason_name(enum reason);
+
+/* What the policy knows of a domain: copied strings owned by the caller. */
+struct policy_domain {
+	unsigned	 domid;
+	const char	*name;
+	const char	*uuid;		/* lower-case canonical */
+	enum reason	 reason;
+};
+
+/* Past restarts of one domain name, oldest first. */
+struct restart_history {
+	const time_t	*times;
+	size_t		 n;
+};
+
+enum step {
+	STEP_DUMP,		/* core dump in a child */
+	STEP_DESTROY,		/* xc_domain_destroy, retried with backoff */
+	STEP_WAIT_GONE,		/* until a rescan no longer sees the domain */
+	STEP_RENAME,		/* <name>-crashed-<UTC stamp> in xenstore */
+	STEP_RESTART,		/* the restart argv, in a child */
+	STEP_HOOKS,		/* every hook, in children */
+};
+#define PLAN_MAX_STEPS 8
+const char	*step_name(enum step);
+
+struct plan {
+	enum action		 requested;	/* what the rules said */
+	enum action		 action;	/* what will be done */
+	bool			 suppressed;	/* restart burst used up */
+	const struct conf_rule	*rule;		/* NULL: the defaults */
+	const struct conf_restart *restart;	/* limits that applied */
+	enum step		 steps[PLAN_MAX_STEPS];
+	size_t			 nsteps;
+};
+
+/* First rule matching NAME (glob) or UUID, in file order; NULL if none. */
+const struct conf_rule *policy_match(const struct conf *, const char *name,
+		     const char *uuid);
+
+/* Restarts in (now - interval, now] below burst? */
+bool		 ratelimit_allow(const struct conf_restart *,
+		     const struct restart_history *, time_t now);
+
+/* The plan for one crashed domain. Always succeeds. */
+void		 policy_decide(const struct conf *, const struct policy_domain *,
+		     const struct restart_history *, time_t now, struct plan *);
+
+/* The steps that carry out ACTION, in order. Returns the count. */
+size_t		 plan_steps(enum action, enum step *steps, size_t max);
+
+/* Values for argv templates: %n %u %d %r %c %%. */
+struct template_vars {
+	const char	*name;		/* raw domain name, sanitised on use */
+	const char	*uuid;
+	unsigned	 domid;
+	const char	*reason;
+	const char	*coredump;	/* path, or "" */
+};
+
+/*
+ * Expand a NULL-terminated argv template into a new NULL-terminated argv
+ * (free with template_free).  %n gives the sanitised name, so that it is
+ * safe in a path; an unknown %x is -EINVAL.
+ */
+int		 template_expand(char *const *tmpl, const struct template_vars *,
+		     char ***out);
+void		 template_free(char **);
+
+/*
+ * A domain name made safe as one file-name component: bytes outside
+ * [A-Za-z0-9._+-] become '_', a leading '.' becomes '_', empty becomes
+ * "_", at most NAME_SAFE_MAX bytes.  Never contains '/', never "." or "..".
+ */
+#define NAME_SAFE_MAX 64
+void		 name_sanitize(const char *in, char *out, size_t outlen);
+
+/* "<name>-crashed-<UTC yyyymmddThhmmssZ>" into out; -ENAMETOOLONG. */
+int		 rename_crashed(const char *name, time_t when, char *out,
+		     size_t outlen);
+
+#endif
