@@ -62,6 +62,32 @@ test_plan_every_action(void **state)
 	    sizeof buf), "dump hooks");
 }
 
+/* A plan dumps exactly when conf says the action dumps, same for restart. */
+static void
+test_plan_agrees_with_conf(void **state)
+{
+	enum step	steps[PLAN_MAX_STEPS];
+	size_t		i, n;
+	int		a;
+	bool		dumps, restarts;
+
+	(void)state;
+	for (a = 0; a < ACTION_COUNT; a++) {
+		n = plan_steps((enum action)a, steps, PLAN_MAX_STEPS);
+		assert_true(n > 0);
+		assert_int_equal(steps[n - 1], STEP_HOOKS);
+		dumps = restarts = false;
+		for (i = 0; i < n; i++) {
+			if (steps[i] == STEP_DUMP)
+				dumps = true;
+			if (steps[i] == STEP_RESTART)
+				restarts = true;
+		}
+		assert_int_equal(dumps, action_dumps((enum action)a));
+		assert_int_equal(restarts, action_restarts((enum action)a));
+	}
+}
+
 /* A corrupt action plans nothing rather than something destructive. */
 static void
 test_plan_bad_action(void **state)
@@ -288,6 +314,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plan_every_action),
+		cmocka_unit_test(test_plan_agrees_with_conf),
 		cmocka_unit_test(test_plan_bad_action),
 		cmocka_unit_test(test_plan_short_array),
 		cmocka_unit_test(test_names),
