@@ -24,6 +24,7 @@ struct conf_msg {
 /* One load in progress: the struct being filled and what went wrong. */
 struct conf_ctx {
 	const char	*name;		/* file name used in messages */
+	const char	*include_dir;	/* relative @include base, or NULL */
 	struct conf	*conf;
 	struct conf_msg	*msgs;
 	size_t		 nmsgs;

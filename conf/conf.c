@@ -20,7 +20,7 @@ conf_error(struct conf_ctx *ctx, const config_setting_t *s, const char *fmt,
 	struct conf_msg	*m;
 	const char	*file = NULL;
 	char		*text, *msg;
-	int		 line = 0;
+	int		 line = 0, r;
 	va_list		 ap;
 
 	/* Elements of arrays may carry no line of their own. */
@@ -40,7 +40,13 @@ conf_error(struct conf_ctx *ctx, const config_setting_t *s, const char *fmt,
 		return;
 	}
 	va_end(ap);
-	if (asprintf(&msg, "%s:%d: %s", file, line, text) == -1) {
+	/* An included file is named as written: say where it really is. */
+	if (file != ctx->name && *file != '/' && ctx->include_dir != NULL)
+		r = asprintf(&msg, "%s/%s:%d: %s", ctx->include_dir, file,
+		    line, text);
+	else
+		r = asprintf(&msg, "%s:%d: %s", file, line, text);
+	if (r == -1) {
 		free(text);
 		conf_nomem(ctx);
 		return;
@@ -192,6 +198,7 @@ conf_finish(config_t *cfg, int ok, const char *name, struct conf **out,
 
 	memset(&ctx, 0, sizeof ctx);
 	ctx.name = name;
+	ctx.include_dir = cfg->include_dir;
 	ctx.conf = c;
 	conf_parse(&ctx, config_root_setting(cfg));
 	config_destroy(cfg);
@@ -209,6 +216,25 @@ conf_finish(config_t *cfg, int ok, const char *name, struct conf **out,
 	}
 	*out = c;
 	return 0;
+}
+
+/*
+ * Resolve relative @include paths against the file's own directory rather
+ * than the daemon's working directory (/ under systemd).
+ */
+static void
+include_dir(config_t *cfg, const char *path)
+{
+	const char	*slash;
+	char		*dir;
+
+	if ((slash = strrchr(path, '/')) == NULL)
+		return;
+	if ((dir = strndup(path, slash == path ? 1 : (size_t)(slash - path)))
+	    == NULL)
+		return;
+	config_set_include_dir(cfg, dir);
+	free(dir);
 }
 
 /* Messages are appended to ERRS; the caller clears it. */
@@ -234,6 +260,7 @@ conf_load(const char *path, struct conf **out, struct conf_errors *errs)
 		return -EISDIR;
 	}
 	config_init(&cfg);
+	include_dir(&cfg, path);
 	ok = config_read(&cfg, f);
 	fclose(f);
 	return conf_finish(&cfg, ok, path, out, errs);

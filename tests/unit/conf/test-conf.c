@@ -350,6 +350,46 @@ test_load_file(void **state)
 	unlink(path);
 }
 
+/* @include is relative to the including file; errors name the part. */
+static void
+test_include(void **state)
+{
+	struct conf_errors	 errs = { 0 };
+	struct conf		*c = NULL;
+	char			 dir[] = "/tmp/test-conf-XXXXXX", path[64],
+				 part[64], want[160];
+	FILE			*f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/main.conf", dir);
+	snprintf(part, sizeof part, "%s/part.inc", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("state_dir = \"/srv\";\n@include \"part.inc\"\n", f);
+	assert_int_equal(fclose(f), 0);
+	assert_non_null(f = fopen(part, "w"));
+	fputs("dump: {\n  timeout = 0;\n};\n", f);
+	assert_int_equal(fclose(f), 0);
+
+	assert_int_equal(conf_load(path, &c, &errs), -EINVAL);
+	assert_int_equal(errs.n, 1);
+	snprintf(want, sizeof want, "%s:2: dump.timeout: 0 is out of range "
+	    "(valid: 1 or more)", part);
+	assert_string_equal(errs.msgs[0], want);
+	conf_errors_clear(&errs);
+
+	assert_non_null(f = fopen(part, "w"));
+	fputs("dump: {\n  timeout = 10;\n};\n", f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(conf_load(path, &c, &errs), 0);
+	assert_int_equal(c->dump.timeout, 10);
+	assert_string_equal(c->state_dir, "/srv");
+	conf_free(c);
+	unlink(part);
+	unlink(path);
+	rmdir(dir);
+}
+
 static void
 test_missing_file(void **state)
 {
@@ -441,6 +481,7 @@ main(void)
 		cmocka_unit_test(test_good_globs),
 		cmocka_unit_test(test_example_file),
 		cmocka_unit_test(test_load_file),
+		cmocka_unit_test(test_include),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_directory),
 		cmocka_unit_test(test_unreadable_file),
