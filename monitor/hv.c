@@ -1,0 +1,101 @@
+/*
+ * hv.c: the hypervisor, through libxenctrl.
+ *
+ * Only xc_domain_getinfolist is used to read domains: it is in Xen 4.17
+ * and still in current Xen, where xc_domain_getinfo is gone.  One scan is
+ * a walk in batches of SCAN_BATCH, never one hypercall per domain.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crashwatchd.h"
+
+xc_interface *
+hv_open(void)
+{
+	return xc_interface_open(NULL, NULL, 0);
+}
+
+void
+hv_close(xc_interface *xch)
+{
+	if (xch != NULL)
+		xc_interface_close(xch);
+}
+
+/* Walk every domain in domid order, in batches. */
+int
+hv_scan(xc_interface *xch, void (*cb)(const struct hv_info *, void *),
+    void *arg)
+{
+	xc_domaininfo_t		*buf;
+	struct hv_info		 hi;
+	unsigned		 first = 0, prev = 0;
+	int			 n, i;
+	bool			 any = false;
+	int			 r = 0;
+
+	if ((buf = calloc(SCAN_BATCH, sizeof *buf)) == NULL)
+		return -ENOMEM;
+	for (;;) {
+		n = xc_domain_getinfolist(xch, first, SCAN_BATCH, buf);
+		if (n < 0) {
+			r = errno != 0 ? -errno : -EIO;
+			break;
+		}
+		if (n > SCAN_BATCH) {
+			r = -EPROTO;
+			break;
+		}
+		for (i = 0; i < n; i++) {
+			/* The hypervisor's answer is checked like any input:
+			 * in range and strictly increasing. */
+			if (buf[i].domain >= DOMID_LIMIT ||
+			    (any && buf[i].domain <= prev) ||
+			    buf[i].domain < first) {
+				free(buf);
+				return -EPROTO;
+			}
+			prev = buf[i].domain;
+			any = true;
+			memset(&hi, 0, sizeof hi);
+			hi.domid = buf[i].domain;
+			hi.flags = buf[i].flags;
+			hi.tot_pages = buf[i].tot_pages;
+			memcpy(hi.handle, buf[i].handle, sizeof hi.handle);
+			cb(&hi, arg);
+		}
+		if (n < SCAN_BATCH || prev + 1 >= DOMID_LIMIT)
+			break;
+		first = prev + 1;
+	}
+	free(buf);
+	return r;
+}
+
+/* Destroy DOMID: 0, or -errno (-ESRCH if it is already gone). */
+int
+hv_destroy(xc_interface *xch, unsigned domid)
+{
+	if (xc_domain_destroy(xch, domid) != 0)
+		return errno != 0 ? -errno : -EIO;
+	return 0;
+}
+
+/* What the flags say; CODE gets the shutdown reason when shut down. */
+enum dom_state
+hv_state(uint32_t flags, unsigned *code)
+{
+	*code = 0;
+	if (flags & XEN_DOMINF_dying)
+		return DOM_DYING;
+	if (flags & XEN_DOMINF_shutdown) {
+		*code = (flags >> XEN_DOMINF_shutdownshift) &
+		    XEN_DOMINF_shutdownmask;
+		return DOM_SHUTDOWN;
+	}
+	if (flags & XEN_DOMINF_paused)
+		return DOM_PAUSED;
+	return DOM_RUNNING;
+}

@@ -1,0 +1,528 @@
+/*
+ * incident.c: carrying out the plan for one crashed domain, step by step.
+ *
+ * An incident owns copies of everything it needs (name, uuid, restart
+ * limits), so a reload or the domain going away never leaves it pointing
+ * at freed memory.  Each step is logged; a failed step is alerted and the
+ * plan goes on, so that a crash never ends half-handled and silent.  The
+ * state record is updated after every step, so a daemon killed half-way
+ * resumes at the step it was in, and never acts twice on a step done.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "crashwatchd.h"
+
+#define DESTROY_BACKOFF_MAX	60	/* seconds between destroy attempts */
+#define WAIT_GONE_SECS		60	/* before a restart gives up */
+
+static void	incident_next(struct incident *);
+
+/* The structured fields common to every record about this incident. */
+void
+incident_fields(const struct incident *inc, struct journal_fields *f)
+{
+	memset(f, 0, sizeof *f);
+	f->domid = (int)inc->domid;
+	f->name = inc->name;
+	f->uuid = inc->uuid;
+	f->reason = reason_name(inc->reason);
+	f->action = action_name(inc->plan.action);
+	f->coredump = inc->coredump;
+}
+
+/* Record progress: the next step to run, saved before running it. */
+static void
+incident_save(struct incident *inc)
+{
+	if (inc->rec != NULL) {
+		inc->rec->step = (unsigned)inc->step;
+		if (inc->coredump != NULL && inc->rec->coredump == NULL)
+			inc->rec->coredump = strdup(inc->coredump);
+		inc->m->state->dirty = true;
+	}
+	manager_state_changed(inc->m);
+}
+
+/* The current step is over, however it went: on to the next. */
+void
+incident_advance(struct incident *inc)
+{
+	inc->step++;
+	incident_save(inc);
+	incident_next(inc);
+}
+
+/* One alert for a failed step; the plan carries on. */
+static void
+incident_step_failed(struct incident *inc, const char *step,
+    const char *why)
+{
+	struct journal_fields	 f;
+	char			 stepf[64];
+	const char		*next;
+
+	inc->failed = true;
+	next = inc->step + 1 < inc->plan.nsteps ?
+	    step_name(inc->plan.steps[inc->step + 1]) : "nothing";
+	incident_fields(inc, &f);
+	f.message_id = MSGID_ACTION_FAILED;
+	f.result = why;
+	snprintf(stepf, sizeof stepf, "STEP=%s", step);
+	f.extra[0] = stepf;
+	journal_send(LOG_ERR, &f, "domain %u (%s): %s failed: %s; "
+	    "continuing with %s", inc->domid, inc->name, step, why, next);
+}
+
+static void
+incident_step_ok(struct incident *inc, const char *step, const char *what)
+{
+	struct journal_fields	 f;
+	char			 stepf[64];
+
+	incident_fields(inc, &f);
+	f.message_id = MSGID_ACTION_DONE;
+	f.result = "ok";
+	snprintf(stepf, sizeof stepf, "STEP=%s", step);
+	f.extra[0] = stepf;
+	journal_send(LOG_NOTICE, &f, "domain %u (%s): %s", inc->domid,
+	    inc->name, what);
+}
+
+static void
+incident_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct incident	*inc = arg;
+
+	(void)fd;
+	(void)what;
+	if (inc->step < inc->plan.nsteps &&
+	    inc->plan.steps[inc->step] == STEP_WAIT_GONE) {
+		/* The domain did not go away: restarting now would clash
+		 * with it, so skip the restart and say so. */
+		incident_step_failed(inc, "wait-gone", "domain still present "
+		    "60 s after destroy; restart skipped");
+		inc->step++;
+		if (inc->step < inc->plan.nsteps &&
+		    inc->plan.steps[inc->step] == STEP_RESTART)
+			inc->step++;
+		incident_save(inc);
+	}
+	incident_next(inc);
+}
+
+static void
+incident_destroy(struct incident *inc)
+{
+	struct manager	*m = inc->m;
+	struct timeval	 tv;
+	char		 why[128];
+	unsigned	 delay;
+	int		 r;
+
+	if (m->dry_run) {
+		incident_step_ok(inc, "destroy", "would destroy (dry run)");
+		incident_advance(inc);
+		return;
+	}
+	r = hv_destroy(m->xch, inc->domid);
+	inc->tries++;
+	if (r == 0 || r == -ESRCH) {
+		incident_step_ok(inc, "destroy", r == 0 ? "destroyed" :
+		    "already gone");
+		incident_advance(inc);
+		return;
+	}
+	/* Never dropped: retried with backoff until it works or the domain
+	 * is gone, with an alert each time. */
+	delay = inc->tries < 7 ? 1U << (inc->tries - 1) : DESTROY_BACKOFF_MAX;
+	if (delay > DESTROY_BACKOFF_MAX)
+		delay = DESTROY_BACKOFF_MAX;
+	snprintf(why, sizeof why, "%s (attempt %u, retrying in %u s)",
+	    strerror(-r), inc->tries, delay);
+	incident_step_failed(inc, "destroy", why);
+	inc->failed = false;
+	tv.tv_sec = delay;
+	tv.tv_usec = 0;
+	evtimer_add(inc->ev_timer, &tv);
+}
+
+static void
+incident_wait_gone(struct incident *inc)
+{
+	struct timeval	tv = { WAIT_GONE_SECS, 0 };
+
+	if (inc->gone || inc->m->dry_run) {
+		incident_advance(inc);
+		return;
+	}
+	evtimer_add(inc->ev_timer, &tv);
+}
+
+static void
+incident_rename(struct incident *inc)
+{
+	struct manager	*m = inc->m;
+	struct domain	*d;
+	char		 name[1200], msg[1300];
+	int		 r;
+
+	if ((r = rename_crashed(inc->name, inc->when, name, sizeof name)) != 0) {
+		incident_step_failed(inc, "rename", strerror(-r));
+		incident_advance(inc);
+		return;
+	}
+	if (m->dry_run) {
+		snprintf(msg, sizeof msg, "would rename to %s (dry run)", name);
+		incident_step_ok(inc, "rename", msg);
+		incident_advance(inc);
+		return;
+	}
+	if ((r = xs_rename(m, inc->domid, inc->uuid, name)) != 0) {
+		incident_step_failed(inc, "rename", strerror(-r));
+		incident_advance(inc);
+		return;
+	}
+	if ((d = domain_find(&m->domains, inc->domid)) != NULL) {
+		free(d->name);
+		d->name = strdup(name);
+	}
+	snprintf(msg, sizeof msg, "renamed to %s", name);
+	incident_step_ok(inc, "rename", msg);
+	incident_advance(inc);
+}
+
+static void
+incident_restart_done(struct job *job, void *arg)
+{
+	struct incident	*inc = arg;
+	char		 cause[128], msg[256];
+
+	inc->job = NULL;
+	job_cause(job, cause, sizeof cause);
+	if (job_ok(job)) {
+		snprintf(msg, sizeof msg, "restart command %s", cause);
+		incident_step_ok(inc, "restart", msg);
+	} else {
+		if (job->outlen > 0)
+			log_warnx("restart of %s said: %.*s", inc->name,
+			    (int)(job->outlen > 1024 ? 1024 : job->outlen),
+			    job->out);
+		incident_step_failed(inc, "restart", cause);
+	}
+	incident_advance(inc);
+}
+
+static struct template_vars
+incident_vars(const struct incident *inc)
+{
+	struct template_vars	v = {
+		.name = inc->name,
+		.uuid = inc->uuid,
+		.domid = inc->domid,
+		.reason = reason_name(inc->reason),
+		.coredump = inc->coredump != NULL ? inc->coredump : "",
+	};
+
+	return v;
+}
+
+static void
+incident_restart(struct incident *inc)
+{
+	struct manager		*m = inc->m;
+	struct template_vars	 v = incident_vars(inc);
+	char			**argv, what[256];
+	int			 r;
+
+	if (m->conf->restart_argv == NULL) {
+		incident_step_failed(inc, "restart", "no restart.command "
+		    "configured");
+		incident_advance(inc);
+		return;
+	}
+	if ((r = template_expand(m->conf->restart_argv, &v, &argv)) != 0) {
+		incident_step_failed(inc, "restart", strerror(-r));
+		incident_advance(inc);
+		return;
+	}
+	/* Counted when started, so a command that hangs still counts. */
+	state_restarted(m->state, inc->name, time(NULL), inc->restart.interval);
+	snprintf(what, sizeof what, "restart of %s", inc->name);
+	if (m->dry_run) {
+		incident_step_ok(inc, "restart", "would run the restart "
+		    "command (dry run)");
+		template_free(argv);
+		incident_advance(inc);
+		return;
+	}
+	inc->job = job_exec(m, what, argv, NULL, m->conf->restart_timeout,
+	    incident_restart_done, inc);
+	template_free(argv);
+	if (inc->job == NULL) {
+		incident_step_failed(inc, "restart", strerror(errno));
+		incident_advance(inc);
+	}
+}
+
+static void
+incident_hook_done(struct job *job, void *arg)
+{
+	struct incident		*inc = arg;
+	struct journal_fields	 f;
+	char			 cause[128];
+
+	job_cause(job, cause, sizeof cause);
+	incident_fields(inc, &f);
+	f.message_id = MSGID_HOOK_DONE;
+	f.result = cause;
+	journal_send(job_ok(job) ? LOG_INFO : LOG_WARNING, &f,
+	    "domain %u (%s): %s %s%s%.*s", inc->domid, inc->name, job->what,
+	    cause, job->outlen > 0 && !job_ok(job) ? ": " : "",
+	    job_ok(job) ? 0 : (int)(job->outlen > 512 ? 512 : job->outlen),
+	    job->out);
+	if (--inc->hooks_left == 0)
+		incident_advance(inc);
+}
+
+static void
+incident_hooks(struct incident *inc)
+{
+	struct manager		*m = inc->m;
+	struct template_vars	 v = incident_vars(inc);
+	char			**argv, what[64], domid[32];
+	char			*env[9];
+	size_t			 i, j;
+	struct job		*job;
+
+	if (m->conf->nhooks == 0) {
+		incident_advance(inc);
+		return;
+	}
+	snprintf(domid, sizeof domid, "%u", inc->domid);
+	/* One extra count held while starting, so a hook that fails to
+	 * start cannot finish the step early. */
+	inc->hooks_left = 1;
+	for (i = 0; i < m->conf->nhooks; i++) {
+		snprintf(what, sizeof what, "hook %zu", i + 1);
+		if (template_expand(m->conf->hooks[i].argv, &v, &argv) != 0) {
+			log_warnx("domain %u: %s: bad template", inc->domid, what);
+			continue;
+		}
+		if (m->dry_run) {
+			log_info("domain %u (%s): would run %s %s (dry run)",
+			    inc->domid, inc->name, what, argv[0]);
+			template_free(argv);
+			continue;
+		}
+		memset(env, 0, sizeof env);
+		j = 0;
+		if (asprintf(&env[j++], "XCW_EVENT=%s", inc->plan.suppressed ?
+		    "restart-suppressed" : "crash-handled") == -1 ||
+		    asprintf(&env[j++], "XCW_DOMID=%u", inc->domid) == -1 ||
+		    asprintf(&env[j++], "XCW_NAME=%s", inc->name) == -1 ||
+		    asprintf(&env[j++], "XCW_UUID=%s", inc->uuid) == -1 ||
+		    asprintf(&env[j++], "XCW_REASON=%s",
+		    reason_name(inc->reason)) == -1 ||
+		    asprintf(&env[j++], "XCW_ACTION=%s",
+		    action_name(inc->plan.action)) == -1 ||
+		    asprintf(&env[j++], "XCW_COREDUMP=%s", v.coredump) == -1 ||
+		    asprintf(&env[j++], "XCW_RESULT=%s", inc->failed ?
+		    "failed" : "ok") == -1) {
+			env[j - 1] = NULL;
+			log_warnx("domain %u: %s: out of memory", inc->domid,
+			    what);
+		} else {
+			job = job_exec(m, what, argv, env, m->conf->hooks[i].timeout,
+			    incident_hook_done, inc);
+			if (job == NULL)
+				log_warn("domain %u: cannot start %s", inc->domid,
+				    what);
+			else
+				inc->hooks_left++;
+		}
+		for (j = 0; j < 8; j++)
+			free(env[j]);
+		template_free(argv);
+	}
+	if (--inc->hooks_left == 0)
+		incident_advance(inc);
+}
+
+/* The plan is through: record the outcome, once. */
+static void
+incident_finish(struct incident *inc)
+{
+	struct manager		*m = inc->m;
+	struct journal_fields	 f;
+	struct domain		*d;
+	const char		*result = inc->failed ? "failed" : "ok";
+
+	incident_fields(inc, &f);
+	f.message_id = inc->failed ? MSGID_ACTION_FAILED : MSGID_ACTION_DONE;
+	f.result = result;
+	f.extra[0] = "STEP=complete";
+	journal_send(inc->failed ? LOG_ERR : LOG_NOTICE, &f,
+	    "domain %u (%s): %s %s%s", inc->domid, inc->name,
+	    action_name(inc->plan.action),
+	    inc->failed ? "finished with failures" : "done",
+	    m->dry_run ? " (dry run)" : "");
+	if (inc->rec != NULL) {
+		inc->rec->done = true;
+		free(inc->rec->result);
+		inc->rec->result = strdup(result);
+	}
+	m->handled++;
+	if ((d = domain_find(&m->domains, inc->domid)) != NULL &&
+	    d->incident == inc)
+		d->incident = NULL;
+	inc->dead = true;
+	manager_state_changed(m);
+	manager_sweep_soon(m);
+}
+
+static void
+incident_next(struct incident *inc)
+{
+	if (inc->dead)
+		return;
+	if (inc->step >= inc->plan.nsteps) {
+		incident_finish(inc);
+		return;
+	}
+	switch (inc->plan.steps[inc->step]) {
+	case STEP_DUMP:
+		if (inc->m->dry_run) {
+			incident_step_ok(inc, "dump", "would dump the core "
+			    "(dry run)");
+			incident_advance(inc);
+		} else
+			dump_enqueue(inc);
+		break;
+	case STEP_DESTROY:
+		incident_destroy(inc);
+		break;
+	case STEP_WAIT_GONE:
+		incident_wait_gone(inc);
+		break;
+	case STEP_RENAME:
+		incident_rename(inc);
+		break;
+	case STEP_RESTART:
+		incident_restart(inc);
+		break;
+	case STEP_HOOKS:
+		incident_hooks(inc);
+		break;
+	}
+}
+
+/* A crashed domain was found: decide, alert, and start the plan. */
+void
+incident_start(struct manager *m, struct domain *d, enum reason reason,
+    struct state_incident *rec)
+{
+	struct incident		*inc;
+	struct policy_domain	 pd;
+	struct restart_history	 hist;
+	struct journal_fields	 f;
+	char			 extra[64];
+
+	if ((inc = calloc(1, sizeof *inc)) == NULL ||
+	    (inc->name = strdup(d->name != NULL ? d->name : "")) == NULL ||
+	    (inc->ev_timer = evtimer_new(m->base, incident_timer_cb, inc)) ==
+	    NULL) {
+		log_warnx("domain %u: out of memory, crash not handled yet",
+		    d->domid);
+		if (inc != NULL) {
+			free(inc->name);
+			free(inc);
+		}
+		return;
+	}
+	inc->m = m;
+	inc->domid = d->domid;
+	memcpy(inc->uuid, d->uuid, sizeof inc->uuid);
+	inc->reason = reason;
+	inc->mem_bytes = d->mem_bytes;
+	inc->when = rec != NULL ? rec->when : time(NULL);
+
+	pd.domid = d->domid;
+	pd.name = inc->name;
+	pd.uuid = inc->uuid;
+	pd.reason = reason;
+	state_history(m->state, inc->name, &hist);
+	policy_decide(m->conf, &pd, &hist, time(NULL), &inc->plan);
+	inc->restart = *inc->plan.restart;
+	inc->plan.restart = &inc->restart;
+	inc->plan.rule = NULL;
+
+	if (rec != NULL) {
+		/* Resuming after a restart of the daemon: the decision was
+		 * made then, rate limit included. */
+		inc->plan.action = rec->action;
+		inc->plan.suppressed = false;
+		inc->plan.nsteps = plan_steps(rec->action, inc->plan.steps,
+		    PLAN_MAX_STEPS);
+		inc->step = rec->step;
+		if (rec->coredump != NULL)
+			inc->coredump = strdup(rec->coredump);
+	} else if ((rec = state_add(m->state, d->domid, d->uuid, inc->name,
+	    reason, inc->when, inc->plan.action)) == NULL)
+		log_warnx("domain %u: cannot record the crash (out of memory)",
+		    d->domid);
+	inc->rec = rec;
+
+	incident_fields(inc, &f);
+	f.message_id = MSGID_CRASH_DETECTED;
+	snprintf(extra, sizeof extra, "GUEST_MEMORY_BYTES=%llu",
+	    (unsigned long long)inc->mem_bytes);
+	f.extra[0] = extra;
+	journal_send(LOG_CRIT, &f, "domain %u (%s) %s; %s %s%s", inc->domid,
+	    inc->name, reason == REASON_CRASH ? "crashed" :
+	    "was stopped by its watchdog",
+	    inc->step > 0 ? "resuming" : "action",
+	    action_name(inc->plan.action), m->dry_run ? " (dry run)" : "");
+	if (inc->plan.suppressed) {
+		f.message_id = MSGID_RESTART_SUPPRESSED;
+		f.extra[0] = NULL;
+		journal_send(LOG_CRIT, &f, "domain %u (%s): %u restarts within "
+		    "%u s; not restarting again, falling back to %s (was %s)",
+		    inc->domid, inc->name, inc->restart.burst,
+		    inc->restart.interval, action_name(inc->plan.action),
+		    action_name(inc->plan.requested));
+	}
+
+	d->incident = inc;
+	TAILQ_INSERT_TAIL(&m->incidents, inc, entry);
+	incident_save(inc);
+	incident_next(inc);
+}
+
+/* A rescan no longer sees the domain. */
+void
+incident_gone(struct incident *inc)
+{
+	inc->gone = true;
+	if (inc->dead || inc->step >= inc->plan.nsteps)
+		return;
+	if (inc->plan.steps[inc->step] == STEP_WAIT_GONE) {
+		evtimer_del(inc->ev_timer);
+		incident_step_ok(inc, "wait-gone", "gone");
+		incident_advance(inc);
+	}
+}
+
+void
+incident_free(struct incident *inc)
+{
+	dump_cancel(inc);
+	if (inc->ev_timer != NULL)
+		event_free(inc->ev_timer);
+	free(inc->name);
+	free(inc->coredump);
+	free(inc);
+}

@@ -1,0 +1,354 @@
+/*
+ * job.c: child processes with deadlines kept by the parent.
+ *
+ * As in tmux's job.c: signals are blocked around fork, the child resets
+ * every disposition and the mask, and a job is finished only when both
+ * its exit status (JOB_DEAD) and the end of its output (JOB_CLOSED) have
+ * arrived.  A child that leaves a grandchild holding the pipe gets a short
+ * grace period after its exit, then the pipe is closed on it.  Deadlines
+ * send TERM, then KILL; the parent never waits for a child.
+ */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "crashwatchd.h"
+
+#define KILL_GRACE_SECS	5	/* after TERM, before KILL */
+#define PIPE_GRACE_SECS	2	/* after exit, before closing the pipe */
+
+extern char	**environ;
+
+static void	job_finish(struct job *);
+
+static void
+job_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct job	*job = arg;
+	char		 buf[4096];
+	ssize_t		 n;
+	size_t		 keep;
+
+	(void)what;
+	for (;;) {
+		n = read(fd, buf, sizeof buf);
+		if (n > 0) {
+			keep = (size_t)n;
+			if (job->outlen + keep > JOB_OUTPUT_MAX)
+				keep = JOB_OUTPUT_MAX - job->outlen;
+			memcpy(job->out + job->outlen, buf, keep);
+			job->outlen += keep;
+			job->out[job->outlen] = '\0';
+			continue;
+		}
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN)
+			return;
+		break;	/* EOF or error: either way, no more output */
+	}
+	event_del(job->ev_read);
+	close(job->fd);
+	job->fd = -1;
+	job->flags |= JOB_CLOSED;
+	if (job->flags & JOB_DEAD)
+		job_finish(job);
+}
+
+/* Deadline: TERM first, KILL if it is still there after a grace. */
+static void
+job_deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct job	*job = arg;
+	struct timeval	 tv = { KILL_GRACE_SECS, 0 };
+
+	(void)fd;
+	(void)what;
+	if (job->flags & JOB_DEAD)
+		return;
+	if (!(job->flags & JOB_TERMED)) {
+		log_warnx("%s (pid %ld) passed its deadline, sending TERM",
+		    job->what, (long)job->pid);
+		kill(job->pid, SIGTERM);
+		job->flags |= JOB_TERMED;
+		evtimer_add(job->ev_deadline, &tv);
+		return;
+	}
+	log_warnx("%s (pid %ld) ignored TERM, sending KILL", job->what,
+	    (long)job->pid);
+	kill(job->pid, SIGKILL);
+	job->flags |= JOB_KILLED;
+}
+
+/* The child exited but something still holds its pipe: stop waiting. */
+static void
+job_grace_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct job	*job = arg;
+
+	(void)fd;
+	(void)what;
+	if (job->flags & JOB_CLOSED)
+		return;
+	log_debug("%s exited but its output is still open; closing it",
+	    job->what);
+	event_del(job->ev_read);
+	close(job->fd);
+	job->fd = -1;
+	job->flags |= JOB_CLOSED;
+	job_finish(job);
+}
+
+/* Allocate and fork; in the child, reset signals and return 0. */
+static struct job *
+job_spawn(struct manager *m, const char *what, unsigned timeout,
+    job_cb *done, void *arg, int *childfd)
+{
+	struct job	*job;
+	struct timeval	 tv = { (time_t)timeout, 0 };
+	sigset_t	 all, old;
+	int		 p[2], sig;
+
+	if ((job = calloc(1, sizeof *job)) == NULL)
+		return NULL;
+	job->m = m;
+	job->fd = -1;
+	job->done = done;
+	job->arg = arg;
+	if ((job->what = strdup(what)) == NULL ||
+	    (job->out = calloc(1, JOB_OUTPUT_MAX + 1)) == NULL)
+		goto fail;
+	if (pipe2(p, O_CLOEXEC) == -1)
+		goto fail;
+
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	clock_gettime(CLOCK_MONOTONIC, &job->started);
+	job->pid = fork();
+	if (job->pid == 0) {
+		for (sig = 1; sig < NSIG; sig++)
+			signal(sig, SIG_DFL);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		sigemptyset(&all);
+		sigprocmask(SIG_SETMASK, &all, NULL);
+		close(p[0]);
+		*childfd = p[1];
+		return job;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(p[1]);
+	if (job->pid == -1) {
+		close(p[0]);
+		goto fail;
+	}
+	job->fd = p[0];
+	fcntl(job->fd, F_SETFL, fcntl(job->fd, F_GETFL) | O_NONBLOCK);
+	job->ev_read = event_new(m->base, job->fd, EV_READ | EV_PERSIST,
+	    job_read_cb, job);
+	job->ev_deadline = evtimer_new(m->base, job_deadline_cb, job);
+	job->ev_grace = evtimer_new(m->base, job_grace_cb, job);
+	if (job->ev_read == NULL || job->ev_deadline == NULL ||
+	    job->ev_grace == NULL) {
+		/* Out of memory with a child running: kill it rather than
+		 * lose it; waiting for a KILLed child is brief. */
+		kill(job->pid, SIGKILL);
+		waitpid(job->pid, NULL, 0);
+		LIST_INSERT_HEAD(&m->jobs, job, entry);
+		job_free(job);
+		return NULL;
+	}
+	event_add(job->ev_read, NULL);
+	if (timeout > 0)
+		evtimer_add(job->ev_deadline, &tv);
+	LIST_INSERT_HEAD(&m->jobs, job, entry);
+	*childfd = -1;
+	log_debug("started %s, pid %ld", what, (long)job->pid);
+	return job;
+
+fail:
+	free(job->what);
+	free(job->out);
+	free(job);
+	return NULL;
+}
+
+/* Point fd 0 at /dev/null and keep only WANT (moved to fd 3) above 2. */
+static void
+job_child_fds(int want, bool to_stdout)
+{
+	int	null;
+
+	if ((null = open("/dev/null", O_RDWR)) != -1) {
+		dup2(null, STDIN_FILENO);
+		if (null > STDERR_FILENO)
+			close(null);
+	}
+	if (to_stdout) {
+		dup2(want, STDOUT_FILENO);
+		dup2(want, STDERR_FILENO);
+		closefrom(3);
+	} else {
+		dup2(want, 3);
+		closefrom(4);
+	}
+}
+
+/* Run ARGV (no shell; PATH lookup) with ENV added to ours. */
+struct job *
+job_exec(struct manager *m, const char *what, char **argv, char **env,
+    unsigned timeout, job_cb *done, void *arg)
+{
+	struct job	 *job;
+	int		  fd;
+	size_t		  i;
+
+	if ((job = job_spawn(m, what, timeout, done, arg, &fd)) == NULL)
+		return NULL;
+	if (job->pid != 0)
+		return job;
+
+	/* Child. */
+	job_child_fds(fd, true);
+	setsid();
+	for (i = 0; env != NULL && env[i] != NULL; i++)
+		putenv(env[i]);
+	execvp(argv[0], argv);
+	dprintf(STDERR_FILENO, "cannot run %s: %s\n", argv[0],
+	    strerror(errno));
+	_exit(127);
+}
+
+/* Run FN(FNARG, fd) in a child; it reports on fd, we collect it. */
+struct job *
+job_fork(struct manager *m, const char *what, int (*fn)(void *, int),
+    void *fnarg, unsigned timeout, job_cb *done, void *arg)
+{
+	struct job	*job;
+	int		 fd;
+
+	if ((job = job_spawn(m, what, timeout, done, arg, &fd)) == NULL)
+		return NULL;
+	if (job->pid != 0)
+		return job;
+
+	/* Child: it must not touch the parent's handles or event base. */
+	job_child_fds(fd, false);
+	setsid();
+	_exit(fn(fnarg, 3));
+}
+
+static void
+job_finish(struct job *job)
+{
+	event_del(job->ev_deadline);
+	event_del(job->ev_grace);
+	log_debug("%s finished", job->what);
+	if (job->done != NULL)
+		job->done(job, job->arg);
+	job_free(job);
+}
+
+/* SIGCHLD: collect every exited child, dispatch by pid. */
+void
+job_reap(struct manager *m)
+{
+	struct job	*job;
+	struct timeval	 tv = { PIPE_GRACE_SECS, 0 };
+	pid_t		 pid;
+	int		 st;
+
+	for (;;) {
+		pid = waitpid(-1, &st, WNOHANG);
+		if (pid == -1 && errno == EINTR)
+			continue;
+		if (pid <= 0)
+			break;
+		LIST_FOREACH(job, &m->jobs, entry)
+			if (job->pid == pid)
+				break;
+		if (job == NULL) {
+			log_debug("reaped unknown child %ld", (long)pid);
+			continue;
+		}
+		job->status = st;
+		job->flags |= JOB_DEAD;
+		if (job->flags & JOB_CLOSED)
+			job_finish(job);
+		else
+			evtimer_add(job->ev_grace, &tv);
+	}
+}
+
+/* At exit: TERM every child still running; nobody waits for them. */
+void
+job_kill_all(struct manager *m)
+{
+	struct job	*job;
+
+	LIST_FOREACH(job, &m->jobs, entry)
+		if (!(job->flags & JOB_DEAD))
+			kill(job->pid, SIGTERM);
+}
+
+void
+job_free(struct job *job)
+{
+	LIST_REMOVE(job, entry);
+	if (job->ev_read != NULL)
+		event_free(job->ev_read);
+	if (job->ev_deadline != NULL)
+		event_free(job->ev_deadline);
+	if (job->ev_grace != NULL)
+		event_free(job->ev_grace);
+	if (job->fd != -1)
+		close(job->fd);
+	free(job->what);
+	free(job->out);
+	free(job);
+}
+
+bool
+job_ok(const struct job *job)
+{
+	return (job->flags & JOB_DEAD) && !(job->flags & JOB_TERMED) &&
+	    WIFEXITED(job->status) && WEXITSTATUS(job->status) == 0;
+}
+
+double
+job_seconds(const struct job *job)
+{
+	struct timespec	now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - job->started.tv_sec) +
+	    (double)(now.tv_nsec - job->started.tv_nsec) / 1e9;
+}
+
+/* Why a job ended, in words an operator reads. */
+const char *
+job_cause(const struct job *job, char *buf, size_t len)
+{
+	const char	*late = (job->flags & JOB_TERMED) ?
+			    " after passing its deadline" : "";
+
+	if (!(job->flags & JOB_DEAD))
+		snprintf(buf, len, "still running");
+	else if (WIFEXITED(job->status))
+		snprintf(buf, len, "exited %d%s", WEXITSTATUS(job->status),
+		    late);
+	else if (WIFSIGNALED(job->status))
+		snprintf(buf, len, "killed by SIG%s%s",
+		    sigabbrev_np(WTERMSIG(job->status)) != NULL ?
+		    sigabbrev_np(WTERMSIG(job->status)) : "?", late);
+	else
+		snprintf(buf, len, "ended with status %d", job->status);
+	return buf;
+}

@@ -1,0 +1,432 @@
+/*
+ * manager.c: the one owner of everything, and the event loop around it.
+ *
+ * Every xenstore watch event means "something changed somewhere": the
+ * manager rescans all domains with batched xc_domain_getinfolist calls
+ * (one rescan per loop pass, however many events arrived), diffs against
+ * the domain table and starts an incident for each newly crashed domain.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include <xenctrl.h>
+
+#include "crashwatchd.h"
+#include "notify.h"
+
+#define RESCAN_RETRY_SECS	1
+#define RESCAN_SAFETY_SECS	60	/* a rescan even without events */
+
+struct scan_ctx {
+	struct manager	*m;
+	unsigned	 crashed;
+};
+
+/* What a domain's shutdown means to us; -1 for "not ours". */
+static int
+classify(const struct domain *d, enum reason *reason)
+{
+	if (d->domid == 0 || d->state != DOM_SHUTDOWN)
+		return -1;
+	switch (d->shutdown_code) {
+	case SHUTDOWN_crash:
+		*reason = REASON_CRASH;
+		return 0;
+	case SHUTDOWN_watchdog:
+		*reason = REASON_WATCHDOG;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static const char *
+shutdown_name(unsigned code)
+{
+	static const char *names[] = { "poweroff", "reboot", "suspend",
+	    "crash", "watchdog", "soft_reset" };
+
+	return code < sizeof names / sizeof names[0] ? names[code] :
+	    "unknown";
+}
+
+/* One domain from the walk: update the table, act on a new crash. */
+static void
+scan_cb(const struct hv_info *hi, void *arg)
+{
+	struct scan_ctx		*ctx = arg;
+	struct manager		*m = ctx->m;
+	struct domain		*d;
+	struct state_incident	*rec;
+	enum dom_state		 old;
+	unsigned		 oldcode;
+	enum reason		 reason;
+	char			 uuid[37];
+	bool			 fresh = false;
+
+	uuid_format(hi->handle, uuid);
+	d = domain_find(&m->domains, hi->domid);
+	if (d != NULL && strcmp(d->uuid, uuid) != 0) {
+		/* The domid was reused between two scans: the old domain is
+		 * gone, this is a new one. */
+		if (d->incident != NULL)
+			incident_gone(d->incident);
+		domain_remove(&m->domains, hi->domid);
+		d = NULL;
+	}
+	if (d == NULL) {
+		if ((d = domain_add(&m->domains, hi->domid)) == NULL) {
+			log_warnx("domain %u: cannot track it", hi->domid);
+			return;
+		}
+		memcpy(d->uuid, uuid, sizeof d->uuid);
+		fresh = true;
+	}
+	/* Read once, when first seen, so it is known after it is gone. */
+	if (d->name == NULL && hi->domid != 0)
+		d->name = xs_read_name(m, hi->domid);
+	old = d->state;
+	oldcode = d->shutdown_code;
+	d->gen = m->gen;
+	d->flags = hi->flags;
+	d->mem_bytes = hi->tot_pages * XC_PAGE_SIZE;
+	d->state = hv_state(hi->flags, &d->shutdown_code);
+	if (d->state == DOM_SHUTDOWN &&
+	    (d->shutdown_code == SHUTDOWN_crash ||
+	    d->shutdown_code == SHUTDOWN_watchdog))
+		ctx->crashed++;
+
+	if (classify(d, &reason) != 0) {
+		if (d->state == DOM_SHUTDOWN && hi->domid != 0 &&
+		    (fresh || old != d->state || oldcode != d->shutdown_code))
+			log_debug("domain %u (%s) shut down (%s): left to the "
+			    "toolstack", d->domid, d->name ? d->name : "?",
+			    shutdown_name(d->shutdown_code));
+		return;
+	}
+	if (d->incident != NULL)
+		return;
+	rec = state_find(m->state, d->domid, d->uuid);
+	if (rec != NULL && rec->done) {
+		if (fresh)
+			log_debug("domain %u (%s): crash already handled (%s)",
+			    d->domid, d->name ? d->name : "?",
+			    action_name(rec->action));
+		rec->gen = m->gen;
+		return;
+	}
+	if (d->name == NULL)
+		d->name = strdup("");
+	incident_start(m, d, reason, rec);
+	if ((rec = state_find(m->state, d->domid, d->uuid)) != NULL)
+		rec->gen = m->gen;
+}
+
+/* Forget records of domains that are gone and were finished with. */
+static void
+manager_prune(struct manager *m)
+{
+	struct state_incident	*si, *next;
+	struct domain		*d;
+
+	for (si = TAILQ_FIRST(&m->state->incidents); si != NULL; si = next) {
+		next = TAILQ_NEXT(si, entry);
+		d = domain_find(&m->domains, si->domid);
+		if (d != NULL && strcmp(d->uuid, si->uuid) == 0)
+			continue;
+		if (!si->done) {
+			/* Only an incident of ours may still need it. */
+			struct incident	*inc;
+			bool		 busy = false;
+
+			TAILQ_FOREACH(inc, &m->incidents, entry)
+				if (inc->rec == si && !inc->dead)
+					busy = true;
+			if (busy)
+				continue;
+			log_info("domain %u (%s) went away before its %s "
+			    "finished", si->domid, si->name,
+			    action_name(si->action));
+		}
+		state_remove(m->state, si);
+	}
+}
+
+static void
+manager_rescan(struct manager *m)
+{
+	struct scan_ctx	 ctx = { m, 0 };
+	struct timeval	 tv = { RESCAN_RETRY_SECS, 0 };
+	struct domain	*d;
+	unsigned	 i;
+	int		 r;
+
+	m->gen++;
+	m->scans++;
+	if ((r = hv_scan(m->xch, scan_cb, &ctx)) != 0) {
+		/* A half-read walk must not look like domains going away. */
+		log_warnx("scanning domains failed: %s; retrying in %d s",
+		    strerror(-r), RESCAN_RETRY_SECS);
+		event_add(m->ev_rescan, &tv);
+		return;
+	}
+	for (i = 0; i < DOMID_LIMIT && m->domains.count > 0; i++) {
+		if ((d = m->domains.slot[i]) == NULL || d->gen == m->gen)
+			continue;
+		log_debug("domain %u (%s) is gone", d->domid,
+		    d->name ? d->name : "?");
+		if (d->incident != NULL)
+			incident_gone(d->incident);
+		domain_remove(&m->domains, i);
+	}
+	manager_prune(m);
+	manager_state_changed(m);
+	if (!m->ready) {
+		m->ready = true;
+		log_info("watching %zu domains, %u crashed", m->domains.count,
+		    ctx.crashed);
+		notify_ready();
+	}
+	manager_status(m);
+}
+
+static void
+manager_rescan_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct manager	*m = arg;
+	struct timeval	 tv = { RESCAN_SAFETY_SECS, 0 };
+
+	(void)fd;
+	(void)what;
+	manager_rescan(m);
+	if (!evtimer_pending(m->ev_rescan, NULL))
+		evtimer_add(m->ev_rescan, &tv);
+}
+
+void
+manager_rescan_soon(struct manager *m)
+{
+	event_active(m->ev_rescan, EV_TIMEOUT, 0);
+}
+
+/* Finished incidents are freed here, never inside their callbacks. */
+static void
+manager_sweep_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct manager	*m = arg;
+	struct incident	*inc, *next;
+
+	(void)fd;
+	(void)what;
+	for (inc = TAILQ_FIRST(&m->incidents); inc != NULL; inc = next) {
+		next = TAILQ_NEXT(inc, entry);
+		if (!inc->dead)
+			continue;
+		TAILQ_REMOVE(&m->incidents, inc, entry);
+		incident_free(inc);
+	}
+	if (m->state->dirty && !m->dry_run && state_save(m->state) != 0)
+		log_warn("%s: cannot save the state", m->state->path);
+	manager_status(m);
+}
+
+void
+manager_sweep_soon(struct manager *m)
+{
+	event_active(m->ev_sweep, EV_TIMEOUT, 0);
+}
+
+/* State is saved once per loop pass however many steps changed it. */
+void
+manager_state_changed(struct manager *m)
+{
+	if (m->state->dirty)
+		manager_sweep_soon(m);
+}
+
+void
+manager_status(struct manager *m)
+{
+	unsigned	 crashed = 0;
+	struct incident	*inc;
+
+	TAILQ_FOREACH(inc, &m->incidents, entry)
+		if (!inc->dead)
+			crashed++;
+	notify_status("%zu domains, %u being handled, %u handled, "
+	    "%u dumps running", m->domains.count, crashed, m->handled,
+	    m->dumps_running);
+}
+
+static void
+manager_reload(struct manager *m)
+{
+	struct conf		*conf;
+	struct conf_errors	 errs = { NULL, 0 };
+	size_t			 i;
+
+	notify_reloading();
+	if (conf_load(m->conf_path, &conf, &errs) != 0) {
+		for (i = 0; i < errs.n; i++)
+			log_warnx("%s", errs.msgs[i]);
+		log_warnx("reload failed: %zu errors; keeping the running "
+		    "configuration", errs.n);
+		conf_errors_clear(&errs);
+		notify_ready();
+		return;
+	}
+	if (strcmp(conf->state_dir, m->conf->state_dir) != 0)
+		log_warnx("state_dir changes take effect at the next start");
+	conf_free(m->conf);
+	m->conf = conf;
+	dump_startup(m);
+	log_info("configuration reloaded from %s", m->conf_path);
+	notify_ready();
+}
+
+static void
+manager_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct manager	*m = arg;
+
+	(void)what;
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+		log_info("stopping on SIG%s", sigabbrev_np((int)sig));
+		m->stopping = true;
+		notify_stopping();
+		event_base_loopexit(m->base, NULL);
+		break;
+	case SIGHUP:
+		manager_reload(m);
+		break;
+	case SIGCHLD:
+		job_reap(m);
+		break;
+	}
+}
+
+static void
+manager_watchdog_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	notify_watchdog();
+}
+
+/*
+ * Set up everything but the watches: -EXIT_* style errors are returned as
+ * negative exit statuses so that main can tell "not a dom0" apart.
+ */
+int
+manager_init(struct manager *m, const char *conf_path, struct conf *conf,
+    bool dry_run, bool verbose)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD };
+	size_t		 i;
+	uint64_t	 wd;
+	struct timeval	 tv;
+	int		 r;
+
+	memset(m, 0, sizeof *m);
+	LIST_INIT(&m->jobs);
+	TAILQ_INIT(&m->incidents);
+	TAILQ_INIT(&m->dump_queue);
+	m->conf = conf;
+	m->dry_run = dry_run;
+	m->verbose = verbose;
+	if ((m->conf_path = strdup(conf_path)) == NULL ||
+	    domain_table_init(&m->domains) != 0 ||
+	    (m->base = event_base_new()) == NULL)
+		fatalx("out of memory");
+
+	/* libxenstore flips SIGPIPE per request; ignore it once for all. */
+	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		m->ev_signals[i] = evsignal_new(m->base, sigs[i],
+		    manager_signal_cb, m);
+		if (m->ev_signals[i] == NULL || event_add(m->ev_signals[i],
+		    NULL) != 0)
+			fatalx("cannot set up signal handling");
+	}
+	m->ev_rescan = evtimer_new(m->base, manager_rescan_cb, m);
+	m->ev_sweep = evtimer_new(m->base, manager_sweep_cb, m);
+	if (m->ev_rescan == NULL || m->ev_sweep == NULL)
+		fatalx("out of memory");
+
+	if ((m->xch = hv_open()) == NULL) {
+		log_warnx("cannot open the hypervisor interface "
+		    "(/dev/xen/privcmd): %s. Is this a Xen dom0 with the "
+		    "privcmd driver loaded?", strerror(errno));
+		return -EXIT_NOTDOM0;
+	}
+	if ((m->state = state_load(conf->state_dir)) == NULL)
+		fatalx("out of memory");
+	if (!dry_run)
+		dump_startup(m);
+	if ((r = xs_start(m)) != 0) {
+		log_warnx("cannot connect to xenstored: %s. Is xenstored "
+		    "running (xenstored.service)?", strerror(-r));
+		return -EXIT_NOTDOM0;
+	}
+	if ((wd = notify_watchdog_interval()) > 0) {
+		m->ev_watchdog = event_new(m->base, -1, EV_PERSIST,
+		    manager_watchdog_cb, m);
+		tv.tv_sec = (time_t)(wd / 1000000);
+		tv.tv_usec = (suseconds_t)(wd % 1000000);
+		if (m->ev_watchdog != NULL)
+			event_add(m->ev_watchdog, &tv);
+	}
+	return 0;
+}
+
+int
+manager_run(struct manager *m)
+{
+	log_info("started%s, configuration %s", m->dry_run ?
+	    " in dry-run mode (nothing will be done)" : "", m->conf_path);
+	event_base_dispatch(m->base);
+	job_kill_all(m);
+	if (m->state->dirty && !m->dry_run && state_save(m->state) != 0)
+		log_warn("%s: cannot save the state", m->state->path);
+	return 0;
+}
+
+void
+manager_free(struct manager *m)
+{
+	struct incident	*inc;
+	size_t		 i;
+
+	while (!LIST_EMPTY(&m->jobs))
+		job_free(LIST_FIRST(&m->jobs));
+	while ((inc = TAILQ_FIRST(&m->incidents)) != NULL) {
+		TAILQ_REMOVE(&m->incidents, inc, entry);
+		incident_free(inc);
+	}
+	xs_stop(m);
+	if (m->ev_reconnect != NULL)
+		event_free(m->ev_reconnect);
+	hv_close(m->xch);
+	for (i = 0; i < sizeof m->ev_signals / sizeof m->ev_signals[0]; i++)
+		if (m->ev_signals[i] != NULL)
+			event_free(m->ev_signals[i]);
+	if (m->ev_rescan != NULL)
+		event_free(m->ev_rescan);
+	if (m->ev_sweep != NULL)
+		event_free(m->ev_sweep);
+	if (m->ev_watchdog != NULL)
+		event_free(m->ev_watchdog);
+	domain_table_free(&m->domains);
+	state_free(m->state);
+	conf_free(m->conf);
+	if (m->base != NULL)
+		event_base_free(m->base);
+	free(m->conf_path);
+}
