@@ -1,0 +1,123 @@
+# tests/integration/lib.sh: drive the real daemon against the simulator.
+#
+#	. "$CW_SOURCE_DIR/tests/integration/lib.sh"
+#	itest_start			simulator + a scratch dir $T
+#	write_conf <<EOF ... EOF	$T/crashwatch.conf (state/dump in $T)
+#	daemon_start [args]		daemon in the background, waits for READY
+#	expect_log REGEX [secs]		wait for a line in the daemon's output
+#	expect_history REGEX [secs]	wait for a call the daemon made
+#	count_history REGEX		how many calls matched
+#	daemon_stop			TERM, expect exit 0 and no sanitizer report
+#
+# XCW_DAEMON names the binary under test (the sanitized build by default).
+
+: "${CW_SOURCE_DIR:=$(CDPATH= cd -- "$(dirname -- "$0")/../.." && pwd)}"
+. "$CW_SOURCE_DIR/tests/sim/lib.sh"
+: "${CW_SAN_BIN:=$(dirname "$CW_BIN")/san/bin}"
+: "${XCW_DAEMON:=$CW_SAN_BIN/xen-crashwatchd}"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=66}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=67}"
+
+T=""
+DAEMON_PID=""
+DAEMON_LOG=""
+
+itest_cleanup() {
+	if [ -n "$DAEMON_PID" ]; then
+		kill -KILL "$DAEMON_PID" 2>/dev/null
+		wait "$DAEMON_PID" 2>/dev/null
+		DAEMON_PID=""
+	fi
+	sim_stop
+	[ -n "$T" ] && rm -rf "$T"
+}
+
+itest_start() {
+	[ -x "$XCW_DAEMON" ] || fail "no daemon at $XCW_DAEMON: build it first"
+	sim_start
+	trap 'itest_cleanup' EXIT
+	T=$(mktemp -d "${TMPDIR:-/tmp}/xcw-test.XXXXXX") || fail "mktemp"
+	mkdir -p "$T/state" "$T/dump"
+	CONF="$T/crashwatch.conf"
+	DAEMON_LOG="$T/daemon.log"
+	: >"$DAEMON_LOG"
+}
+
+# The configuration from stdin, with @T@ replaced by the scratch dir.
+write_conf() {
+	sed "s|@T@|$T|g" >"$CONF"
+}
+
+daemon_start() {
+	"$XCW_DAEMON" -v -c "$CONF" "$@" >>"$DAEMON_LOG" 2>&1 &
+	DAEMON_PID=$!
+	expect_log 'watching [0-9]+ domains' 10 ||
+		fail "daemon did not finish its first scan"
+}
+
+# Stop with TERM; the exit status must be 0 and no sanitizer spoke.
+daemon_stop() {
+	[ -n "$DAEMON_PID" ] || return 0
+	kill -TERM "$DAEMON_PID"
+	wait "$DAEMON_PID"
+	_st=$?
+	DAEMON_PID=""
+	[ -n "${XCW_SHOW_LOG:-}" ] && cat "$DAEMON_LOG" >&2
+	if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$DAEMON_LOG"; then
+		cat "$DAEMON_LOG" >&2
+		fail "the sanitizers reported a problem"
+	fi
+	[ "$_st" -eq 0 ] || { tail -20 "$DAEMON_LOG" >&2; fail "daemon exited $_st"; }
+}
+
+# expect_log REGEX [SECONDS]: 0 once the daemon printed a matching line.
+expect_log() {
+	_n=$(( ${2:-10} * 20 ))
+	while [ "$_n" -gt 0 ]; do
+		grep -qE -- "$1" "$DAEMON_LOG" && return 0
+		if [ -n "$DAEMON_PID" ] && ! kill -0 "$DAEMON_PID" 2>/dev/null; then
+			break
+		fi
+		sleep 0.05
+		_n=$((_n - 1))
+	done
+	echo "--- daemon output ---" >&2
+	tail -40 "$DAEMON_LOG" >&2
+	echo "expected a line matching: $1" >&2
+	return 1
+}
+
+expect_history() {
+	_n=$(( ${2:-10} * 20 ))
+	while [ "$_n" -gt 0 ]; do
+		simctl history | grep -qE -- "$1" && return 0
+		sleep 0.05
+		_n=$((_n - 1))
+	done
+	echo "--- simulator history ---" >&2
+	simctl history | tail -30 >&2
+	echo "expected a call matching: $1" >&2
+	return 1
+}
+
+count_history() {
+	simctl history | grep -cE -- "$1"
+}
+
+count_log() {
+	grep -cE -- "$1" "$DAEMON_LOG"
+}
+
+# The state a domain is in, from the simulator's list.
+dom_state() {
+	simctl list | awk -v d="$1" '$1 == d { print $4 }'
+}
+
+# Assert equality with a message.
+check_eq() {
+	[ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"
+}
+
+pass() {
+	echo "PASS: $*"
+}
