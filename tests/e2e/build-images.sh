@@ -1,0 +1,189 @@
+#!/bin/sh
+# Build what the end-to-end test boots in QEMU: a Xen 4.17 hypervisor, a
+# Debian kernel, a dom0 initramfs (busybox, the Xen tools, the daemon, the
+# scenarios) and a guest initramfs that panics.
+#
+#   build-images.sh OUTDIR DAEMON
+#
+# Everything comes from Debian 12 packages fetched with apt-get download
+# into OUTDIR/cache and unpacked there; nothing is installed on the host.
+# Downloads, the unpacked tree, xen.elf, vmlinuz and the guest image are
+# kept; the dom0 image is rebuilt whenever the daemon binary or a file of
+# tests/e2e is newer than it.
+set -eu
+
+die() { echo "build-images: $*" >&2; exit 1; }
+
+[ $# -eq 2 ] || die "usage: build-images.sh OUTDIR DAEMON"
+OUT=$1
+DAEMON=$2
+HERE=$(cd "$(dirname "$0")" && pwd)
+CACHE=$OUT/cache
+DEBS=$CACHE/debs
+ROOT=$CACHE/root
+XEN=4.17
+MULTIARCH=x86_64-linux-gnu
+
+[ -x "$DAEMON" ] || die "daemon binary $DAEMON is missing: build the xen-crashwatchd target first"
+for t in apt-get apt-cache dpkg-deb cpio gzip ldd readelf zstd; do
+	command -v $t >/dev/null 2>&1 || die "$t is missing on the host (see tests/install-deps)"
+done
+mkdir -p "$OUT" "$DEBS"
+
+# The runtime of the Xen tools: the real Debian libraries, not the
+# simulator's stand-ins.
+PKGS="xen-hypervisor-$XEN-amd64 xen-utils-$XEN xen-utils-common xenstore-utils
+libxencall1 libxendevicemodel1 libxenevtchn1 libxenforeignmemory1
+libxengnttab1 libxenhypfs1 libxenmisc$XEN libxenstore4 libxentoolcore1
+libxentoollog1 libyajl2 busybox-static"
+
+# linux-image-amd64 is a metapackage: the image is its dependency.
+kernel_package() {
+	apt-cache depends linux-image-amd64 2>/dev/null |
+	    awk '/Depends: linux-image-[0-9]/ { print $2; exit }'
+}
+
+fetch() {
+	[ -f "$DEBS/.done" ] && return 0
+	kpkg=$(kernel_package)
+	if [ -z "$kpkg" ]; then
+		apt-get update -q >&2 || die "apt-get update failed"
+		kpkg=$(kernel_package)
+		[ -n "$kpkg" ] || die "cannot resolve linux-image-amd64 to an image package"
+	fi
+	echo "build-images: downloading $kpkg and the Xen $XEN packages" >&2
+	# shellcheck disable=SC2086
+	(cd "$DEBS" && apt-get download -q $PKGS "$kpkg" 2>&1 |
+	    grep -v 'unsandboxed as root' >&2) || true
+	for p in $PKGS "$kpkg"; do
+		ls "$DEBS/${p}_"*.deb >/dev/null 2>&1 ||
+		    die "apt-get download $p failed (run apt-get update?)"
+	done
+	echo "$kpkg" >"$DEBS/.kernel"
+	touch "$DEBS/.done"
+}
+
+unpack() {
+	[ -f "$ROOT/.done" ] && return 0
+	rm -rf "$ROOT"
+	mkdir -p "$ROOT"
+	kpkg=$(cat "$DEBS/.kernel")
+	for p in $PKGS; do
+		dpkg -x "$DEBS/${p}_"*.deb "$ROOT"
+	done
+	# Of the kernel only the image and the Xen modules are needed.
+	dpkg-deb --fsys-tarfile "$DEBS/${kpkg}_"*.deb |
+	    tar -x -C "$ROOT" --wildcards './boot/vmlinuz-*' \
+	    './lib/modules/*/kernel/drivers/xen/*'
+	touch "$ROOT/.done"
+}
+
+# Copy FILE into the staging tree STAGE at the same path.
+put() {
+	mkdir -p "$STAGE$(dirname "$2")"
+	cp -L "$1" "$STAGE$2"
+}
+
+# Every shared library the ELF files need, resolved with the unpacked Xen
+# libraries first, copied to /lib/$MULTIARCH.
+put_libs() {
+	LD_LIBRARY_PATH=$ROOT/usr/lib/$MULTIARCH:$ROOT/usr/lib/xen-$XEN/lib/$MULTIARCH \
+	    ldd "$@" >"$OUT/ldd.out" 2>&1 || true
+	if grep -q 'not found' "$OUT/ldd.out"; then
+		grep 'not found' "$OUT/ldd.out" >&2
+		die "libraries missing for the dom0 image"
+	fi
+	# mawk: no \s, so spell whitespace out.
+	awk '/=>[ \t]*\// { print $3 } /^[ \t]*\/lib64\// { print $1 }' \
+	    "$OUT/ldd.out" | sort -u >"$OUT/libs.list"
+	while read -r l; do
+		case $l in
+		/lib64/*) put "$l" "$l" ;;
+		*) put "$l" "/lib/$MULTIARCH/$(basename "$l")" ;;
+		esac
+	done <"$OUT/libs.list"
+}
+
+build_xen() {
+	[ -f "$OUT/xen.elf" ] || gunzip -c "$ROOT/boot/xen-$XEN-amd64.gz" >"$OUT/xen.elf"
+	[ -f "$OUT/vmlinuz" ] || cp "$ROOT"/boot/vmlinuz-* "$OUT/vmlinuz"
+}
+
+# cpio newc of directory $1 into gzip file $2, owned by root.
+mkcpio() {
+	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
+	    gzip -6 >"$2.tmp"
+	mv "$2.tmp" "$2"
+}
+
+build_guest() {
+	[ "$OUT/guest.cpio.gz" -nt "$HERE/guest-init" ] && return 0
+	STAGE=$OUT/guest-root
+	rm -rf "$STAGE"
+	mkdir -p "$STAGE/bin" "$STAGE/proc" "$STAGE/dev"
+	cp "$ROOT/bin/busybox" "$STAGE/bin/busybox"
+	cp "$HERE/guest-init" "$STAGE/init"
+	chmod 755 "$STAGE/init"
+	mkcpio "$STAGE" "$OUT/guest.cpio.gz"
+}
+
+dom0_fresh() {
+	[ -f "$OUT/dom0.cpio.gz" ] || return 1
+	[ "$OUT/dom0.cpio.gz" -nt "$DAEMON" ] || return 1
+	[ "$OUT/dom0.cpio.gz" -nt "$OUT/guest.cpio.gz" ] || return 1
+	[ -z "$(find "$HERE" -newer "$OUT/dom0.cpio.gz" -type f)" ]
+}
+
+build_dom0() {
+	dom0_fresh && return 0
+	STAGE=$OUT/dom0-root
+	rm -rf "$STAGE"
+	mkdir -p "$STAGE/bin" "$STAGE/sbin" "$STAGE/usr/bin" "$STAGE/usr/sbin" \
+	    "$STAGE/lib/modules" "$STAGE/proc" "$STAGE/sys" "$STAGE/dev" \
+	    "$STAGE/run" "$STAGE/tmp" "$STAGE/etc/xen" "$STAGE/var/lib" \
+	    "$STAGE/var/log" "$STAGE/boot" "$STAGE/e2e"
+	cp "$ROOT/bin/busybox" "$STAGE/bin/busybox"
+	for a in $("$ROOT/bin/busybox" --list); do
+		[ "$a" = busybox ] || ln -s busybox "$STAGE/bin/$a"
+	done
+	xbin=/usr/lib/xen-$XEN/bin
+	elfs=""
+	for b in xl xenstored xenconsoled xen-init-dom0 xenconsole; do
+		put "$ROOT$xbin/$b" "$xbin/$b"
+		elfs="$elfs $ROOT$xbin/$b"
+	done
+	put "$ROOT/usr/bin/xenstore" /usr/bin/xenstore
+	for b in read write exists list ls rm watch chmod; do
+		ln -s xenstore "$STAGE/usr/bin/xenstore-$b"
+	done
+	put "$(command -v readelf)" /usr/bin/readelf
+	put "$(command -v zstd)" /usr/bin/zstd
+	put "$DAEMON" /usr/sbin/xen-crashwatchd
+	elfs="$elfs $ROOT/usr/bin/xenstore $(command -v readelf) $(command -v zstd) $DAEMON"
+	# shellcheck disable=SC2086
+	put_libs $elfs
+	# glibc dlopens libgcc_s for pthread_cancel; xl create aborts without.
+	gcc_s=$(ls /lib/$MULTIARCH/libgcc_s.so.1 /usr/lib/$MULTIARCH/libgcc_s.so.1 2>/dev/null | head -n 1)
+	[ -n "$gcc_s" ] || die "libgcc_s.so.1 not found on the host"
+	put "$gcc_s" /lib/$MULTIARCH/libgcc_s.so.1
+	for m in xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc; do
+		f=$(find "$ROOT/lib/modules" -name "$m.ko*" | head -n 1)
+		[ -n "$f" ] || die "kernel module $m not found in the image package"
+		cp "$f" "$STAGE/lib/modules/"
+	done
+	cp "$OUT/vmlinuz" "$STAGE/boot/vmlinuz"
+	cp "$OUT/guest.cpio.gz" "$STAGE/boot/guest.cpio.gz"
+	cp "$HERE/dom0-init" "$STAGE/init"
+	cp "$HERE/scenarios.sh" "$HERE/lib.sh" "$HERE/hook" "$STAGE/e2e/"
+	cp "$HERE/crashwatch.conf" "$STAGE/etc/xen/crashwatch.conf"
+	cp "$ROOT/etc/xen/xl.conf" "$STAGE/etc/xen/xl.conf"
+	chmod 755 "$STAGE/init" "$STAGE/e2e/scenarios.sh" "$STAGE/e2e/hook"
+	mkcpio "$STAGE" "$OUT/dom0.cpio.gz"
+}
+
+fetch
+unpack
+build_xen
+build_guest
+build_dom0
+echo "build-images: $OUT/xen.elf $OUT/vmlinuz $OUT/dom0.cpio.gz ready" >&2

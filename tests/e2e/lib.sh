@@ -1,0 +1,158 @@
+# Helpers for the scenarios that dom0's /init runs: markers, clocks, guests.
+# Markers are whole console lines that run.sh greps:
+#	E2E PASS <check>: <detail>
+#	E2E FAIL <check>: <detail>
+#	E2E FIGURE <name> <value> <unit>
+
+FAILS=0
+GUEST_MEM=${GUEST_MEM:-128}
+
+pass() {
+	echo "E2E PASS $1: $2"
+}
+
+fail() {
+	echo "E2E FAIL $1: $2"
+	FAILS=$((FAILS + 1))
+}
+
+# check NAME DETAIL COMMAND...: PASS or FAIL by the command's status.
+check() {
+	_n=$1 _d=$2
+	shift 2
+	if "$@"; then pass "$_n" "$_d"; else fail "$_n" "$_d"; fi
+}
+
+figure() {
+	echo "E2E FIGURE $1 $2 $3"
+}
+
+# Wall clock with microseconds (busybox date has no %N); Xen gives dom0
+# and the guests the same clock.
+now() {
+	adjtimex | awk '/tv_sec/ { s = $2 } /tv_usec/ { u = $2 }
+	    END { printf "%d.%06d\n", s, u }'
+}
+
+# Seconds between two now() values, with millisecond precision.
+elapsed() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f\n", b - a }'
+}
+
+# guest_cfg NAME ON_CRASH: an xl config for a PV guest that panics at once.
+guest_cfg() {
+	cat >/etc/xen/$1.cfg <<CFG
+name = "$1"
+type = "pv"
+kernel = "/boot/vmlinuz"
+ramdisk = "/boot/guest.cpio.gz"
+extra = "console=hvc0 quiet panic=0"
+memory = $GUEST_MEM
+vcpus = 1
+on_crash = "$2"
+CFG
+}
+
+# guest_start NAME ON_CRASH: write its config and create it.
+guest_start() {
+	guest_cfg "$1" "$2"
+	xl create /etc/xen/$1.cfg >/var/log/xen/create-$1.log 2>&1 || {
+		fail "create-$1" "xl create failed: $(tail -n 3 /var/log/xen/create-$1.log)"
+		return 1
+	}
+}
+
+domid_of() {
+	xl domid "$1" 2>/dev/null
+}
+
+# State flags of domain NAME as xl shows them ("---sc-" when crashed).
+state_of() {
+	xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'
+}
+
+is_crashed() {
+	case $(state_of "$1") in
+	*c*) return 0 ;;
+	esac
+	return 1
+}
+
+# wait_for SECONDS COMMAND...: poll every 50 ms until the command succeeds.
+wait_for() {
+	_end=$(($(cut -d. -f1 /proc/uptime) + $1))
+	shift
+	until "$@"; do
+		[ "$(cut -d. -f1 /proc/uptime)" -lt $_end ] || return 1
+		usleep 50000
+	done
+}
+
+# The domain with this id no longer exists in the hypervisor.
+domid_gone() {
+	! xl list "$1" >/dev/null 2>&1
+}
+
+# The wall-clock time the guest NAME printed just before its last panic.
+crash_time() {
+	grep 'E2E-GUEST crashing at' /var/log/xen/console/guest-$1.log 2>/dev/null |
+	    tail -n 1 | awk '{ print $4 }'
+}
+
+# Count of lines in FILE matching the extended regex.
+count() {
+	grep -cE "$2" "$1" 2>/dev/null || true
+}
+
+# Bytes a file takes on disk (sparse files count only what is allocated).
+disk_bytes() {
+	echo $(($(du -k "$1" | cut -f1) * 1024))
+}
+
+file_bytes() {
+	stat -c %s "$1"
+}
+
+# The types of the ELF notes named "Xen" in section .note.Xen of core
+# file $1, in hex.  readelf -n cannot show them: it reads a core's notes
+# from program headers, and Xen's dumpcore writes sections only.
+xen_note_types() {
+	set -- "$1" $(readelf -SW "$1" | awk '{ for (i = 1; i < NF; i++)
+	    if ($i == ".note.Xen") print $(i + 3), $(i + 4) }')
+	[ $# -eq 3 ] || return 1
+	tail -c +$(($(printf %d "0x$2") + 1)) "$1" | head -c "$(printf %d "0x$3")" |
+	    od -An -v -t u4 | awk '
+	    { for (i = 1; i <= NF; i++) w[n++] = $i }
+	    END {
+		# namesz descsz type name... desc..., each padded to 4 bytes
+		for (i = 0; i + 3 <= n; ) {
+			nw = int((w[i] + 3) / 4); dw = int((w[i + 1] + 3) / 4)
+			# "Xen\0" as a little-endian word
+			if (w[i] == 4 && w[i + 3] == 7234904)
+				printf "0x%x\n", w[i + 2]
+			i += 3 + nw + dw
+		}
+	    }'
+}
+
+# Core file $1 is an ELF core with the notes Xen's dumpcore writes: none,
+# header, xen_version and format_version, and the guest's pages.
+has_xen_notes() {
+	readelf -hSW "$1" >/tmp/readelf.out 2>&1 || {
+		sed 's/^/E2E-READELF /' /tmp/readelf.out | head -n 20
+		return 1
+	}
+	grep -q 'Type:[ \t]*CORE' /tmp/readelf.out &&
+	    grep -q '\.xen_pages' /tmp/readelf.out || {
+		sed 's/^/E2E-READELF /' /tmp/readelf.out | head -n 40
+		return 1
+	}
+	t=$(xen_note_types "$1" | tr '\n' ' ')
+	echo "E2E-NOTES $1: $t"
+	[ "$t" = "0x2000000 0x2000001 0x2000002 0x2000003 " ]
+}
+
+# ELF layout without the contents: header fields, sections, segments.
+elf_layout() {
+	readelf -hSlW "$1" | grep -v -e 'File:' -e '^$'
+}

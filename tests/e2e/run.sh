@@ -1,0 +1,111 @@
+#!/bin/sh
+# Boot Xen 4.17 with a Debian dom0 in QEMU (TCG) and let dom0's /init run
+# the crash scenarios against the real hypervisor; judge the run by the
+# markers it prints on the serial console.
+#
+#   run.sh OUTDIR DAEMON
+#
+# Builds the images first (build-images.sh, cached in OUTDIR/cache).
+# Environment: E2E_TIMEOUT (seconds the boot may take, default 400).
+# Exit 0 when every expected check passed and the machine powered itself
+# off; otherwise 1, printing the console lines that matter.
+set -u
+
+die() { echo "e2e: $*" >&2; exit 1; }
+
+[ $# -eq 2 ] || die "usage: run.sh OUTDIR DAEMON"
+OUT=$1
+DAEMON=$2
+HERE=$(cd "$(dirname "$0")" && pwd)
+TIMEOUT=${E2E_TIMEOUT:-400}
+LOG=$OUT/console.log
+
+command -v qemu-system-x86_64 >/dev/null 2>&1 ||
+    die "qemu-system-x86_64 is missing: install Debian's qemu-system-x86 (tests/install-deps)"
+[ -x "$DAEMON" ] || die "daemon binary $DAEMON is missing: build the xen-crashwatchd target first"
+case $OUT in
+*[,\ ]*) die "OUTDIR must not contain commas or spaces (QEMU's -initrd syntax): $OUT" ;;
+esac
+
+t_start=$(date +%s)
+sh "$HERE/build-images.sh" "$OUT" "$DAEMON" || die "building the images failed"
+t_built=$(date +%s)
+
+# Xen's console on COM1 (the file), dom0's on hvc0 through Xen.  smap is
+# off because dom0 crashes at once with it under TCG; KVM is not used.
+rm -f "$LOG"
+: >"$LOG"
+qemu-system-x86_64 -accel tcg -cpu max,-smap -m 2048 -smp 2 \
+    -nodefaults -display none -no-reboot -monitor none \
+    -serial "file:$LOG" \
+    -kernel "$OUT/xen.elf" \
+    -append "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=1 loglvl=all guest_loglvl=all console_timestamps=boot" \
+    -initrd "$OUT/vmlinuz console=hvc0 earlyprintk=xen,$OUT/dom0.cpio.gz" \
+    >"$OUT/qemu.out" 2>&1 &
+qpid=$!
+
+# Lines that end the run at once: dom0 or Xen died, or /init gave up.
+# Guest consoles go to xenconsoled's logs, not here.
+FATAL='E2E FATAL|^[^(]*Kernel panic - not syncing|Panic on CPU|FATAL TRAP|Attempted to kill init|\(XEN\) Reboot in'
+
+verdict=""
+elapsed=0
+done_at=""
+while kill -0 $qpid 2>/dev/null; do
+	if grep -qE "$FATAL" "$LOG"; then
+		verdict="fatal console line"
+		break
+	fi
+	if [ -z "$done_at" ] && grep -q '^E2E DONE' "$LOG"; then
+		done_at=$elapsed
+	fi
+	if [ -n "$done_at" ] && [ $((elapsed - done_at)) -ge 30 ]; then
+		verdict="scenarios finished but the machine did not power off within 30 s"
+		break
+	fi
+	if [ $elapsed -ge "$TIMEOUT" ]; then
+		verdict="timed out after $TIMEOUT s"
+		break
+	fi
+	sleep 1
+	elapsed=$((elapsed + 1))
+done
+if kill -0 $qpid 2>/dev/null; then
+	kill $qpid 2>/dev/null
+	sleep 1
+	kill -9 $qpid 2>/dev/null
+fi
+wait $qpid 2>/dev/null
+t_end=$(date +%s)
+tr -d '\r' <"$LOG" >"$LOG.txt"
+
+# Every check the scenarios must have passed, by name.
+missing=""
+for c in $(grep -v '^#' "$HERE/expected-checks"); do
+	grep -q "^E2E PASS $c:" "$LOG.txt" || missing="$missing $c"
+done
+if [ -z "$verdict" ] && grep -qE "$FATAL" "$LOG.txt"; then
+	verdict="fatal console line"
+elif [ -z "$verdict" ] && grep -q '^E2E FAIL' "$LOG.txt"; then
+	verdict="checks failed"
+elif [ -z "$verdict" ] && ! grep -q '^E2E DONE failures=0$' "$LOG.txt"; then
+	verdict="scenarios did not finish cleanly"
+elif [ -z "$verdict" ] && [ -n "$missing" ]; then
+	verdict="checks missing:$missing"
+fi
+
+echo "e2e: images $((t_built - t_start)) s, boot and scenarios $((t_end - t_built)) s, console log $LOG"
+grep -E '^E2E (PASS|FAIL|FIGURE|DONE)' "$LOG.txt"
+if [ -z "$verdict" ]; then
+	echo "e2e: OK"
+	exit 0
+fi
+
+echo "e2e: FAILED: $verdict"
+[ -z "$missing" ] || echo "e2e: checks that never passed:$missing"
+echo "e2e: --- console lines that matter ---"
+grep -nE "$FATAL|^E2E (FAIL|FATAL)|xen-crashwatchd" "$LOG.txt" | tail -n 60
+echo "e2e: --- last 40 console lines ---"
+tail -n 40 "$LOG.txt"
+[ -s "$OUT/qemu.out" ] && { echo "e2e: --- qemu ---"; cat "$OUT/qemu.out"; }
+exit 1
