@@ -1,1 +1,392 @@
-/* dump-sink.c: being written */
+/*
+ * dump-sink.c: where the core image goes, sparse or zstd-compressed.
+ *
+ * xc_domain_dumpcore_via_callback hands us the ELF image in chunks of any
+ * size and alignment.  Plain dumps are gathered into 4 KiB-aligned batches
+ * whose all-zero blocks are left as holes (pwrite at the offset after
+ * them, which is lseek and write in one call); the size is set with
+ * ftruncate at the end, so reading the file gives the plain image byte for
+ * byte.  Compressed dumps go through libzstd's streaming API.
+ *
+ * Every 64 MiB of file, writeback of that window is started and the window
+ * before it is waited for and dropped from the page cache, as libxenguest
+ * does, so that a dump of a big guest does not push everything else out of
+ * dom0's memory.  The limits (max_use, keep_free) are checked before each
+ * write, free space with fstatvfs at the start and every 64 MiB.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <zstd.h>
+#include <zstd_errors.h>
+
+#include "dump.h"
+
+#define SINK_BLOCK	4096
+#define SINK_BATCH	(1024 * 1024)		/* bytes per write */
+#define SINK_WINDOW	(64ULL * 1024 * 1024)	/* writeback and checks */
+
+struct dump_sink {
+	int			 fd;
+	enum dump_compress	 compress;
+	struct dump_sink_limits	 lim;
+	ZSTD_CCtx		*zc;
+
+	unsigned char		*buf;	/* plain: image; zstd: output */
+	size_t			 fill;
+	uint64_t		 off;	/* file offset of buf[0] */
+	uint64_t		 image;	/* image bytes received */
+	uint64_t		 disk;	/* bytes written (holes not counted) */
+
+	uint64_t		 check_at;	/* fstatvfs again at this disk */
+	uint64_t		 free_end;	/* disk may grow to this */
+	uint64_t		 started;	/* writeback started below this */
+	uint64_t		 dropped;	/* cache dropped below this */
+
+	enum dump_reason	 reason;
+	int			 err;
+};
+
+static const unsigned char sink_zero[SINK_BLOCK];
+
+const char *
+dump_reason_name(enum dump_reason r)
+{
+	switch (r) {
+	case DUMP_OK:
+		return ("ok");
+	case DUMP_FAIL_IO:
+		return ("io");
+	case DUMP_FAIL_ENOSPC:
+		return ("enospc");
+	case DUMP_FAIL_LIMIT:
+		return ("limit");
+	case DUMP_FAIL_HYPERVISOR:
+		return ("hypervisor");
+	case DUMP_FAIL_EXISTS:
+		return ("exists");
+	}
+	return ("io");
+}
+
+/* Remember the first failure only: later ones are its consequences. */
+static int
+sink_fail(struct dump_sink *s, enum dump_reason r, int err)
+{
+	if (s->reason == DUMP_OK) {
+		s->reason = r;
+		s->err = err;
+	}
+	return (-1);
+}
+
+/* A write error's reason: a full file system (or quota) is not "io". */
+static int
+sink_fail_errno(struct dump_sink *s, int err)
+{
+	if (err == ENOSPC || err == EDQUOT)
+		return (sink_fail(s, DUMP_FAIL_ENOSPC, err));
+	return (sink_fail(s, DUMP_FAIL_IO, err));
+}
+
+/* Free bytes as seen now; limits the disk growth to stay above keep_free. */
+static int
+sink_check_free(struct dump_sink *s)
+{
+	struct statvfs	sv;
+	uint64_t	avail;
+	int		r;
+
+	s->check_at = s->disk + SINK_WINDOW;
+	if (s->lim.keep_free == 0)
+		return (0);
+	if (s->lim.statvfs != NULL)
+		r = s->lim.statvfs(s->fd, &sv);
+	else
+		r = fstatvfs(s->fd, &sv);
+	if (r != 0)
+		return (sink_fail(s, DUMP_FAIL_IO, r < -1 ? -r : errno));
+	avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+	if (avail < s->lim.keep_free)
+		s->free_end = s->disk;
+	else
+		s->free_end = s->disk + (avail - s->lim.keep_free);
+	return (0);
+}
+
+/* May N more bytes go to disk without breaking max_use or keep_free? */
+static int
+sink_account(struct dump_sink *s, size_t n)
+{
+	if (s->lim.max_use != 0 &&
+	    s->lim.others + s->disk + n > s->lim.max_use)
+		return (sink_fail(s, DUMP_FAIL_LIMIT, EDQUOT));
+	if (s->lim.keep_free != 0) {
+		if (s->disk + n > s->check_at && sink_check_free(s) != 0)
+			return (-1);
+		if (s->disk + n > s->free_end)
+			return (sink_fail(s, DUMP_FAIL_LIMIT, EDQUOT));
+	}
+	return (0);
+}
+
+/*
+ * Past each 64 MiB of file: start writeback of the new window, wait for
+ * the one before and drop it from the cache.  These calls are advice; an
+ * I/O error they would show comes back from fsync at the end.
+ */
+static void
+sink_window(struct dump_sink *s, uint64_t end)
+{
+	if (end - s->started < SINK_WINDOW)
+		return;
+	sync_file_range(s->fd, (off_t)s->started, (off_t)(end - s->started),
+	    SYNC_FILE_RANGE_WRITE);
+	if (s->started > s->dropped) {
+		sync_file_range(s->fd, (off_t)s->dropped,
+		    (off_t)(s->started - s->dropped),
+		    SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+		    SYNC_FILE_RANGE_WAIT_AFTER);
+		posix_fadvise(s->fd, (off_t)s->dropped,
+		    (off_t)(s->started - s->dropped), POSIX_FADV_DONTNEED);
+		s->dropped = s->started;
+	}
+	s->started = end;
+}
+
+/* All of P at offset OFF, within the limits. */
+static int
+sink_pwrite(struct dump_sink *s, const unsigned char *p, size_t n,
+    uint64_t off)
+{
+	ssize_t	w;
+
+	if (sink_account(s, n) != 0)
+		return (-1);
+	while (n > 0) {
+		w = pwrite(s->fd, p, n, (off_t)off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return (sink_fail_errno(s, errno));
+		if (w == 0)
+			return (sink_fail(s, DUMP_FAIL_IO, EIO));
+		p += w;
+		n -= (size_t)w;
+		off += (uint64_t)w;
+		s->disk += (uint64_t)w;
+	}
+	return (0);
+}
+
+/* Is this block (at most 4 KiB) all zero?  memcmp is vectorised. */
+static int
+block_zero(const unsigned char *p, size_t n)
+{
+	if (p[0] != 0 || p[n - 1] != 0)
+		return (0);
+	return (memcmp(p, sink_zero, n) == 0);
+}
+
+/*
+ * Write image bytes P[0..N) that belong at s->off, skipping zero blocks.
+ * s->off is a multiple of 4 KiB except after the very last call.
+ */
+static int
+sink_plain_out(struct dump_sink *s, const unsigned char *p, size_t n)
+{
+	size_t	i, blk, run;
+
+	run = 0;
+	for (i = 0; i < n; i += blk) {
+		blk = n - i < SINK_BLOCK ? n - i : SINK_BLOCK;
+		if (!block_zero(p + i, blk))
+			continue;
+		if (i > run && sink_pwrite(s, p + run, i - run, s->off + run))
+			return (-1);
+		run = i + blk;
+	}
+	if (n > run && sink_pwrite(s, p + run, n - run, s->off + run))
+		return (-1);
+	s->off += n;
+	sink_window(s, s->off);
+	return (0);
+}
+
+/* Gather into whole batches; a batch-sized chunk at a boundary goes as is. */
+static int
+sink_plain_write(struct dump_sink *s, const unsigned char *p, size_t n)
+{
+	size_t	take;
+
+	while (n > 0) {
+		if (s->fill == 0 && n >= SINK_BATCH) {
+			take = n - n % SINK_BATCH;
+			if (sink_plain_out(s, p, take) != 0)
+				return (-1);
+		} else {
+			take = SINK_BATCH - s->fill;
+			if (take > n)
+				take = n;
+			memcpy(s->buf + s->fill, p, take);
+			s->fill += take;
+			if (s->fill == SINK_BATCH) {
+				if (sink_plain_out(s, s->buf, s->fill) != 0)
+					return (-1);
+				s->fill = 0;
+			}
+		}
+		p += take;
+		n -= take;
+	}
+	return (0);
+}
+
+/* Compressed output is written in order; no holes. */
+static int
+sink_zstd_out(struct dump_sink *s)
+{
+	if (s->fill == 0)
+		return (0);
+	if (sink_pwrite(s, s->buf, s->fill, s->off) != 0)
+		return (-1);
+	s->off += s->fill;
+	s->fill = 0;
+	sink_window(s, s->off);
+	return (0);
+}
+
+/* Feed P to the compressor, writing each full output batch. */
+static int
+sink_zstd_stream(struct dump_sink *s, const void *p, size_t n,
+    ZSTD_EndDirective end)
+{
+	ZSTD_inBuffer	in = { p, n, 0 };
+	ZSTD_outBuffer	out;
+	size_t		left;
+
+	for (;;) {
+		out.dst = s->buf;
+		out.size = SINK_BATCH;
+		out.pos = s->fill;
+		left = ZSTD_compressStream2(s->zc, &out, &in, end);
+		s->fill = out.pos;
+		if (ZSTD_isError(left))
+			return (sink_fail(s, DUMP_FAIL_IO,
+			    ZSTD_getErrorCode(left) ==
+			    ZSTD_error_memory_allocation ? ENOMEM : EIO));
+		if (s->fill == SINK_BATCH && sink_zstd_out(s) != 0)
+			return (-1);
+		if (end == ZSTD_e_end ? left == 0 : in.pos == in.size)
+			break;
+	}
+	return (0);
+}
+
+int
+dump_sink_open(struct dump_sink **out, int fd, enum dump_compress compress,
+    int level, const struct dump_sink_limits *lim)
+{
+	struct dump_sink	*s;
+	size_t			 r;
+
+	*out = NULL;
+	if ((s = calloc(1, sizeof *s)) == NULL)
+		return (-ENOMEM);
+	s->fd = fd;
+	s->compress = compress;
+	if (lim != NULL)
+		s->lim = *lim;
+	if (posix_memalign((void **)&s->buf, SINK_BLOCK, SINK_BATCH) != 0) {
+		free(s);
+		return (-ENOMEM);
+	}
+	if (compress == DUMP_COMPRESS_ZSTD) {
+		if ((s->zc = ZSTD_createCCtx()) == NULL) {
+			dump_sink_free(s);
+			return (-ENOMEM);
+		}
+		r = ZSTD_CCtx_setParameter(s->zc, ZSTD_c_compressionLevel,
+		    level);
+		if (!ZSTD_isError(r))
+			r = ZSTD_CCtx_setParameter(s->zc, ZSTD_c_checksumFlag,
+			    1);
+		if (ZSTD_isError(r)) {
+			dump_sink_free(s);
+			return (-EINVAL);
+		}
+		/* Fails where libzstd was built without threads: fine. */
+		(void)ZSTD_CCtx_setParameter(s->zc, ZSTD_c_nbWorkers, 2);
+	}
+	if (sink_check_free(s) != 0) {
+		r = (size_t)s->err;
+		dump_sink_free(s);
+		return (-(int)r);
+	}
+	*out = s;
+	return (0);
+}
+
+int
+dump_sink_write(struct dump_sink *s, const void *p, size_t n)
+{
+	if (s->reason != DUMP_OK)
+		return (-1);
+	s->image += n;
+	if (n == 0)
+		return (0);
+	if (s->compress == DUMP_COMPRESS_ZSTD)
+		return (sink_zstd_stream(s, p, n, ZSTD_e_continue));
+	return (sink_plain_write(s, p, n));
+}
+
+int
+dump_sink_finish(struct dump_sink *s)
+{
+	if (s->reason != DUMP_OK)
+		return (-1);
+	if (s->compress == DUMP_COMPRESS_ZSTD) {
+		if (sink_zstd_stream(s, NULL, 0, ZSTD_e_end) != 0 ||
+		    sink_zstd_out(s) != 0)
+			return (-1);
+	} else {
+		if (s->fill > 0 && sink_plain_out(s, s->buf, s->fill) != 0)
+			return (-1);
+		s->fill = 0;
+		/* A trailing hole exists only once the size says so. */
+		if (ftruncate(s->fd, (off_t)s->off) != 0)
+			return (sink_fail_errno(s, errno));
+	}
+	if (fsync(s->fd) != 0)
+		return (sink_fail_errno(s, errno));
+	return (0);
+}
+
+enum dump_reason
+dump_sink_failure(const struct dump_sink *s, int *err)
+{
+	if (err != NULL)
+		*err = s->err;
+	return (s->reason);
+}
+
+uint64_t
+dump_sink_image_bytes(const struct dump_sink *s)
+{
+	return (s->image);
+}
+
+void
+dump_sink_free(struct dump_sink *s)
+{
+	if (s == NULL)
+		return;
+	ZSTD_freeCCtx(s->zc);
+	free(s->buf);
+	free(s);
+}
