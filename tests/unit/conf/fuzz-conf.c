@@ -25,8 +25,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(text, data, size);
 	text[size] = '\0';
-	if (conf_load_string(text, "fuzz.conf", &c, &errs) == 0 &&
-	    (c == NULL || errs.n != 0))
+	/* A load either succeeds silently or fails and says why. */
+	if (conf_load_string(text, "fuzz.conf", &c, &errs) == 0) {
+		if (c == NULL || errs.n != 0)
+			abort();
+	} else if (c != NULL || errs.n == 0)
 		abort();
 	conf_free(c);
 	conf_errors_clear(&errs);
