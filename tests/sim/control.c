@@ -1,0 +1,814 @@
+/*
+ * control.c: the control socket.  The stand-in libraries send "xc_*"
+ * requests (recorded in the history); xensimctl sends the test's commands
+ * (not recorded).  The protocol is described in proto.h.
+ */
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/listener.h>
+
+#include "proto.h"
+#include "sim.h"
+
+struct ctl_conn {
+	struct bufferevent *bev;
+	long		 pid;
+	char		*deferred;	/* a delayed request line */
+	struct event	*timer;
+	bool		 dumping;	/* between dump_begin and dump_end */
+	char		 dump_fn[48];
+	unsigned	 dump_domid;
+	struct ctl_conn	*next;
+};
+
+struct reply {
+	struct evbuffer	*data;		/* encoded lines */
+	size_t		 nlines;
+	const void	*raw;
+	size_t		 rawlen;
+};
+
+static struct evconnlistener	*listener;
+static struct ctl_conn		*conns;
+static char			*listen_path;
+
+static void	ctl_process(struct ctl_conn *, char *line);
+
+static int
+line(struct reply *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Add one data line to the reply (the caller encodes what needs it). */
+static int
+line(struct reply *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	evbuffer_add_vprintf(r->data, fmt, ap);
+	va_end(ap);
+	evbuffer_add(r->data, "\n", 1);
+	r->nlines++;
+	return 0;
+}
+
+static void
+send_err(struct ctl_conn *c, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+send_err(struct ctl_conn *c, int err, const char *fmt, ...)
+{
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+	char msg[512];
+	va_list ap;
+	size_t i;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	for (i = 0; msg[i] != '\0'; i++)
+		if (msg[i] == '\n')
+			msg[i] = ' ';
+	evbuffer_add_printf(out, "ERR %s %s\n", proto_errname(err), msg);
+}
+
+static void
+send_reply(struct ctl_conn *c, struct reply *r)
+{
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+
+	if (r->rawlen > 0)
+		evbuffer_add_printf(out, "OK %zu %zu\n", r->nlines, r->rawlen);
+	else
+		evbuffer_add_printf(out, "OK %zu\n", r->nlines);
+	evbuffer_add_buffer(out, r->data);
+	if (r->rawlen > 0)
+		evbuffer_add(out, r->raw, r->rawlen);
+}
+
+static int
+parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int
+parse_domid(struct ctl_conn *c, const char *s, unsigned *domid)
+{
+	unsigned long v;
+
+	if (parse_uint(s, SIM_MAX_DOMID - 1, &v) != 0) {
+		send_err(c, EINVAL, "bad domid '%s'", s ? s : "");
+		return -1;
+	}
+	*domid = (unsigned)v;
+	return 0;
+}
+
+static const char *shutdown_names[] = { "poweroff", "reboot", "suspend",
+    "crash", "watchdog", "soft_reset", NULL };
+
+static int
+parse_reason(const char *s)
+{
+	int i;
+
+	for (i = 0; shutdown_names[i] != NULL; i++)
+		if (strcmp(shutdown_names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+static const char *
+result(int rc)
+{
+	static char buf[32];
+
+	if (rc >= 0) {
+		snprintf(buf, sizeof(buf), "%d", rc);
+		return buf;
+	}
+	snprintf(buf, sizeof(buf), "-%s", proto_errname(-rc));
+	return buf;
+}
+
+/* Stand-in calls: check for an injected failure, act, record. */
+static void
+xc_call(struct ctl_conn *c, int argc, char **argv)
+{
+	const char *fn = argv[0];
+	struct reply r = { .data = evbuffer_new() };
+	unsigned domid = 0, n;
+	unsigned long first, max, reason;
+	xc_domaininfo_t *info;
+	struct sim_dom *d;
+	int rc, err;
+	char uuid[37];
+
+	if (strcmp(fn, "xc_interface_open") == 0) {
+		if (argc != 2 || parse_uint(argv[1], 1ul << 31, &first)) {
+			send_err(c, EINVAL, "usage: xc_interface_open PID");
+			goto out;
+		}
+		c->pid = (long)first;
+		err = fault_take_fail(fn);
+		history_add("xc_interface_open pid=%ld -> %s", c->pid,
+		    result(-err));
+		if (err)
+			send_err(c, err, "injected failure");
+		else
+			send_reply(c, &r);
+		goto out;
+	}
+	if (strcmp(fn, "xc_interface_close") == 0) {
+		history_add("xc_interface_close pid=%ld -> 0", c->pid);
+		send_reply(c, &r);
+		goto out;
+	}
+	if (strcmp(fn, "xc_domain_getinfolist") == 0 ||
+	    strcmp(fn, "xc_domain_getinfo") == 0) {
+		if (argc != 3 || parse_uint(argv[1], UINT32_MAX, &first) ||
+		    parse_uint(argv[2], UINT32_MAX, &max)) {
+			send_err(c, EINVAL, "usage: %s FIRST MAX", fn);
+			goto out;
+		}
+		if ((err = fault_take_fail(fn)) != 0) {
+			history_add("%s first=%lu max=%lu -> %s", fn, first,
+			    max, result(-err));
+			send_err(c, err, "injected failure");
+			goto out;
+		}
+		if (max > SIM_MAX_DOMID)
+			max = SIM_MAX_DOMID;
+		if ((info = calloc(max ? max : 1, sizeof(*info))) == NULL)
+			abort();
+		n = dom_getinfo((unsigned)first, (unsigned)max, info);
+		history_add("%s first=%lu max=%lu -> %u", fn, first,
+		    max, n);
+		r.raw = info;
+		r.rawlen = n * sizeof(*info);
+		send_reply(c, &r);
+		free(info);
+		goto out;
+	}
+	if (strcmp(fn, "xc_dump_begin") == 0) {
+		/* xc_dump_begin FN DOMID [PATH] */
+		if (argc < 3 || parse_domid(c, argv[2], &domid))
+			goto out;
+		fn = argv[1];
+		d = dom_get(domid);
+		if (d == NULL || (d->flags & XEN_DOMINF_dying)) {
+			history_add("%s domid=%u -> -ESRCH", fn, domid);
+			send_err(c, ESRCH, "no domain %u", domid);
+			goto out;
+		}
+		err = fault_take_fail(fn);
+		uuid_format(d->uuid, uuid);
+		line(&r, "uuid=%s pages=%llu vcpus=%u zero=%u random=%u "
+		    "fail=%d delay=%g", uuid,
+		    (unsigned long long)d->mem_mib * 256, d->vcpus,
+		    d->zero_pct, d->random_pct, err, fault_delay(fn));
+		c->dumping = true;
+		snprintf(c->dump_fn, sizeof(c->dump_fn), "%s", fn);
+		c->dump_domid = domid;
+		send_reply(c, &r);
+		goto out;
+	}
+	if (strcmp(fn, "xc_dump_end") == 0) {
+		/* xc_dump_end FN DOMID RESULT BYTES [PATH] */
+		if (argc < 5 || parse_domid(c, argv[2], &domid))
+			goto out;
+		c->dumping = false;
+		if (argc > 5) {
+			char enc[PROTO_LINE_MAX];
+
+			history_add("%s domid=%u path=%s bytes=%s -> %s",
+			    argv[1], domid, proto_encode(argv[5], enc,
+			    sizeof(enc)), argv[4], argv[3]);
+		} else
+			history_add("%s domid=%u bytes=%s -> %s", argv[1],
+			    domid, argv[4], argv[3]);
+		send_reply(c, &r);
+		goto out;
+	}
+
+	/* Calls on one domain. */
+	if (argc < 2 || parse_domid(c, argv[1], &domid))
+		goto out;
+	if (strcmp(fn, "xc_domain_shutdown") == 0) {
+		if (argc != 3 || parse_uint(argv[2], 255, &reason)) {
+			send_err(c, EINVAL, "usage: xc_domain_shutdown D REASON");
+			goto out;
+		}
+		if ((err = fault_take_fail(fn)) != 0)
+			rc = -err;
+		else if (dom_get(domid) == NULL)
+			rc = -ESRCH;
+		else if (reason > SHUTDOWN_MAX)
+			rc = -EINVAL;
+		else {
+			/* Shutting down a shut-down domain changes nothing. */
+			rc = dom_shutdown(domid, (unsigned)reason, true);
+			if (rc == -EALREADY)
+				rc = 0;
+		}
+		history_add("%s domid=%u reason=%lu -> %s", fn, domid, reason,
+		    result(rc));
+	} else {
+		if ((err = fault_take_fail(fn)) != 0)
+			rc = -err;
+		else if (strcmp(fn, "xc_domain_destroy") == 0)
+			rc = dom_destroy(domid);
+		else if (strcmp(fn, "xc_domain_pause") == 0)
+			rc = dom_pause(domid, true);
+		else if (strcmp(fn, "xc_domain_unpause") == 0)
+			rc = dom_pause(domid, false);
+		else {
+			send_err(c, ENOSYS, "unknown call %s", fn);
+			goto out;
+		}
+		history_add("%s domid=%u -> %s", fn, domid, result(rc));
+	}
+	if (rc < 0)
+		send_err(c, -rc, "%s", strerror(-rc));
+	else
+		send_reply(c, &r);
+out:
+	evbuffer_free(r.data);
+}
+
+static int
+opt_value(int *i, int argc, char **argv, const char *name,
+    unsigned long max, unsigned long *out)
+{
+	if (strcmp(argv[*i], name) != 0)
+		return 0;
+	if (*i + 1 >= argc || parse_uint(argv[*i + 1], max, out) != 0)
+		return -1;
+	(*i)++;
+	return 1;
+}
+
+/* create NAME [--mem MiB] [--uuid U] [--vcpus N] [--zero-pct P]
+ *	[--random-pct P] */
+static void
+cmd_create(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	struct dom_spec s = { .mem_mib = 64, .vcpus = 1 };
+	unsigned long v, count = 1;
+	uint8_t uuid[16];
+	unsigned domid, k;
+	int i, o, rc;
+	bool many = strcmp(argv[0], "create-many") == 0;
+	const char *prefix;
+	char name[256];
+
+	i = 1;
+	if (many) {
+		if (argc < 3 || parse_uint(argv[1], SIM_MAX_DOMID, &count)) {
+			send_err(c, EINVAL, "usage: create-many N PREFIX "
+			    "[--mem MiB]");
+			return;
+		}
+		i = 2;
+	}
+	if (argc <= i) {
+		send_err(c, EINVAL, "usage: create NAME [--mem MiB] "
+		    "[--uuid U] [--vcpus N] [--zero-pct P] [--random-pct P]");
+		return;
+	}
+	prefix = argv[i++];
+	for (; i < argc; i++) {
+		if ((o = opt_value(&i, argc, argv, "--mem", 1ul << 24, &v))) {
+			if (o < 0 || v == 0)
+				goto bad;
+			s.mem_mib = v;
+		} else if ((o = opt_value(&i, argc, argv, "--vcpus", 512,
+		    &v))) {
+			if (o < 0 || v == 0)
+				goto bad;
+			s.vcpus = (unsigned)v;
+		} else if ((o = opt_value(&i, argc, argv, "--zero-pct", 100,
+		    &v))) {
+			if (o < 0)
+				goto bad;
+			s.zero_pct = (unsigned)v;
+		} else if ((o = opt_value(&i, argc, argv, "--random-pct", 100,
+		    &v))) {
+			if (o < 0)
+				goto bad;
+			s.random_pct = (unsigned)v;
+		} else if (strcmp(argv[i], "--uuid") == 0 && !many) {
+			if (i + 1 >= argc || uuid_parse(argv[i + 1], uuid)) {
+				send_err(c, EINVAL, "bad uuid");
+				return;
+			}
+			s.uuid = uuid;
+			i++;
+		} else
+			goto bad;
+	}
+	if (s.zero_pct + s.random_pct > 100) {
+		send_err(c, EINVAL, "--zero-pct + --random-pct > 100");
+		return;
+	}
+	for (k = 1; k <= count; k++) {
+		if (many) {
+			snprintf(name, sizeof(name), "%s-%u", prefix, k);
+			s.name = name;
+		} else
+			s.name = prefix;
+		if ((rc = dom_create(&s, &domid)) != 0) {
+			send_err(c, -rc, "cannot create domain: %s",
+			    strerror(-rc));
+			return;
+		}
+		line(r, "%u", domid);
+	}
+	send_reply(c, r);
+	return;
+bad:
+	send_err(c, EINVAL, "bad option '%s'", argv[i]);
+}
+
+static void
+cmd_list(struct reply *r)
+{
+	char uuid[37], st[32], enc[3 * 256 + 1];
+	struct sim_dom *d;
+	unsigned id;
+
+	for (id = 0; id < SIM_MAX_DOMID; id++) {
+		if ((d = dom_get(id)) == NULL)
+			continue;
+		uuid_format(d->uuid, uuid);
+		line(r, "%u %s %s %s", id, proto_encode(d->name, enc,
+		    sizeof(enc)), uuid, dom_state(d, st, sizeof(st)));
+	}
+}
+
+static void
+cmd_crash_every(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	unsigned long k;
+	unsigned id, i = 0, n = 0;
+	struct sim_dom *d;
+
+	if (argc != 2 || parse_uint(argv[1], SIM_MAX_DOMID, &k) || k == 0) {
+		send_err(c, EINVAL, "usage: crash-every K (K >= 1)");
+		return;
+	}
+	for (id = 1; id < SIM_MAX_DOMID; id++) {
+		if ((d = dom_get(id)) == NULL)
+			continue;
+		if (++i % k == 0 && dom_shutdown(id, SHUTDOWN_crash, false) == 0)
+			n++;
+	}
+	/* xenstored fires once per cleanup pass, not once per domain. */
+	if (n > 0)
+		xs_fire("@releaseDomain");
+	line(r, "%u", n);
+	send_reply(c, r);
+}
+
+static void
+cmd_store(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	char enc[3 * 4096 + 8];
+	struct node *n;
+	int rc;
+
+	if (strcmp(argv[0], "read") == 0 && argc == 2) {
+		if ((n = store_get(argv[1])) == NULL) {
+			send_err(c, ENOENT, "no node %s", argv[1]);
+			return;
+		}
+		line(r, "%s", proto_encode(n->value, enc, sizeof(enc)));
+	} else if (strcmp(argv[0], "write") == 0 && argc == 3) {
+		if ((rc = store_write(argv[1], argv[2], strlen(argv[2]), 0))) {
+			send_err(c, -rc, "cannot write %s", argv[1]);
+			return;
+		}
+		xs_fire(argv[1]);
+	} else if (strcmp(argv[0], "rm") == 0 && argc == 2) {
+		if ((rc = store_rm(argv[1])) < 0) {
+			send_err(c, -rc, "cannot remove %s", argv[1]);
+			return;
+		}
+		if (rc == 0)
+			xs_fire_rm(argv[1]);
+	} else {
+		send_err(c, EINVAL, "usage: read PATH | write PATH VALUE | "
+		    "rm PATH");
+		return;
+	}
+	send_reply(c, r);
+}
+
+static void
+cmd_fault(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	unsigned long count = 1;
+	double secs;
+	char *end;
+	int err, rc;
+
+	if (strcmp(argv[0], "fail") == 0) {
+		if (argc < 3 || argc > 4) {
+			send_err(c, EINVAL, "usage: fail OP ERRNO [COUNT] | "
+			    "fail OP off");
+			return;
+		}
+		if (strcmp(argv[2], "off") == 0)
+			err = 0;
+		else if ((err = proto_errnum(argv[2])) == 0) {
+			send_err(c, EINVAL, "unknown errno '%s'", argv[2]);
+			return;
+		}
+		if (argc == 4 && parse_uint(argv[3], 1u << 30, &count)) {
+			send_err(c, EINVAL, "bad count '%s'", argv[3]);
+			return;
+		}
+		rc = fault_set_fail(argv[1], err, (unsigned)count);
+	} else {
+		if (argc != 3) {
+			send_err(c, EINVAL, "usage: delay OP SECONDS");
+			return;
+		}
+		secs = strtod(argv[2], &end);
+		if (end == argv[2] || *end != '\0') {
+			send_err(c, EINVAL, "bad seconds '%s'", argv[2]);
+			return;
+		}
+		rc = fault_set_delay(argv[1], secs);
+	}
+	if (rc != 0) {
+		send_err(c, -rc, "unknown operation '%s' or bad value",
+		    argv[1]);
+		return;
+	}
+	send_reply(c, r);
+}
+
+/* The commands of xensimctl. */
+static void
+ctl_command(struct ctl_conn *c, int argc, char **argv)
+{
+	struct reply r = { .data = evbuffer_new() };
+	const char *cmd = argv[0];
+	unsigned long v;
+	unsigned domid;
+	int rc, reason;
+	struct sim_dom *d;
+
+	if (strcmp(cmd, "create") == 0 || strcmp(cmd, "create-many") == 0)
+		cmd_create(c, argc, argv, &r);
+	else if (strcmp(cmd, "crash") == 0 || strcmp(cmd, "watchdog") == 0 ||
+	    strcmp(cmd, "shutdown") == 0) {
+		if ((argc != 2 && cmd[0] != 's') ||
+		    (argc != 3 && cmd[0] == 's')) {
+			send_err(c, EINVAL, "usage: %s D%s", cmd,
+			    cmd[0] == 's' ? " REASON" : "");
+			goto out;
+		}
+		if (parse_domid(c, argv[1], &domid))
+			goto out;
+		if (cmd[0] == 's') {
+			if ((reason = parse_reason(argv[2])) < 0) {
+				send_err(c, EINVAL, "unknown reason '%s' "
+				    "(poweroff reboot suspend crash watchdog "
+				    "soft_reset)", argv[2]);
+				goto out;
+			}
+		} else
+			reason = cmd[0] == 'c' ? SHUTDOWN_crash :
+			    SHUTDOWN_watchdog;
+		if (domid == 0) {
+			send_err(c, EINVAL, "domain 0 cannot be shut down "
+			    "here");
+			goto out;
+		}
+		rc = dom_shutdown(domid, (unsigned)reason, true);
+		if (rc == -ESRCH)
+			send_err(c, ESRCH, "no domain %u", domid);
+		else if (rc == -EALREADY)
+			send_err(c, EALREADY, "domain %u is already shut "
+			    "down or dying", domid);
+		else if (rc != 0)
+			send_err(c, -rc, "cannot shut down %u", domid);
+		else
+			send_reply(c, &r);
+	} else if (strcmp(cmd, "destroy") == 0 || strcmp(cmd, "pause") == 0 ||
+	    strcmp(cmd, "unpause") == 0) {
+		if (argc != 2) {
+			send_err(c, EINVAL, "usage: %s D", cmd);
+			goto out;
+		}
+		if (parse_domid(c, argv[1], &domid))
+			goto out;
+		if (cmd[0] == 'd')
+			rc = dom_destroy(domid);
+		else
+			rc = dom_pause(domid, cmd[0] == 'p');
+		if (rc == -ESRCH)
+			send_err(c, ESRCH, "no domain %u", domid);
+		else if (rc != 0)
+			send_err(c, -rc, "cannot %s domain %u", cmd, domid);
+		else
+			send_reply(c, &r);
+	} else if (strcmp(cmd, "list") == 0 && argc == 1) {
+		cmd_list(&r);
+		send_reply(c, &r);
+	} else if (strcmp(cmd, "info") == 0 && argc == 2) {
+		if (parse_domid(c, argv[1], &domid))
+			goto out;
+		if ((d = dom_get(domid)) == NULL) {
+			send_err(c, ESRCH, "no domain %u", domid);
+			goto out;
+		}
+		line(&r, "flags=0x%x mem=%llu vcpus=%u", d->flags,
+		    (unsigned long long)d->mem_mib, d->vcpus);
+		send_reply(c, &r);
+	} else if (strcmp(cmd, "read") == 0 || strcmp(cmd, "write") == 0 ||
+	    strcmp(cmd, "rm") == 0)
+		cmd_store(c, argc, argv, &r);
+	else if (strcmp(cmd, "history") == 0) {
+		if (argc == 2 && strcmp(argv[1], "clear") == 0)
+			history_clear();
+		else if (argc == 1)
+			history_dump(r.data, &r.nlines);
+		else {
+			send_err(c, EINVAL, "usage: history [clear]");
+			goto out;
+		}
+		send_reply(c, &r);
+	} else if (strcmp(cmd, "fail") == 0 || strcmp(cmd, "delay") == 0)
+		cmd_fault(c, argc, argv, &r);
+	else if (strcmp(cmd, "destroy-delay") == 0) {
+		if (argc != 2 || parse_uint(argv[1], 3600000, &v)) {
+			send_err(c, EINVAL, "usage: destroy-delay MS");
+			goto out;
+		}
+		dom_set_destroy_delay((unsigned)v);
+		send_reply(c, &r);
+	} else if (strcmp(cmd, "drop-connections") == 0 && argc == 1) {
+		xs_drop_all();
+		send_reply(c, &r);
+	} else if (strcmp(cmd, "xenstored") == 0 && argc == 2) {
+		if (strcmp(argv[1], "stop") == 0)
+			xs_unlisten();
+		else if (strcmp(argv[1], "start") == 0) {
+			if (!xs_listening() && (rc = xs_listen(sim.xs_path))) {
+				send_err(c, -rc, "cannot listen on %s",
+				    sim.xs_path);
+				goto out;
+			}
+		} else {
+			send_err(c, EINVAL, "usage: xenstored stop|start");
+			goto out;
+		}
+		send_reply(c, &r);
+	} else if (strcmp(cmd, "xs-restrict") == 0 && argc == 2) {
+		if (parse_domid(c, argv[1], &domid))
+			goto out;
+		xs_restrict_next(domid);
+		send_reply(c, &r);
+	} else if (strcmp(cmd, "crash-every") == 0)
+		cmd_crash_every(c, argc, argv, &r);
+	else if (strcmp(cmd, "ping") == 0)
+		send_reply(c, &r);
+	else
+		send_err(c, EINVAL, "unknown command or wrong arguments: %s",
+		    cmd);
+out:
+	evbuffer_free(r.data);
+}
+
+static void
+defer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ctl_conn *c = arg;
+	char *l = c->deferred;
+
+	(void)fd;
+	(void)what;
+	c->deferred = NULL;
+	ctl_process(c, l);
+	free(l);
+	bufferevent_enable(c->bev, EV_READ);
+	/* Requests that queued up meanwhile. */
+	bufferevent_trigger(c->bev, EV_READ, BEV_TRIG_IGNORE_WATERMARKS);
+}
+
+/* Stand-in calls with a "delay" hang here: the reply (and the effect)
+ * comes later, and only this client waits. */
+static bool
+maybe_defer(struct ctl_conn *c, const char *l, const char *fn)
+{
+	struct timeval tv;
+	double secs;
+
+	if (strncmp(fn, "xc_", 3) != 0 || strcmp(fn, "xc_dump_begin") == 0 ||
+	    strcmp(fn, "xc_dump_end") == 0 || (secs = fault_delay(fn)) <= 0)
+		return false;
+	if ((c->deferred = strdup(l)) == NULL)
+		abort();
+	if (c->timer == NULL)
+		c->timer = evtimer_new(sim.base, defer_cb, c);
+	tv.tv_sec = (time_t)secs;
+	tv.tv_usec = (suseconds_t)((secs - (double)tv.tv_sec) * 1e6);
+	evtimer_add(c->timer, &tv);
+	bufferevent_disable(c->bev, EV_READ);
+	return true;
+}
+
+static void
+ctl_process(struct ctl_conn *c, char *l)
+{
+	char *argv[PROTO_TOKENS_MAX];
+	int argc;
+
+	argc = proto_split(l, argv, PROTO_TOKENS_MAX);
+	if (argc <= 0) {
+		send_err(c, EINVAL, argc < 0 ? "too many arguments" :
+		    "empty request");
+		return;
+	}
+	if (strncmp(argv[0], "xc_", 3) == 0)
+		xc_call(c, argc, argv);
+	else
+		ctl_command(c, argc, argv);
+}
+
+static void
+conn_free(struct ctl_conn *c)
+{
+	struct ctl_conn **pp;
+
+	for (pp = &conns; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	/* A caller killed in the middle of a dump leaves a trace. */
+	if (c->dumping)
+		history_add("%s domid=%u -> killed", c->dump_fn,
+		    c->dump_domid);
+	if (c->timer != NULL)
+		event_free(c->timer);
+	free(c->deferred);
+	bufferevent_free(c->bev);
+	free(c);
+}
+
+static void
+conn_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct ctl_conn *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	char *l, *copy, *sp;
+	size_t len;
+
+	while (c->deferred == NULL &&
+	    (l = evbuffer_readln(in, &len, EVBUFFER_EOL_LF)) != NULL) {
+		if ((copy = strdup(l)) == NULL)
+			abort();
+		sp = strchr(copy, ' ');
+		if (sp != NULL)
+			*sp = '\0';
+		if (!maybe_defer(c, l, copy))
+			ctl_process(c, l);
+		free(copy);
+		free(l);
+	}
+	if (evbuffer_get_length(in) > PROTO_LINE_MAX * 4) {
+		send_err(c, E2BIG, "request line too long");
+		conn_free(c);
+	}
+}
+
+static void
+conn_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	(void)bev;
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		conn_free(arg);
+}
+
+static void
+accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+    int salen, void *arg)
+{
+	struct ctl_conn *c;
+
+	(void)l;
+	(void)sa;
+	(void)salen;
+	(void)arg;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		abort();
+	c->bev = bufferevent_socket_new(sim.base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (c->bev == NULL)
+		abort();
+	bufferevent_setcb(c->bev, conn_read_cb, NULL, conn_event_cb, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	c->next = conns;
+	conns = c;
+}
+
+int
+control_listen(const char *path, struct event_base *base)
+{
+	struct sockaddr_un sun;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sun.sun_path, path);
+	unlink(path);
+	listener = evconnlistener_new_bind(base, accept_cb, NULL,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 128,
+	    (struct sockaddr *)&sun, sizeof(sun));
+	if (listener == NULL)
+		return -errno;
+	listen_path = strdup(path);
+	return 0;
+}
+
+void
+control_shutdown(void)
+{
+	while (conns != NULL) {
+		conns->dumping = false;
+		conn_free(conns);
+	}
+	if (listener != NULL) {
+		evconnlistener_free(listener);
+		listener = NULL;
+		unlink(listen_path);
+	}
+	free(listen_path);
+	listen_path = NULL;
+}

@@ -1,0 +1,133 @@
+/*
+ * sim.h: the Xen simulator (xensim), one process, one libevent loop.
+ *
+ * It plays xenstored (the real wire protocol on DIR/xenstored.sock) and the
+ * hypervisor's domain table, which the stand-in libxenctrl/libxenguest
+ * reach over DIR/control.sock.  Everything is single-threaded.
+ */
+#ifndef XENSIM_SIM_H
+#define XENSIM_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <event2/event.h>
+#include <xenctrl.h>
+
+#define SIM_MAX_DOMID	DOMID_FIRST_RESERVED
+
+struct evbuffer;
+
+/* store.c: the xenstore tree */
+struct sim_perm {
+	char		 type;		/* n r w b */
+	unsigned	 id;
+};
+struct node {
+	char		*path;
+	char		*value;
+	size_t		 vlen;
+	struct sim_perm	*perms;
+	unsigned	 nperms;
+	struct node	*parent;
+	struct node	**kids;
+	size_t		 nkids;
+	size_t		 kcap;
+	uint64_t	 gen;
+	struct node	*hnext;
+};
+void		 store_init(void);
+void		 store_free(void);
+struct node	*store_get(const char *path);
+int		 store_valid_path(const char *path);
+int		 store_can(const struct node *, unsigned domid, char what);
+int		 store_write(const char *path, const void *val, size_t len,
+		     unsigned domid);
+int		 store_mkdir(const char *path, unsigned domid);
+int		 store_rm(const char *path);
+int		 store_set_perms(struct node *, const struct sim_perm *,
+		     unsigned n);
+/* Children as "a\0b\0"; caller frees. */
+char		*store_children(const struct node *, size_t *len);
+
+/* xs-server.c: the xenstored socket */
+int		 xs_listen(const char *path);
+void		 xs_unlisten(void);
+bool		 xs_listening(void);
+void		 xs_drop_all(void);
+/* A change at PATH: fire watches at or above it (or exactly, for @). */
+void		 xs_fire(const char *path);
+/* A removal of PATH: also fire watches below it. */
+void		 xs_fire_rm(const char *path);
+void		 xs_restrict_next(unsigned domid);
+void		 xs_shutdown(void);
+
+/* domain.c: the hypervisor's domain table */
+struct sim_dom {
+	unsigned	 domid;
+	char		*name;
+	uint8_t		 uuid[16];
+	uint64_t	 mem_mib;
+	unsigned	 vcpus;
+	uint32_t	 flags;		/* XEN_DOMINF_* incl. shutdown code */
+	unsigned	 zero_pct;
+	unsigned	 random_pct;
+	uint64_t	 created_ns;
+	struct event	*reap;
+};
+struct dom_spec {
+	const char	*name;
+	uint64_t	 mem_mib;
+	unsigned	 vcpus;
+	const uint8_t	*uuid;		/* NULL: random */
+	unsigned	 zero_pct;
+	unsigned	 random_pct;
+};
+void		 dom_init(struct event_base *);
+void		 dom_free_all(void);
+struct sim_dom	*dom_get(unsigned domid);
+int		 dom_create(const struct dom_spec *, unsigned *domid);
+/* reason SHUTDOWN_*; fire says whether to fire @releaseDomain now. */
+int		 dom_shutdown(unsigned domid, unsigned reason, bool fire);
+int		 dom_destroy(unsigned domid);
+int		 dom_pause(unsigned domid, bool pause);
+unsigned	 dom_getinfo(unsigned first, unsigned max, xc_domaininfo_t *);
+void		 dom_set_destroy_delay(unsigned ms);
+unsigned	 dom_count(void);
+void		 uuid_format(const uint8_t *, char *out /* 37 */);
+int		 uuid_parse(const char *, uint8_t *);
+const char	*dom_state(const struct sim_dom *, char *buf, size_t len);
+uint64_t	 now_ns(void);
+
+/* history.c: every call the stand-ins made */
+void		 history_add(const char *fmt, ...)
+		     __attribute__((format(printf, 1, 2)));
+void		 history_clear(void);
+void		 history_dump(struct evbuffer *out, size_t *nlines);
+void		 history_free(void);
+
+/* fault.c: injected failures and delays */
+int		 fault_set_fail(const char *op, int err, unsigned count);
+int		 fault_set_delay(const char *op, double secs);
+/* The errno to fail this call with (consumes one), or 0. */
+int		 fault_take_fail(const char *fn);
+double		 fault_delay(const char *fn);
+void		 fault_clear(void);
+
+/* control.c: the control socket */
+int		 control_listen(const char *path, struct event_base *);
+void		 control_shutdown(void);
+
+struct sim {
+	struct event_base *base;
+	char		*dir;
+	char		*xs_path;
+	char		*ctl_path;
+};
+extern struct sim sim;
+
+void		 sim_log(const char *fmt, ...)
+		     __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,20 @@
+#!/bin/sh
+# Without LD_LIBRARY_PATH the same binary loads the real libraries, and on
+# a machine without Xen xc_interface_open fails with their error.
+set -u
+. "$(dirname "$0")/lib.sh"
+unset LD_LIBRARY_PATH XENSIM_SOCKET
+lib=$(ldd "$SIM_TEST_BIN/sim-test-xc" | awk '/libxenctrl.so/ { print $3 }')
+case "$lib" in
+"$CW_SIM_LIB"/*|"") fail "sim-test-xc resolves libxenctrl to '$lib'" ;;
+esac
+if [ -e /proc/xen/privcmd ] || [ -e /dev/xen/privcmd ]; then
+	echo "SKIP-LIKE: this machine runs on Xen; checking only the library path"
+	exit 0
+fi
+err=$(LD_BIND_NOW=1 "$SIM_TEST_BIN/sim-test-xc" nosim 2>&1 >/dev/null) ||
+	fail "nosim: $err"
+echo "real library said: $err"
+echo "$err" | grep -q xensim && fail "the stand-in answered: $err"
+[ -n "$err" ] || fail "the real library printed no error"
+echo "ok sim.xc-nosim"

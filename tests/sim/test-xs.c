@@ -1,0 +1,218 @@
+/*
+ * test-xs: the real libxenstore against xensim.  Watches fire once when
+ * set, @introduceDomain on create, @releaseDomain on crash and again on
+ * destroy; errors come back as xenstored gives them.
+ */
+#include <poll.h>
+#include <stdbool.h>
+#include <unistd.h>
+
+#include <xenstore.h>
+
+#include "test-util.h"
+
+static struct xs_handle *xsh;
+
+#define NTOK	8
+static const char *tokens[NTOK] = { "rel", "intro", "ld", "r2" };
+static int counts[NTOK];
+static char lastpath[NTOK][256];
+
+/* Drain watch events for up to ms into the per-token counters. */
+static void
+pump(int ms)
+{
+	struct pollfd pfd = { .fd = xs_fileno(xsh), .events = POLLIN };
+	double end = mono_s() + ms / 1000.0;
+	char **v;
+	int i, left;
+
+	for (;;) {
+		while ((v = xs_check_watch(xsh)) != NULL) {
+			for (i = 0; i < NTOK && tokens[i] != NULL; i++)
+				if (strcmp(v[XS_WATCH_TOKEN], tokens[i]) == 0) {
+					counts[i]++;
+					snprintf(lastpath[i], sizeof(lastpath[i]),
+					    "%s", v[XS_WATCH_PATH]);
+				}
+			free(v);
+		}
+		CHECK(errno == EAGAIN, "xs_check_watch: %s", strerror(errno));
+		left = (int)((end - mono_s()) * 1000);
+		if (left <= 0)
+			return;
+		(void)poll(&pfd, 1, left);
+	}
+}
+
+/* Events seen for TOKEN after waiting ms; resets its counter. */
+static int
+events(const char *token, int ms, char *path, size_t len)
+{
+	int i, n;
+
+	pump(ms);
+	for (i = 0; i < NTOK && tokens[i] != NULL; i++)
+		if (strcmp(tokens[i], token) == 0) {
+			n = counts[i];
+			counts[i] = 0;
+			if (path != NULL)
+				snprintf(path, len, "%s", lastpath[i]);
+			return n;
+		}
+	CHECK(0, "unknown token %s", token);
+	return -1;
+}
+
+int
+main(void)
+{
+	char path[256], *v, big[5000], *out;
+	unsigned len, num, i, domid;
+	struct xs_permissions perms[2], *gp;
+	struct xs_handle *h2;
+	xs_transaction_t t;
+	char **dir;
+	bool found;
+
+	CHECK(getenv("XENSTORED_PATH") != NULL, "run me through lib.sh");
+	CHECK((xsh = xs_open(0)) != NULL, "xs_open: %s", strerror(errno));
+
+	/* Initial events. */
+	CHECK(xs_watch(xsh, "@releaseDomain", "rel"), "watch");
+	CHECK(xs_watch(xsh, "@introduceDomain", "intro"), "watch");
+	CHECK(xs_watch(xsh, "/local/domain", "ld"), "watch");
+	CHECK(events("rel", 100, path, sizeof(path)) == 1, "initial rel");
+	CHECK(strcmp(path, "@releaseDomain") == 0, "path %s", path);
+	CHECK(events("intro", 0, NULL, 0) == 1, "initial intro");
+	CHECK(events("ld", 0, path, sizeof(path)) == 1, "initial ld");
+	CHECK(!xs_watch(xsh, "/local/domain", "ld") && errno == EEXIST,
+	    "duplicate watch gives EEXIST: %s", strerror(errno));
+
+	/* Create: @introduceDomain and the names. */
+	out = CTL("create web1 --mem 16");
+	domid = (unsigned)atoi(out);
+	CHECK(domid == 1, "first domid is 1, got %s", out);
+	CHECK(events("intro", 100, NULL, 0) == 1, "@introduceDomain once");
+	CHECK(events("ld", 50, NULL, 0) >= 3, "writes below /local/domain");
+	snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
+	CHECK((v = xs_read(xsh, XBT_NULL, path, &len)) != NULL, "read");
+	CHECK(len == 4 && strcmp(v, "web1") == 0, "name '%s'", v);
+	free(v);
+	snprintf(path, sizeof(path), "/local/domain/%u/vm", domid);
+	CHECK((v = xs_read(xsh, XBT_NULL, path, &len)) != NULL, "read vm");
+	CHECK(strncmp(v, "/vm/", 4) == 0 && len == 40, "vm '%s'", v);
+	snprintf(big, sizeof(big), "%s/name", v);
+	free(v);
+	CHECK((v = xs_read(xsh, XBT_NULL, big, &len)) != NULL, "/vm/U/name");
+	CHECK(strcmp(v, "web1") == 0, "vm name %s", v);
+	free(v);
+	CHECK((v = xs_read(xsh, XBT_NULL, "/local/domain/0/name", NULL)) &&
+	    strcmp(v, "Domain-0") == 0, "Domain-0");
+	free(v);
+
+	/* Crash: one @releaseDomain. */
+	CTL("crash %u", domid);
+	CHECK(events("rel", 200, NULL, 0) == 1, "@releaseDomain once on crash");
+	/* Destroy: nothing at once, then one more after the delay. */
+	CTL("destroy-delay 200");
+	CTL("destroy %u", domid);
+	CHECK(events("rel", 100, NULL, 0) == 0, "no event while dying");
+	CHECK(events("rel", 400, NULL, 0) == 1, "@releaseDomain on destroy");
+	snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
+	CHECK(xs_read(xsh, XBT_NULL, path, NULL) == NULL && errno == ENOENT,
+	    "gone after destroy: %s", strerror(errno));
+	CTL("destroy-delay 20");
+
+	/* Errors as xenstored gives them. */
+	CHECK(xs_read(xsh, XBT_NULL, "/no/such/node", NULL) == NULL &&
+	    errno == ENOENT, "ENOENT: %s", strerror(errno));
+	CHECK(xs_read(xsh, XBT_NULL, "/bad//path", NULL) == NULL &&
+	    errno == EINVAL, "EINVAL: %s", strerror(errno));
+	memset(big, 'a', sizeof(big) - 1);
+	big[4500] = '\0';
+	CTL("write /big %s", big);
+	CHECK(xs_read(xsh, XBT_NULL, "/big", NULL) == NULL && errno == E2BIG,
+	    "E2BIG for a reply over 4096 bytes: %s", strerror(errno));
+
+	/* Writes, directories, transactions. */
+	CHECK(xs_write(xsh, XBT_NULL, "/test/a/b", "hello", 5), "write");
+	CHECK((v = xs_read(xsh, XBT_NULL, "/test/a/b", &len)) && len == 5 &&
+	    memcmp(v, "hello", 5) == 0, "readback");
+	free(v);
+	CHECK(xs_mkdir(xsh, XBT_NULL, "/test/c"), "mkdir");
+	CHECK((dir = xs_directory(xsh, XBT_NULL, "/test", &num)) && num == 2,
+	    "directory");
+	CHECK(strcmp(dir[0], "a") == 0 && strcmp(dir[1], "c") == 0, "order");
+	free(dir);
+	CHECK((t = xs_transaction_start(xsh)) != XBT_NULL, "tx start");
+	CHECK(xs_write(xsh, t, "/test/t", "1", 1), "tx write");
+	CHECK(xs_transaction_end(xsh, t, false), "tx end");
+	CHECK(xs_rm(xsh, XBT_NULL, "/test"), "rm");
+	CHECK(xs_read(xsh, XBT_NULL, "/test/a/b", NULL) == NULL &&
+	    errno == ENOENT, "rm recursive");
+
+	/* A wide directory comes back through XS_DIRECTORY_PART. */
+	CTL("create-many 600 wide --mem 1");
+	CHECK((dir = xs_directory(xsh, XBT_NULL, "/local/domain", &num)),
+	    "wide directory: %s", strerror(errno));
+	CHECK(num == 601, "601 entries, got %u", num);
+	free(dir);
+
+	/* Permissions: an unprivileged client gets EACCES. */
+	CHECK(xs_write(xsh, XBT_NULL, "/secret", "x", 1), "write secret");
+	perms[0].id = 0;
+	perms[0].perms = XS_PERM_NONE;
+	perms[1].id = 7;
+	perms[1].perms = XS_PERM_READ;
+	CHECK(xs_set_permissions(xsh, XBT_NULL, "/secret", perms, 2), "perms");
+	CHECK((gp = xs_get_permissions(xsh, XBT_NULL, "/secret", &num)) &&
+	    num == 2 && gp[1].id == 7 && gp[1].perms == XS_PERM_READ,
+	    "get perms");
+	free(gp);
+	CTL("xs-restrict 5");
+	CHECK((h2 = xs_open(0)) != NULL, "second handle");
+	CHECK(xs_read(h2, XBT_NULL, "/secret", NULL) == NULL &&
+	    errno == EACCES, "EACCES for domain 5: %s", strerror(errno));
+	CHECK(!xs_write(h2, XBT_NULL, "/secret", "y", 1) && errno == EACCES,
+	    "EACCES on write");
+	xs_close(h2);
+	CTL("xs-restrict 7");
+	CHECK((h2 = xs_open(0)) != NULL, "third handle");
+	CHECK((v = xs_read(h2, XBT_NULL, "/secret", NULL)) != NULL,
+	    "domain 7 may read: %s", strerror(errno));
+	free(v);
+	xs_close(h2);
+
+	/* Domain messages. */
+	CHECK((v = xs_get_domain_path(xsh, 3)) &&
+	    strcmp(v, "/local/domain/3") == 0, "domain path");
+	free(v);
+	CHECK(xs_is_domain_introduced(xsh, 2), "introduced");
+	CHECK(!xs_is_domain_introduced(xsh, 4000), "not introduced");
+
+	/* drop-connections: the handle dies, a new one works. */
+	CTL("drop-connections");
+	usleep(50000);
+	CHECK(xs_read(xsh, XBT_NULL, "/local/domain/0/name", NULL) == NULL,
+	    "dropped handle fails");
+	xs_close(xsh);
+	CHECK((xsh = xs_open(0)) != NULL, "reconnect");
+	/* xenstored stop: no socket; start: same store. */
+	CTL("xenstored stop");
+	CHECK(xs_read(xsh, XBT_NULL, "/local/domain/0/name", NULL) == NULL,
+	    "stopped xenstored");
+	xs_close(xsh);
+	CHECK(xs_open(0) == NULL, "no socket while stopped");
+	CTL("xenstored start");
+	CHECK((xsh = xs_open(0)) != NULL, "reopen after start");
+	CHECK((v = xs_read(xsh, XBT_NULL, "/secret", NULL)) != NULL,
+	    "store kept");
+	free(v);
+	found = xs_watch(xsh, "@releaseDomain", "r2");
+	CHECK(found && events("r2", 100, NULL, 0) == 1, "watch after restart");
+	xs_close(xsh);
+	for (i = 0; i < 1; i++)
+		printf("ok test-xs\n");
+	return 0;
+}

@@ -1,0 +1,210 @@
+/*
+ * xc-domain.c: the stand-in libxenctrl.so.4.17.  Every call goes to the
+ * simulator, which acts on its domain table and records the call.
+ * Failures look like the real library's: -1 with errno set.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xc-handle.h"
+
+static int
+fail(xc_interface *xch, int rc, const char *what)
+{
+	xcs_set_error(xch, -rc, what);
+	errno = -rc;
+	return -1;
+}
+
+xc_interface *
+xc_interface_open(xentoollog_logger *logger, xentoollog_logger *dlogger,
+    unsigned flags)
+{
+	xc_interface *xch;
+	int fd, rc;
+
+	(void)logger;
+	(void)dlogger;
+	(void)flags;
+	if ((fd = xcs_connect()) < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	if ((xch = calloc(1, sizeof(*xch))) == NULL) {
+		close(fd);
+		errno = ENOMEM;
+		return NULL;
+	}
+	xch->fd = fd;
+	xch->pid = getpid();
+	rc = xcs_call(xch, NULL, 0, NULL, 0, NULL, "xc_interface_open %ld",
+	    (long)xch->pid);
+	if (rc < 0) {
+		fprintf(stderr, "xensim: xc_interface_open failed: %s\n",
+		    strerror(-rc));
+		close(fd);
+		free(xch);
+		errno = -rc;
+		return NULL;
+	}
+	return xch;
+}
+
+int
+xc_interface_close(xc_interface *xch)
+{
+	if (xch == NULL)
+		return 0;
+	xcs_check(xch);
+	(void)xcs_call(xch, NULL, 0, NULL, 0, NULL, "xc_interface_close");
+	close(xch->fd);
+	free(xch);
+	return 0;
+}
+
+int
+xc_domain_getinfolist(xc_interface *xch, uint32_t first, unsigned int max,
+    xc_domaininfo_t *info)
+{
+	size_t got = 0;
+	int rc;
+
+	xcs_check(xch);
+	rc = xcs_call(xch, NULL, 0, info, (size_t)max * sizeof(*info), &got,
+	    "xc_domain_getinfolist %u %u", first, max);
+	if (rc < 0)
+		return fail(xch, rc, "getinfolist");
+	return (int)(got / sizeof(*info));
+}
+
+/* The pre-4.18 interface, built on the same records. */
+int
+xc_domain_getinfo(xc_interface *xch, uint32_t first, unsigned int max,
+    xc_dominfo_t *out)
+{
+	xc_domaininfo_t *info;
+	size_t got = 0;
+	unsigned i, n;
+	int rc;
+
+	xcs_check(xch);
+	if ((info = calloc(max ? max : 1, sizeof(*info))) == NULL)
+		return fail(xch, -ENOMEM, "getinfo");
+	rc = xcs_call(xch, NULL, 0, info, (size_t)max * sizeof(*info), &got,
+	    "xc_domain_getinfo %u %u", first, max);
+	if (rc < 0) {
+		free(info);
+		return fail(xch, rc, "getinfo");
+	}
+	n = (unsigned)(got / sizeof(*info));
+	for (i = 0; i < n; i++) {
+		xc_dominfo_t *o = &out[i];
+		const xc_domaininfo_t *d = &info[i];
+
+		memset(o, 0, sizeof(*o));
+		o->domid = d->domain;
+		o->ssidref = d->ssidref;
+		o->dying = !!(d->flags & XEN_DOMINF_dying);
+		o->shutdown = !!(d->flags & XEN_DOMINF_shutdown);
+		o->paused = !!(d->flags & XEN_DOMINF_paused);
+		o->blocked = !!(d->flags & XEN_DOMINF_blocked);
+		o->running = !!(d->flags & XEN_DOMINF_running);
+		o->hvm = !!(d->flags & XEN_DOMINF_hvm_guest);
+		o->shutdown_reason = (d->flags >> XEN_DOMINF_shutdownshift) &
+		    XEN_DOMINF_shutdownmask;
+		o->crashed = o->shutdown &&
+		    o->shutdown_reason == SHUTDOWN_crash;
+		o->nr_pages = d->tot_pages;
+		o->shared_info_frame = d->shared_info_frame;
+		o->cpu_time = d->cpu_time;
+		o->max_memkb = d->max_pages << 2;
+		o->nr_online_vcpus = d->nr_online_vcpus;
+		o->max_vcpu_id = d->max_vcpu_id;
+		memcpy(o->handle, d->handle, sizeof(o->handle));
+		o->cpupool = d->cpupool;
+	}
+	free(info);
+	return (int)n;
+}
+
+static int
+domain_op(xc_interface *xch, const char *fn, uint32_t domid)
+{
+	int rc;
+
+	xcs_check(xch);
+	rc = xcs_call(xch, NULL, 0, NULL, 0, NULL, "%s %u", fn, domid);
+	return rc < 0 ? fail(xch, rc, fn) : 0;
+}
+
+int
+xc_domain_pause(xc_interface *xch, uint32_t domid)
+{
+	return domain_op(xch, "xc_domain_pause", domid);
+}
+
+int
+xc_domain_unpause(xc_interface *xch, uint32_t domid)
+{
+	return domain_op(xch, "xc_domain_unpause", domid);
+}
+
+int
+xc_domain_destroy(xc_interface *xch, uint32_t domid)
+{
+	return domain_op(xch, "xc_domain_destroy", domid);
+}
+
+int
+xc_domain_shutdown(xc_interface *xch, uint32_t domid, int reason)
+{
+	int rc;
+
+	xcs_check(xch);
+	if (reason < 0)
+		return fail(xch, -EINVAL, "shutdown");
+	rc = xcs_call(xch, NULL, 0, NULL, 0, NULL, "xc_domain_shutdown %u %d",
+	    domid, reason);
+	return rc < 0 ? fail(xch, rc, "shutdown") : 0;
+}
+
+const xc_error *
+xc_get_last_error(xc_interface *xch)
+{
+	return &xch->last_error;
+}
+
+void
+xc_clear_last_error(xc_interface *xch)
+{
+	xch->last_error.code = XC_ERROR_NONE;
+	xch->last_error.message[0] = '\0';
+}
+
+const char *
+xc_error_code_to_desc(int code)
+{
+	switch (code) {
+	case XC_ERROR_NONE:
+		return "No error details";
+	case XC_INTERNAL_ERROR:
+		return "Internal error";
+	case XC_INVALID_KERNEL:
+		return "Invalid kernel";
+	case XC_INVALID_PARAM:
+		return "Invalid configuration";
+	case XC_OUT_OF_MEMORY:
+		return "Out of memory";
+	}
+	return "Unknown error code";
+}
+
+const char *
+xc_strerror(xc_interface *xch, int errcode)
+{
+	(void)xch;
+	return strerror(errcode);
+}

@@ -1,0 +1,747 @@
+/*
+ * xs-server.c: xenstored's wire protocol (xen/io/xs_wire.h) on a Unix
+ * socket, enough for the real libxenstore.
+ *
+ * Facts kept from xenstored: replies carry the request's type, req_id and
+ * tx_id; errors are XS_ERROR with the errno name; READ has no trailing
+ * NUL; WATCH acks "OK" and then fires once; events are "path\0token\0";
+ * a watch fires for changes at or below its path, "@" paths exactly;
+ * replies over XENSTORE_PAYLOAD_MAX become E2BIG.
+ *
+ * Simplification: transactions are not isolated.  Operations inside one
+ * apply at once and TRANSACTION_END always succeeds (an abort cannot roll
+ * back).  The ids are still checked, so a stale id gets ENOENT.
+ */
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/listener.h>
+#include <stdint.h>
+#include <xen/io/xs_wire.h>
+
+#include "sim.h"
+
+struct xs_watch {
+	char		*path;		/* as the client gave it */
+	char		*abs;		/* absolute, or the @ name */
+	char		*token;
+	struct xs_watch	*next;
+};
+
+struct xs_conn {
+	struct bufferevent *bev;
+	unsigned	 domid;
+	struct xs_watch	*watches;
+	uint32_t	 tx[64];
+	unsigned	 ntx;
+	uint32_t	 next_tx;
+	size_t		 discard;
+	struct xs_conn	*next;
+};
+
+static struct evconnlistener	*listener;
+static struct xs_conn		*conns;
+static char			*listen_path;
+static int			 restrict_next = -1;
+
+static void
+conn_free(struct xs_conn *c)
+{
+	struct xs_conn **pp;
+	struct xs_watch *w;
+
+	for (pp = &conns; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	while ((w = c->watches) != NULL) {
+		c->watches = w->next;
+		free(w->path);
+		free(w->abs);
+		free(w->token);
+		free(w);
+	}
+	bufferevent_free(c->bev);
+	free(c);
+}
+
+static void
+send_msg(struct xs_conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id,
+    const void *data, size_t len)
+{
+	struct xsd_sockmsg h;
+
+	h.type = type;
+	h.req_id = req_id;
+	h.tx_id = tx_id;
+	h.len = (uint32_t)len;
+	evbuffer_add(bufferevent_get_output(c->bev), &h, sizeof(h));
+	if (len > 0)
+		evbuffer_add(bufferevent_get_output(c->bev), data, len);
+}
+
+static void
+reply(struct xs_conn *c, const struct xsd_sockmsg *req, const void *data,
+    size_t len)
+{
+	const char *e = "E2BIG";
+
+	if (len > XENSTORE_PAYLOAD_MAX)
+		send_msg(c, XS_ERROR, req->req_id, req->tx_id, e,
+		    strlen(e) + 1);
+	else
+		send_msg(c, req->type, req->req_id, req->tx_id, data, len);
+}
+
+/* XS_ERROR with the errno's name, as xenstored spells it. */
+static void
+reply_err(struct xs_conn *c, const struct xsd_sockmsg *req, int err)
+{
+	const char *name = "EINVAL";
+	size_t i;
+
+	if (err < 0)
+		err = -err;
+	for (i = 0; i < sizeof(xsd_errors) / sizeof(xsd_errors[0]); i++)
+		if (xsd_errors[i].errnum == err)
+			name = xsd_errors[i].errstring;
+	send_msg(c, XS_ERROR, req->req_id, req->tx_id, name, strlen(name) + 1);
+}
+
+static void
+reply_ok(struct xs_conn *c, const struct xsd_sockmsg *req)
+{
+	reply(c, req, "OK", 3);
+}
+
+static void
+send_event(struct xs_conn *c, const char *path, const char *token)
+{
+	size_t pl = strlen(path) + 1, tl = strlen(token) + 1;
+	char buf[XENSTORE_PAYLOAD_MAX];
+
+	if (pl + tl > sizeof(buf))
+		return;
+	memcpy(buf, path, pl);
+	memcpy(buf + pl, token, tl);
+	send_msg(c, XS_WATCH_EVENT, 0, 0, buf, pl + tl);
+}
+
+/* The event path as the watcher sees it: relative if it watched relative. */
+static void
+fire_one(struct xs_conn *c, struct xs_watch *w, const char *abs)
+{
+	size_t plen;
+
+	if (w->path[0] != '/' && w->path[0] != '@') {
+		plen = strlen(w->abs) - strlen(w->path);
+		send_event(c, abs + plen, w->token);
+	} else
+		send_event(c, abs, w->token);
+}
+
+/* Is CHILD equal to or below PARENT? */
+static bool
+is_child(const char *child, const char *parent)
+{
+	size_t len = strlen(parent);
+
+	if (strcmp(parent, "/") == 0)
+		return child[0] == '/';
+	return strncmp(child, parent, len) == 0 &&
+	    (child[len] == '/' || child[len] == '\0');
+}
+
+void
+xs_fire(const char *path)
+{
+	struct xs_conn *c;
+	struct xs_watch *w;
+
+	for (c = conns; c != NULL; c = c->next)
+		for (w = c->watches; w != NULL; w = w->next) {
+			if (path[0] == '@' ? strcmp(path, w->abs) == 0 :
+			    is_child(path, w->abs))
+				fire_one(c, w, path);
+		}
+}
+
+void
+xs_fire_rm(const char *path)
+{
+	struct xs_conn *c;
+	struct xs_watch *w;
+
+	xs_fire(path);
+	/* Watches on nodes that went away with it fire on their own path. */
+	for (c = conns; c != NULL; c = c->next)
+		for (w = c->watches; w != NULL; w = w->next)
+			if (w->abs[0] == '/' && strcmp(w->abs, path) != 0 &&
+			    is_child(w->abs, path))
+				fire_one(c, w, w->abs);
+}
+
+/* Relative paths live under the connection's /local/domain/N. */
+static char *
+canon(struct xs_conn *c, const char *path)
+{
+	char *abs;
+
+	if (path[0] == '/' || path[0] == '@')
+		return strdup(path);
+	if (asprintf(&abs, "/local/domain/%u/%s", c->domid, path) < 0)
+		return NULL;
+	return abs;
+}
+
+/* Number of NUL-terminated strings in a payload; -1 if the last is not. */
+static int
+count_strings(const char *p, size_t len)
+{
+	size_t i;
+	int n = 0;
+
+	if (len > 0 && p[len - 1] != '\0')
+		return -1;
+	for (i = 0; i < len; i++)
+		if (p[i] == '\0')
+			n++;
+	return n;
+}
+
+static bool
+tx_known(struct xs_conn *c, uint32_t id)
+{
+	unsigned i;
+
+	if (id == 0)
+		return true;
+	for (i = 0; i < c->ntx; i++)
+		if (c->tx[i] == id)
+			return true;
+	return false;
+}
+
+static void
+do_read(struct xs_conn *c, const struct xsd_sockmsg *m, const char *path)
+{
+	struct node *n;
+
+	if ((n = store_get(path)) == NULL)
+		return reply_err(c, m, store_valid_path(path) ? EINVAL : ENOENT);
+	if (!store_can(n, c->domid, 'r'))
+		return reply_err(c, m, EACCES);
+	reply(c, m, n->value, n->vlen);
+}
+
+static void
+do_directory(struct xs_conn *c, const struct xsd_sockmsg *m, const char *path,
+    const char *offstr)
+{
+	char gen[24], *kids, *buf;
+	size_t len, off, genlen, maxlen, chunk = 0;
+	struct node *n;
+
+	if ((n = store_get(path)) == NULL)
+		return reply_err(c, m, store_valid_path(path) ? EINVAL : ENOENT);
+	if (!store_can(n, c->domid, 'r'))
+		return reply_err(c, m, EACCES);
+	if ((kids = store_children(n, &len)) == NULL)
+		return reply_err(c, m, ENOMEM);
+	if (offstr == NULL) {
+		reply(c, m, kids, len);
+		free(kids);
+		return;
+	}
+	/* XS_DIRECTORY_PART: "<generation>\0" then children from byte OFF;
+	 * an extra "\0" marks the end of the list. */
+	off = strtoul(offstr, NULL, 10);
+	genlen = (size_t)snprintf(gen, sizeof(gen), "%llu",
+	    (unsigned long long)n->gen) + 1;
+	if ((buf = malloc(XENSTORE_PAYLOAD_MAX + 1)) == NULL) {
+		free(kids);
+		return reply_err(c, m, ENOMEM);
+	}
+	memcpy(buf, gen, genlen);
+	if (off >= len) {
+		buf[genlen] = '\0';
+		reply(c, m, buf, genlen + 1);
+	} else {
+		maxlen = XENSTORE_PAYLOAD_MAX - genlen - 1;
+		while (chunk + strlen(kids + off + chunk) < maxlen) {
+			chunk += strlen(kids + off + chunk) + 1;
+			if (off + chunk == len)
+				break;
+		}
+		memcpy(buf + genlen, kids + off, chunk);
+		if (off + chunk == len)
+			buf[genlen + chunk++] = '\0';
+		reply(c, m, buf, genlen + chunk);
+	}
+	free(buf);
+	free(kids);
+}
+
+static void
+do_get_perms(struct xs_conn *c, const struct xsd_sockmsg *m, const char *path)
+{
+	char buf[XENSTORE_PAYLOAD_MAX + 64];
+	struct node *n;
+	size_t off = 0;
+	unsigned i;
+
+	if ((n = store_get(path)) == NULL)
+		return reply_err(c, m, store_valid_path(path) ? EINVAL : ENOENT);
+	if (!store_can(n, c->domid, 'r'))
+		return reply_err(c, m, EACCES);
+	for (i = 0; i < n->nperms && off + 16 < sizeof(buf); i++)
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%c%u",
+		    n->perms[i].type, n->perms[i].id) + 1;
+	reply(c, m, buf, off);
+}
+
+static void
+do_set_perms(struct xs_conn *c, const struct xsd_sockmsg *m, char *body,
+    size_t len, int nstr)
+{
+	struct sim_perm perms[256];
+	const char *path = body, *p;
+	struct node *n;
+	unsigned np = 0;
+	char *end;
+	int i, rc;
+
+	if (nstr < 2 || nstr - 1 > 256)
+		return reply_err(c, m, EINVAL);
+	p = body + strlen(body) + 1;
+	for (i = 1; i < nstr; i++, p += strlen(p) + 1) {
+		if (strchr("nrwb", p[0]) == NULL || p[0] == '\0')
+			return reply_err(c, m, EINVAL);
+		perms[np].type = p[0];
+		perms[np].id = (unsigned)strtoul(p + 1, &end, 10);
+		if (end == p + 1 || *end != '\0')
+			return reply_err(c, m, EINVAL);
+		np++;
+	}
+	(void)len;
+	if ((n = store_get(path)) == NULL)
+		return reply_err(c, m, store_valid_path(path) ? EINVAL : ENOENT);
+	if (c->domid != 0 && n->perms[0].id != c->domid)
+		return reply_err(c, m, EACCES);
+	if ((rc = store_set_perms(n, perms, np)) != 0)
+		return reply_err(c, m, rc);
+	reply_ok(c, m);
+	xs_fire(path);
+}
+
+static void
+do_watch(struct xs_conn *c, const struct xsd_sockmsg *m, char *body, int nstr)
+{
+	const char *path = body, *token;
+	struct xs_watch *w;
+	char *abs;
+
+	if (nstr != 2)
+		return reply_err(c, m, EINVAL);
+	token = body + strlen(body) + 1;
+	if ((abs = canon(c, path)) == NULL)
+		return reply_err(c, m, ENOMEM);
+	if (abs[0] == '/' && store_valid_path(abs) != 0) {
+		free(abs);
+		return reply_err(c, m, EINVAL);
+	}
+	for (w = c->watches; w != NULL; w = w->next)
+		if (strcmp(w->abs, abs) == 0 && strcmp(w->token, token) == 0) {
+			free(abs);
+			return reply_err(c, m, EEXIST);
+		}
+	if ((w = calloc(1, sizeof(*w))) == NULL ||
+	    (w->path = strdup(path)) == NULL ||
+	    (w->token = strdup(token)) == NULL)
+		abort();
+	w->abs = abs;
+	w->next = c->watches;
+	c->watches = w;
+	reply_ok(c, m);
+	/* Fire once up front, as xenstored does. */
+	send_event(c, w->path, w->token);
+}
+
+static void
+do_unwatch(struct xs_conn *c, const struct xsd_sockmsg *m, char *body,
+    int nstr)
+{
+	struct xs_watch **pp, *w;
+	const char *token;
+	char *abs;
+
+	if (nstr != 2)
+		return reply_err(c, m, EINVAL);
+	token = body + strlen(body) + 1;
+	if ((abs = canon(c, body)) == NULL)
+		return reply_err(c, m, ENOMEM);
+	for (pp = &c->watches; (w = *pp) != NULL; pp = &w->next)
+		if (strcmp(w->abs, abs) == 0 && strcmp(w->token, token) == 0) {
+			*pp = w->next;
+			free(w->path);
+			free(w->abs);
+			free(w->token);
+			free(w);
+			free(abs);
+			return reply_ok(c, m);
+		}
+	free(abs);
+	reply_err(c, m, ENOENT);
+}
+
+static void
+do_tx(struct xs_conn *c, const struct xsd_sockmsg *m, const char *arg)
+{
+	char buf[16];
+	unsigned i;
+
+	if (m->type == XS_TRANSACTION_START) {
+		if (m->tx_id != 0)
+			return reply_err(c, m, EBUSY);
+		if (c->ntx == sizeof(c->tx) / sizeof(c->tx[0]))
+			return reply_err(c, m, ENOSPC);
+		c->tx[c->ntx++] = ++c->next_tx;
+		snprintf(buf, sizeof(buf), "%u", c->next_tx);
+		return reply(c, m, buf, strlen(buf) + 1);
+	}
+	if (strcmp(arg, "T") != 0 && strcmp(arg, "F") != 0)
+		return reply_err(c, m, EINVAL);
+	for (i = 0; i < c->ntx; i++)
+		if (c->tx[i] == m->tx_id && m->tx_id != 0) {
+			c->tx[i] = c->tx[--c->ntx];
+			return reply_ok(c, m);
+		}
+	reply_err(c, m, ENOENT);
+}
+
+/* Domain messages take a domid as first argument. */
+static int
+arg_domid(const char *s, unsigned *domid)
+{
+	char *end;
+	unsigned long v;
+
+	v = strtoul(s, &end, 10);
+	if (end == s || *end != '\0' || v >= SIM_MAX_DOMID)
+		return -EINVAL;
+	*domid = (unsigned)v;
+	return 0;
+}
+
+static void
+do_domain(struct xs_conn *c, const struct xsd_sockmsg *m, char *body,
+    int nstr)
+{
+	unsigned domid;
+	char buf[64];
+
+	if (nstr < 1 || arg_domid(body, &domid) != 0)
+		return reply_err(c, m, EINVAL);
+	switch (m->type) {
+	case XS_GET_DOMAIN_PATH:
+		snprintf(buf, sizeof(buf), "/local/domain/%u", domid);
+		return reply(c, m, buf, strlen(buf) + 1);
+	case XS_IS_DOMAIN_INTRODUCED:
+		return reply(c, m, dom_get(domid) ? "T" : "F", 2);
+	}
+	if (c->domid != 0)
+		return reply_err(c, m, EACCES);
+	switch (m->type) {
+	case XS_INTRODUCE:
+		if (nstr != 3)
+			return reply_err(c, m, EINVAL);
+		reply_ok(c, m);
+		xs_fire("@introduceDomain");
+		return;
+	case XS_RELEASE:
+		reply_ok(c, m);
+		xs_fire("@releaseDomain");
+		return;
+	case XS_RESUME:
+	case XS_SET_TARGET:
+		return reply_ok(c, m);
+	}
+}
+
+static void
+handle(struct xs_conn *c, const struct xsd_sockmsg *m, char *body)
+{
+	char *path = NULL, *val;
+	int nstr, rc;
+
+	nstr = count_strings(body, m->len);
+	if (!tx_known(c, m->tx_id) && m->type != XS_TRANSACTION_START)
+		return reply_err(c, m, ENOENT);
+
+	switch (m->type) {
+	case XS_READ:
+	case XS_DIRECTORY:
+	case XS_DIRECTORY_PART:
+	case XS_GET_PERMS:
+	case XS_MKDIR:
+	case XS_RM:
+		if (nstr < 1)
+			return reply_err(c, m, EINVAL);
+		if ((path = canon(c, body)) == NULL)
+			return reply_err(c, m, ENOMEM);
+		break;
+	}
+
+	switch (m->type) {
+	case XS_READ:
+		do_read(c, m, path);
+		break;
+	case XS_DIRECTORY:
+		do_directory(c, m, path, NULL);
+		break;
+	case XS_DIRECTORY_PART:
+		if (nstr != 2)
+			reply_err(c, m, EINVAL);
+		else
+			do_directory(c, m, path, body + strlen(body) + 1);
+		break;
+	case XS_GET_PERMS:
+		do_get_perms(c, m, path);
+		break;
+	case XS_MKDIR:
+		if ((rc = store_mkdir(path, c->domid)) != 0)
+			reply_err(c, m, rc);
+		else {
+			reply_ok(c, m);
+			xs_fire(path);
+		}
+		break;
+	case XS_RM:
+		if ((rc = store_rm(path)) < 0)
+			reply_err(c, m, rc);
+		else {
+			reply_ok(c, m);
+			if (rc == 0)
+				xs_fire_rm(path);
+		}
+		break;
+	case XS_WRITE:
+		/* "path\0value": the value is not NUL-terminated. */
+		val = memchr(body, '\0', m->len);
+		if (val == NULL)
+			return reply_err(c, m, EINVAL);
+		val++;
+		if ((path = canon(c, body)) == NULL)
+			return reply_err(c, m, ENOMEM);
+		if ((rc = store_write(path, val,
+		    m->len - (size_t)(val - body), c->domid)) != 0)
+			reply_err(c, m, rc);
+		else {
+			reply_ok(c, m);
+			xs_fire(path);
+		}
+		break;
+	case XS_SET_PERMS:
+		if (nstr < 1)
+			return reply_err(c, m, EINVAL);
+		if ((path = canon(c, body)) == NULL)
+			return reply_err(c, m, ENOMEM);
+		/* Rebuild the payload with the absolute path first. */
+		{
+			const char *rest = body + strlen(body) + 1;
+			size_t rlen = m->len - (size_t)(rest - body);
+			size_t plen = strlen(path) + 1;
+			char *nb = malloc(plen + rlen + 1);
+
+			if (nb == NULL)
+				return reply_err(c, m, ENOMEM);
+			memcpy(nb, path, plen);
+			memcpy(nb + plen, rest, rlen);
+			nb[plen + rlen] = '\0';
+			do_set_perms(c, m, nb, plen + rlen, nstr);
+			free(nb);
+		}
+		break;
+	case XS_WATCH:
+		do_watch(c, m, body, nstr);
+		break;
+	case XS_UNWATCH:
+		do_unwatch(c, m, body, nstr);
+		break;
+	case XS_TRANSACTION_START:
+	case XS_TRANSACTION_END:
+		do_tx(c, m, nstr >= 1 ? body : "");
+		break;
+	case XS_INTRODUCE:
+	case XS_RELEASE:
+	case XS_GET_DOMAIN_PATH:
+	case XS_IS_DOMAIN_INTRODUCED:
+	case XS_RESUME:
+	case XS_SET_TARGET:
+		do_domain(c, m, body, nstr);
+		break;
+	case XS_RESET_WATCHES:
+		while (c->watches != NULL) {
+			struct xs_watch *w = c->watches;
+
+			c->watches = w->next;
+			free(w->path);
+			free(w->abs);
+			free(w->token);
+			free(w);
+		}
+		reply_ok(c, m);
+		break;
+	default:
+		reply_err(c, m, ENOSYS);
+		break;
+	}
+	free(path);
+}
+
+static void
+conn_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct xs_conn *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	struct xsd_sockmsg m;
+	char *body;
+	size_t n;
+
+	for (;;) {
+		if (c->discard > 0) {
+			n = evbuffer_get_length(in);
+			if (n > c->discard)
+				n = c->discard;
+			evbuffer_drain(in, n);
+			c->discard -= n;
+			if (c->discard > 0)
+				return;
+		}
+		if (evbuffer_get_length(in) < sizeof(m))
+			return;
+		evbuffer_copyout(in, &m, sizeof(m));
+		if (m.len > XENSTORE_PAYLOAD_MAX) {
+			/* Refuse it and skip the payload. */
+			evbuffer_drain(in, sizeof(m));
+			c->discard = m.len;
+			reply_err(c, &m, E2BIG);
+			continue;
+		}
+		if (evbuffer_get_length(in) < sizeof(m) + m.len)
+			return;
+		evbuffer_drain(in, sizeof(m));
+		if ((body = malloc(m.len + 1)) == NULL)
+			abort();
+		evbuffer_remove(in, body, m.len);
+		body[m.len] = '\0';
+		handle(c, &m, body);
+		free(body);
+	}
+}
+
+static void
+conn_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct xs_conn *c = arg;
+
+	(void)bev;
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		conn_free(c);
+}
+
+static void
+accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+    int salen, void *arg)
+{
+	struct xs_conn *c;
+
+	(void)l;
+	(void)sa;
+	(void)salen;
+	(void)arg;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		abort();
+	c->bev = bufferevent_socket_new(sim.base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (c->bev == NULL)
+		abort();
+	if (restrict_next >= 0) {
+		c->domid = (unsigned)restrict_next;
+		restrict_next = -1;
+	}
+	bufferevent_setcb(c->bev, conn_read_cb, NULL, conn_event_cb, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	c->next = conns;
+	conns = c;
+}
+
+int
+xs_listen(const char *path)
+{
+	struct sockaddr_un sun;
+
+	if (listener != NULL)
+		return -EALREADY;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sun.sun_path, path);
+	unlink(path);
+	listener = evconnlistener_new_bind(sim.base, accept_cb, NULL,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 128,
+	    (struct sockaddr *)&sun, sizeof(sun));
+	if (listener == NULL)
+		return -errno;
+	free(listen_path);
+	listen_path = strdup(path);
+	return 0;
+}
+
+bool
+xs_listening(void)
+{
+	return listener != NULL;
+}
+
+void
+xs_drop_all(void)
+{
+	while (conns != NULL)
+		conn_free(conns);
+}
+
+/* Stop listening, remove the socket and drop every client. */
+void
+xs_unlisten(void)
+{
+	if (listener != NULL) {
+		evconnlistener_free(listener);
+		listener = NULL;
+		unlink(listen_path);
+	}
+	xs_drop_all();
+}
+
+void
+xs_restrict_next(unsigned domid)
+{
+	restrict_next = (int)domid;
+}
+
+void
+xs_shutdown(void)
+{
+	xs_unlisten();
+	free(listen_path);
+	listen_path = NULL;
+}
