@@ -4,7 +4,7 @@ PREFIX	?= /usr/local
 DESTDIR	?=
 JOBS	?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps configure test demo bench install clean
+.PHONY: all deps configure test demo bench install clean deb
 
 all: configure
 	cmake --build $(BUILD) -j $(JOBS)
@@ -27,6 +27,15 @@ bench: all
 
 install: all
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
+
+# A Debian package built from a copy of the tree (files git does not
+# ignore), so dpkg-buildpackage's ../*.deb land in $(BUILD)/deb/.
+deb:
+	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/src
+	git ls-files -z -c -o --exclude-standard | \
+	    tar --null -T - --ignore-failed-read -cf - | tar -C $(BUILD)/deb/src -xf -
+	cd $(BUILD)/deb/src && dpkg-buildpackage -us -uc -b
+	@ls $(BUILD)/deb/*.deb
 
 clean:
 	rm -rf $(BUILD)
