@@ -9,6 +9,9 @@
 
 #include "conf.h"
 
+/* A configuration is small; a huge file is a mistake (or /dev/zero). */
+#define CONF_MAX_SIZE	(1 << 20)
+
 /* Largest value accepted where the file format says only "at least N". */
 #define CONF_NOMAX	2147483647LL
 
@@ -21,6 +24,13 @@ struct conf_msg {
 	char	*text;
 };
 
+/* An integer literal libconfig will have truncated (see conf-literal.c). */
+struct conf_bigint {
+	int	 line;
+	int32_t	 value;		/* what libconfig will report */
+	char	 text[24];	/* as written, maybe cut short */
+};
+
 /* One load in progress: the struct being filled and what went wrong. */
 struct conf_ctx {
 	const char	*name;		/* file name used in messages */
@@ -28,6 +38,8 @@ struct conf_ctx {
 	struct conf	*conf;
 	struct conf_msg	*msgs;
 	size_t		 nmsgs;
+	struct conf_bigint *bigints;
+	size_t		 nbigints;
 	int		 nomem;
 	int		 restart_command_seen;
 };
@@ -60,6 +72,11 @@ int	 conf_value_action(struct conf_ctx *, const config_setting_t *,
 	     const char *, enum action *);
 int	 conf_value_argv(struct conf_ctx *, const config_setting_t *,
 	     const char *, char ***);
+
+/* conf-literal.c */
+void	 conf_literal_scan(struct conf_ctx *, const char *);
+int	 conf_literal_check(struct conf_ctx *, const config_setting_t *,
+	     const char *);
 
 /* conf-match.c */
 int	 conf_value_glob(struct conf_ctx *, const config_setting_t *,

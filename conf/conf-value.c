@@ -108,6 +108,8 @@ conf_value_int(struct conf_ctx *ctx, const config_setting_t *s,
 		type_error(ctx, s, path, "an integer");
 		return -EINVAL;
 	}
+	if (conf_literal_check(ctx, s, path) != 0)
+		return -ERANGE;
 	v = config_setting_get_int64(s);
 	if (v < min || v > max) {
 		if (max == CONF_NOMAX)
@@ -214,6 +216,8 @@ conf_value_size(struct conf_ctx *ctx, const config_setting_t *s,
 	switch (config_setting_type(s)) {
 	case CONFIG_TYPE_INT:
 	case CONFIG_TYPE_INT64:
+		if (conf_literal_check(ctx, s, path) != 0)
+			return -ERANGE;
 		n = config_setting_get_int64(s);
 		if (n < 0) {
 			conf_error(ctx, s, "%s: %lld is negative (valid: "

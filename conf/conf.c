@@ -172,10 +172,10 @@ conf_new(const char *name)
 	return c;
 }
 
-/* Turn a parsed (or failed) config_t into a struct conf or errors. */
+/* Turn a parsed (or failed) config_t of TEXT into a struct conf or errors. */
 static int
-conf_finish(config_t *cfg, int ok, const char *name, struct conf **out,
-    struct conf_errors *errs)
+conf_finish(config_t *cfg, int ok, const char *text, const char *name,
+    struct conf **out, struct conf_errors *errs)
 {
 	struct conf_ctx	 ctx;
 	struct conf	*c;
@@ -200,8 +200,10 @@ conf_finish(config_t *cfg, int ok, const char *name, struct conf **out,
 	ctx.name = name;
 	ctx.include_dir = cfg->include_dir;
 	ctx.conf = c;
+	conf_literal_scan(&ctx, text);
 	conf_parse(&ctx, config_root_setting(cfg));
 	config_destroy(cfg);
+	free(ctx.bigints);
 
 	if (ctx.nomem) {
 		errors_move(&ctx, NULL);
@@ -237,20 +239,82 @@ include_dir(config_t *cfg, const char *path)
 	free(dir);
 }
 
+/* Parse TEXT; PATH, if not NULL, is the file it came from. */
+static int
+conf_read_text(const char *text, const char *name, const char *path,
+    struct conf **out, struct conf_errors *errs)
+{
+	config_t	cfg;
+	int		ok;
+
+	config_init(&cfg);
+	if (path != NULL)
+		include_dir(&cfg, path);
+	ok = config_read_string(&cfg, text);
+	return conf_finish(&cfg, ok, text, name, out, errs);
+}
+
+/*
+ * The whole of F as a string in *OUT.  A NUL byte would make libconfig
+ * silently ignore the rest of the file, so it is an error (-EINVAL, with
+ * its line in *LINE).
+ */
+static int
+read_all(FILE *f, char **out, int *line)
+{
+	char	*buf = NULL, *nb, *nul;
+	size_t	 len = 0, cap = 0, n;
+
+	for (;;) {
+		if (cap - len < 2) {
+			if (cap >= CONF_MAX_SIZE) {
+				free(buf);
+				return -EFBIG;
+			}
+			cap = cap ? cap * 2 : 8192;
+			if ((nb = realloc(buf, cap)) == NULL) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nb;
+		}
+		n = fread(buf + len, 1, cap - len - 1, f);
+		if (n == 0)
+			break;
+		len += n;
+	}
+	if (ferror(f)) {
+		free(buf);
+		return -EIO;
+	}
+	if (buf == NULL && (buf = malloc(1)) == NULL)
+		return -ENOMEM;
+	buf[len] = '\0';
+	if ((nul = memchr(buf, '\0', len)) != NULL) {
+		*line = 1;
+		for (n = 0; buf + n < nul; n++)
+			*line += buf[n] == '\n';
+		free(buf);
+		return -EINVAL;
+	}
+	*out = buf;
+	return 0;
+}
+
 /* Messages are appended to ERRS; the caller clears it. */
 int
 conf_load(const char *path, struct conf **out, struct conf_errors *errs)
 {
-	config_t	 cfg;
 	struct stat	 st;
 	FILE		*f;
-	int		 ok, error;
+	char		*text;
+	int		 r, line = 0;
 
 	*out = NULL;
 	if ((f = fopen(path, "re")) == NULL) {
-		error = errno;
-		errors_add(errs, "%s: cannot open: %s", path, strerror(error));
-		return -error;
+		r = errno;
+		errors_add(errs, "%s: cannot open: %s", path, strerror(r));
+		return -r;
 	}
 	/* fopen(3) opens directories; reading one then fails obscurely. */
 	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -259,24 +323,33 @@ conf_load(const char *path, struct conf **out, struct conf_errors *errs)
 		    strerror(EISDIR));
 		return -EISDIR;
 	}
-	config_init(&cfg);
-	include_dir(&cfg, path);
-	ok = config_read(&cfg, f);
+	r = read_all(f, &text, &line);
 	fclose(f);
-	return conf_finish(&cfg, ok, path, out, errs);
+	if (r == -EINVAL) {
+		errors_add(errs, "%s:%d: contains a NUL byte (valid: text)",
+		    path, line);
+		return r;
+	}
+	if (r == -EFBIG) {
+		errors_add(errs, "%s: larger than %d bytes: not a "
+		    "configuration file", path, CONF_MAX_SIZE);
+		return r;
+	}
+	if (r != 0) {
+		errors_add(errs, "%s: cannot read: %s", path, strerror(-r));
+		return r;
+	}
+	r = conf_read_text(text, path, path, out, errs);
+	free(text);
+	return r;
 }
 
 int
 conf_load_string(const char *text, const char *name, struct conf **out,
     struct conf_errors *errs)
 {
-	config_t	cfg;
-	int		ok;
-
 	*out = NULL;
-	config_init(&cfg);
-	ok = config_read_string(&cfg, text);
-	return conf_finish(&cfg, ok, name, out, errs);
+	return conf_read_text(text, name, NULL, out, errs);
 }
 
 void

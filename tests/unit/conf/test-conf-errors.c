@@ -184,6 +184,52 @@ test_numbers_all_reported(void **state)
 	    " interval = -3; }; } );\n", want);
 }
 
+#define PLAIN "does not fit a plain integer (valid: up to 2147483647; " \
+	"write larger values with an L suffix, as "
+
+/* libconfig 1.5 cuts plain integer literals to 32 bits without a word. */
+static void
+test_truncated_literals(void **state)
+{
+	const char *const one_line[] = {
+		"t.conf:1: dump.max_use: 99999999999 " PLAIN "99999999999L)",
+		NULL
+	};
+	struct conf	*c;
+
+	(void)state;
+	/* 5G in bytes would otherwise silently become 1G. */
+	expect_error("dump: {\n  max_use = 5368709120;\n};\n",
+	    "t.conf:2: dump.max_use: 5368709120 " PLAIN "5368709120L)");
+	expect_error("dump: {\n\n  timeout = 99999999999;\n};\n",
+	    "t.conf:3: dump.timeout: 99999999999 " PLAIN "99999999999L)");
+	expect_error("dump: {\n  keep_free = -5000000000;\n};\n",
+	    "t.conf:2: dump.keep_free: -5000000000 " PLAIN "-5000000000L)");
+	expect_error("dump: {\n  max_use = 0x140000000;\n};\n",
+	    "t.conf:2: dump.max_use: 0x140000000 " PLAIN "0x140000000L)");
+	expect_error("hooks = ( { command = [ \"x\" ];\n"
+	    "  timeout = 4294967297; } );\n",
+	    "t.conf:2: hooks[0].timeout: 4294967297 " PLAIN "4294967297L)");
+	/* Only the literal that was cut is blamed, not its neighbours. */
+	expect_errors("dump: { timeout = 5; max_use = 99999999999; "
+	    "max_per_domain = 7; };\n", one_line);
+
+	/* With the L suffix, or in strings and comments, all is well. */
+	c = must_load("# max_use = 99999999999;\n"
+	    "/* 99999999999\n 99999999999 */\n"
+	    "state_dir = \"/x/99999999999\"; // 99999999999\n"
+	    "dump: { max_use = 5368709120L; keep_free = 2147483647;\n"
+	    "  timeout = 0x7fffffff; max_per_domain = 2147483647; };\n");
+	assert_true(c->dump.max_use == UINT64_C(5) << 30);
+	assert_true(c->dump.keep_free == 2147483647);
+	assert_int_equal(c->dump.timeout, 2147483647);
+	assert_string_equal(c->state_dir, "/x/99999999999");
+	conf_free(c);
+	/* Floats stay floats, and are the wrong type. */
+	expect_error("dump: {\n  timeout = 1e10;\n};\n",
+	    "t.conf:2: dump.timeout: expected an integer, not a float");
+}
+
 static void
 test_sizes(void **state)
 {
@@ -426,6 +472,7 @@ main(void)
 		cmocka_unit_test(test_bad_enums),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_numbers_all_reported),
+		cmocka_unit_test(test_truncated_literals),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_paths_ok),

@@ -420,6 +420,61 @@ test_directory(void **state)
 	conf_errors_clear(&errs);
 }
 
+/* A NUL byte would make libconfig ignore the rest of the file. */
+static void
+test_nul_byte(void **state)
+{
+	static const char text[] = "\n\nstate_dir = \"/x\";\0\n"
+	    "dump: { timeout = 0; };\n";
+	struct conf_errors	 errs = { 0 };
+	struct conf		*c = NULL;
+	char			 path[64], want[128];
+	FILE			*f;
+	int			 fd;
+
+	(void)state;
+	snprintf(path, sizeof path, "/tmp/test-conf-XXXXXX");
+	assert_true((fd = mkstemp(path)) >= 0);
+	assert_non_null(f = fdopen(fd, "w"));
+	assert_int_equal(fwrite(text, 1, sizeof text - 1, f), sizeof text - 1);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(conf_load(path, &c, &errs), -EINVAL);
+	unlink(path);
+	assert_null(c);
+	assert_int_equal(errs.n, 1);
+	snprintf(want, sizeof want, "%s:3: contains a NUL byte (valid: text)",
+	    path);
+	assert_string_equal(errs.msgs[0], want);
+	conf_errors_clear(&errs);
+}
+
+/* Whatever the path names, a huge file is refused before parsing. */
+static void
+test_huge_file(void **state)
+{
+	struct conf_errors	 errs = { 0 };
+	struct conf		*c = NULL;
+	char			 path[64], want[128];
+	FILE			*f;
+	int			 fd, i;
+
+	(void)state;
+	snprintf(path, sizeof path, "/tmp/test-conf-XXXXXX");
+	assert_true((fd = mkstemp(path)) >= 0);
+	assert_non_null(f = fdopen(fd, "w"));
+	for (i = 0; i < 2 * 1024; i++)
+		assert_true(fprintf(f, "%1023s\n", "#") > 0);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(conf_load(path, &c, &errs), -EFBIG);
+	unlink(path);
+	assert_null(c);
+	assert_int_equal(errs.n, 1);
+	snprintf(want, sizeof want, "%s: larger than 1048576 bytes: not a "
+	    "configuration file", path);
+	assert_string_equal(errs.msgs[0], want);
+	conf_errors_clear(&errs);
+}
+
 /* Needs an unprivileged user: root reads a mode 000 file anyway. */
 static void
 test_unreadable_file(void **state)
@@ -485,6 +540,8 @@ main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_directory),
 		cmocka_unit_test(test_unreadable_file),
+		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test(test_huge_file),
 		cmocka_unit_test(test_errors_accumulate),
 	};
 
