@@ -629,6 +629,10 @@ ctl_command(struct ctl_conn *c, int argc, char **argv)
 			goto out;
 		}
 		send_reply(c, &r);
+	} else if (strcmp(cmd, "xs-history") == 0 && argc == 2 &&
+	    (strcmp(argv[1], "on") == 0 || strcmp(argv[1], "off") == 0)) {
+		xs_set_history(argv[1][1] == 'n');
+		send_reply(c, &r);
 	} else if (strcmp(cmd, "xs-restrict") == 0 && argc == 2) {
 		if (parse_domid(c, argv[1], &domid))
 			goto out;

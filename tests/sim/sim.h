@@ -50,6 +50,26 @@ int		 store_set_perms(struct node *, const struct sim_perm *,
 		     unsigned n);
 /* Children as "a\0b\0"; caller frees. */
 char		*store_children(const struct node *, size_t *len);
+/* Bumped by every change. */
+uint64_t	 store_generation(void);
+
+/* xs-tx.c: transactions (a log over the live store) */
+struct xs_tx;
+struct xs_tx	*tx_new(uint32_t id);
+void		 tx_free(struct xs_tx *);
+uint32_t	 tx_id(const struct xs_tx *);
+uint64_t	 tx_start_gen(const struct xs_tx *);
+int		 tx_read(struct xs_tx *, const char *path, const char **val,
+		     size_t *len);
+int		 tx_directory(struct xs_tx *, const char *path, char **out,
+		     size_t *len);
+int		 tx_log_write(struct xs_tx *, const char *path, const void *,
+		     size_t, unsigned domid);
+int		 tx_log_mkdir(struct xs_tx *, const char *path, unsigned domid);
+int		 tx_log_rm(struct xs_tx *, const char *path, unsigned domid);
+int		 tx_log_perms(struct xs_tx *, const char *path,
+		     const struct sim_perm *, unsigned n, unsigned domid);
+int		 tx_commit(struct xs_tx *, unsigned domid);
 
 /* xs-server.c: the xenstored socket */
 int		 xs_listen(const char *path);
@@ -62,6 +82,7 @@ void		 xs_fire(const char *path);
 void		 xs_fire_rm(const char *path);
 void		 xs_restrict_next(unsigned domid);
 void		 xs_shutdown(void);
+void		 xs_set_history(bool on);
 
 /* domain.c: the hypervisor's domain table */
 struct sim_dom {

@@ -311,6 +311,12 @@ store_children(const struct node *n, size_t *len)
 	return buf;
 }
 
+uint64_t
+store_generation(void)
+{
+	return generation;
+}
+
 void
 store_init(void)
 {

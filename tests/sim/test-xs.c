@@ -14,7 +14,7 @@
 static struct xs_handle *xsh;
 
 #define NTOK	8
-static const char *tokens[NTOK] = { "rel", "intro", "ld", "r2" };
+static const char *tokens[NTOK] = { "rel", "intro", "ld", "r2", "txw" };
 static int counts[NTOK];
 static char lastpath[NTOK][256];
 
@@ -145,9 +145,53 @@ main(void)
 	    "directory");
 	CHECK(strcmp(dir[0], "a") == 0 && strcmp(dir[1], "c") == 0, "order");
 	free(dir);
+	/* Transactions: isolated until commit, EAGAIN after a change. */
+	CHECK(xs_watch(xsh, "/txw", "txw") && events("txw", 50, NULL, 0) == 1,
+	    "tx watch");
 	CHECK((t = xs_transaction_start(xsh)) != XBT_NULL, "tx start");
-	CHECK(xs_write(xsh, t, "/test/t", "1", 1), "tx write");
-	CHECK(xs_transaction_end(xsh, t, false), "tx end");
+	CHECK(xs_write(xsh, t, "/txw/a", "1", 1), "tx write");
+	CHECK(xs_read(xsh, XBT_NULL, "/txw/a", NULL) == NULL &&
+	    errno == ENOENT, "invisible outside before commit");
+	CHECK((v = xs_read(xsh, t, "/txw/a", &len)) && strcmp(v, "1") == 0,
+	    "visible inside");
+	free(v);
+	CHECK((dir = xs_directory(xsh, t, "/txw", &num)) && num == 1 &&
+	    strcmp(dir[0], "a") == 0, "directory inside");
+	free(dir);
+	CHECK(events("txw", 50, NULL, 0) == 0, "no event before commit");
+	CHECK(xs_transaction_end(xsh, t, false), "tx commit: %s",
+	    strerror(errno));
+	CHECK(events("txw", 100, NULL, 0) == 1, "event at commit");
+	CHECK((v = xs_read(xsh, XBT_NULL, "/txw/a", NULL)) &&
+	    strcmp(v, "1") == 0, "committed");
+	free(v);
+	CHECK((t = xs_transaction_start(xsh)) != XBT_NULL, "tx2");
+	CHECK(xs_write(xsh, t, "/txw/a", "2", 1), "tx2 write");
+	CTL("write /elsewhere x");
+	CHECK(!xs_transaction_end(xsh, t, false) && errno == EAGAIN,
+	    "EAGAIN after a concurrent change: %s", strerror(errno));
+	CHECK((t = xs_transaction_start(xsh)) != XBT_NULL, "tx3");
+	CHECK(xs_rm(xsh, t, "/txw"), "tx rm");
+	CHECK(xs_read(xsh, t, "/txw/a", NULL) == NULL && errno == ENOENT,
+	    "removed inside");
+	CHECK(xs_transaction_end(xsh, t, true), "abort");
+	CHECK((v = xs_read(xsh, XBT_NULL, "/txw/a", NULL)) &&
+	    strcmp(v, "1") == 0, "abort changed nothing: %s", v);
+	free(v);
+	events("txw", 20, NULL, 0);
+	CHECK(xs_unwatch(xsh, "/txw", "txw"), "unwatch");
+	CHECK(xs_write(xsh, XBT_NULL, "/txw/b", "", 0), "write");
+	CHECK(events("txw", 50, NULL, 0) == 0, "no event after unwatch");
+
+	/* xs-history records xenstore requests on demand. */
+	CTL("xs-history on");
+	free(xs_read(xsh, XBT_NULL, "/local/domain/0/name", NULL));
+	(void)xs_read(xsh, XBT_NULL, "/nothing/here", NULL);
+	CTL("xs-history off");
+	out = CTL("history");
+	CHECK(strstr(out, " xs_READ /local/domain/0/name -> 0\n") &&
+	    strstr(out, " xs_READ /nothing/here -> -ENOENT\n"),
+	    "xs history:\n%s", out);
 	CHECK(xs_rm(xsh, XBT_NULL, "/test"), "rm");
 	CHECK(xs_read(xsh, XBT_NULL, "/test/a/b", NULL) == NULL &&
 	    errno == ENOENT, "rm recursive");

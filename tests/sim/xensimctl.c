@@ -33,7 +33,8 @@ usage(void)
 "  history | history clear\n"
 "  fail OP ERRNO [COUNT] | fail OP off | delay OP SECONDS\n"
 "  destroy-delay MS | drop-connections | xenstored stop|start\n"
-"  xs-restrict DOMID                          next xenstore client is DOMID\n");
+"  xs-restrict DOMID                          next xenstore client is DOMID\n"
+"  xs-history on|off                          record xenstore requests too\n");
 	exit(2);
 }
 

@@ -8,9 +8,8 @@
  * a watch fires for changes at or below its path, "@" paths exactly;
  * replies over XENSTORE_PAYLOAD_MAX become E2BIG.
  *
- * Simplification: transactions are not isolated.  Operations inside one
- * apply at once and TRANSACTION_END always succeeds (an abort cannot roll
- * back).  The ids are still checked, so a stale id gets ENOENT.
+ * Transactions are in xs-tx.c.  With "xs-history on" every request is
+ * also recorded in the history as "xs_<TYPE> <path> -> <result>".
  */
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -27,6 +26,7 @@
 #include <stdint.h>
 #include <xen/io/xs_wire.h>
 
+#include "proto.h"
 #include "sim.h"
 
 struct xs_watch {
@@ -40,10 +40,11 @@ struct xs_conn {
 	struct bufferevent *bev;
 	unsigned	 domid;
 	struct xs_watch	*watches;
-	uint32_t	 tx[64];
+	struct xs_tx	*tx[64];
 	unsigned	 ntx;
 	uint32_t	 next_tx;
 	size_t		 discard;
+	int		 err;		/* of the request being handled */
 	struct xs_conn	*next;
 };
 
@@ -51,6 +52,7 @@ static struct evconnlistener	*listener;
 static struct xs_conn		*conns;
 static char			*listen_path;
 static int			 restrict_next = -1;
+static bool			 record;
 
 static void
 conn_free(struct xs_conn *c)
@@ -70,6 +72,8 @@ conn_free(struct xs_conn *c)
 		free(w->token);
 		free(w);
 	}
+	while (c->ntx > 0)
+		tx_free(c->tx[--c->ntx]);
 	bufferevent_free(c->bev);
 	free(c);
 }
@@ -95,9 +99,11 @@ reply(struct xs_conn *c, const struct xsd_sockmsg *req, const void *data,
 {
 	const char *e = "E2BIG";
 
-	if (len > XENSTORE_PAYLOAD_MAX)
+	if (len > XENSTORE_PAYLOAD_MAX) {
+		c->err = E2BIG;
 		send_msg(c, XS_ERROR, req->req_id, req->tx_id, e,
 		    strlen(e) + 1);
+	}
 	else
 		send_msg(c, req->type, req->req_id, req->tx_id, data, len);
 }
@@ -111,6 +117,7 @@ reply_err(struct xs_conn *c, const struct xsd_sockmsg *req, int err)
 
 	if (err < 0)
 		err = -err;
+	c->err = err;
 	for (i = 0; i < sizeof(xsd_errors) / sizeof(xsd_errors[0]); i++)
 		if (xsd_errors[i].errnum == err)
 			name = xsd_errors[i].errstring;
@@ -218,24 +225,32 @@ count_strings(const char *p, size_t len)
 	return n;
 }
 
-static bool
-tx_known(struct xs_conn *c, uint32_t id)
+/* The connection's transaction ID, or NULL (also for 0). */
+static struct xs_tx *
+tx_find(struct xs_conn *c, uint32_t id)
 {
 	unsigned i;
 
-	if (id == 0)
-		return true;
-	for (i = 0; i < c->ntx; i++)
-		if (c->tx[i] == id)
-			return true;
-	return false;
+	for (i = 0; id != 0 && i < c->ntx; i++)
+		if (tx_id(c->tx[i]) == id)
+			return c->tx[i];
+	return NULL;
 }
 
 static void
-do_read(struct xs_conn *c, const struct xsd_sockmsg *m, const char *path)
+do_read(struct xs_conn *c, const struct xsd_sockmsg *m, const char *path,
+    struct xs_tx *t)
 {
+	const char *val;
 	struct node *n;
+	size_t len;
+	int rc;
 
+	if (t != NULL) {
+		if ((rc = tx_read(t, path, &val, &len)) != 0)
+			return reply_err(c, m, rc);
+		return reply(c, m, val, len);
+	}
 	if ((n = store_get(path)) == NULL)
 		return reply_err(c, m, store_valid_path(path) ? EINVAL : ENOENT);
 	if (!store_can(n, c->domid, 'r'))
@@ -245,18 +260,28 @@ do_read(struct xs_conn *c, const struct xsd_sockmsg *m, const char *path)
 
 static void
 do_directory(struct xs_conn *c, const struct xsd_sockmsg *m, const char *path,
-    const char *offstr)
+    const char *offstr, struct xs_tx *t)
 {
 	char gen[24], *kids, *buf;
 	size_t len, off, genlen, maxlen, chunk = 0;
+	unsigned long long g;
 	struct node *n;
+	int rc;
 
-	if ((n = store_get(path)) == NULL)
-		return reply_err(c, m, store_valid_path(path) ? EINVAL : ENOENT);
-	if (!store_can(n, c->domid, 'r'))
-		return reply_err(c, m, EACCES);
-	if ((kids = store_children(n, &len)) == NULL)
-		return reply_err(c, m, ENOMEM);
+	if (t != NULL) {
+		if ((rc = tx_directory(t, path, &kids, &len)) != 0)
+			return reply_err(c, m, rc);
+		g = tx_start_gen(t);
+	} else {
+		if ((n = store_get(path)) == NULL)
+			return reply_err(c, m, store_valid_path(path) ?
+			    EINVAL : ENOENT);
+		if (!store_can(n, c->domid, 'r'))
+			return reply_err(c, m, EACCES);
+		if ((kids = store_children(n, &len)) == NULL)
+			return reply_err(c, m, ENOMEM);
+		g = n->gen;
+	}
 	if (offstr == NULL) {
 		reply(c, m, kids, len);
 		free(kids);
@@ -265,8 +290,7 @@ do_directory(struct xs_conn *c, const struct xsd_sockmsg *m, const char *path,
 	/* XS_DIRECTORY_PART: "<generation>\0" then children from byte OFF;
 	 * an extra "\0" marks the end of the list. */
 	off = strtoul(offstr, NULL, 10);
-	genlen = (size_t)snprintf(gen, sizeof(gen), "%llu",
-	    (unsigned long long)n->gen) + 1;
+	genlen = (size_t)snprintf(gen, sizeof(gen), "%llu", g) + 1;
 	if ((buf = malloc(XENSTORE_PAYLOAD_MAX + 1)) == NULL) {
 		free(kids);
 		return reply_err(c, m, ENOMEM);
@@ -311,7 +335,7 @@ do_get_perms(struct xs_conn *c, const struct xsd_sockmsg *m, const char *path)
 
 static void
 do_set_perms(struct xs_conn *c, const struct xsd_sockmsg *m, char *body,
-    size_t len, int nstr)
+    size_t len, int nstr, struct xs_tx *t)
 {
 	struct sim_perm perms[256];
 	const char *path = body, *p;
@@ -333,6 +357,11 @@ do_set_perms(struct xs_conn *c, const struct xsd_sockmsg *m, char *body,
 		np++;
 	}
 	(void)len;
+	if (t != NULL) {
+		if ((rc = tx_log_perms(t, path, perms, np, c->domid)) < 0)
+			return reply_err(c, m, rc);
+		return reply_ok(c, m);
+	}
 	if ((n = store_get(path)) == NULL)
 		return reply_err(c, m, store_valid_path(path) ? EINVAL : ENOENT);
 	if (c->domid != 0 && n->perms[0].id != c->domid)
@@ -408,21 +437,30 @@ do_tx(struct xs_conn *c, const struct xsd_sockmsg *m, const char *arg)
 {
 	char buf[16];
 	unsigned i;
+	int rc;
 
 	if (m->type == XS_TRANSACTION_START) {
 		if (m->tx_id != 0)
 			return reply_err(c, m, EBUSY);
 		if (c->ntx == sizeof(c->tx) / sizeof(c->tx[0]))
 			return reply_err(c, m, ENOSPC);
-		c->tx[c->ntx++] = ++c->next_tx;
+		if (++c->next_tx == 0)
+			c->next_tx = 1;
+		c->tx[c->ntx++] = tx_new(c->next_tx);
 		snprintf(buf, sizeof(buf), "%u", c->next_tx);
 		return reply(c, m, buf, strlen(buf) + 1);
 	}
 	if (strcmp(arg, "T") != 0 && strcmp(arg, "F") != 0)
 		return reply_err(c, m, EINVAL);
 	for (i = 0; i < c->ntx; i++)
-		if (c->tx[i] == m->tx_id && m->tx_id != 0) {
+		if (tx_id(c->tx[i]) == m->tx_id && m->tx_id != 0) {
+			struct xs_tx *t = c->tx[i];
+
 			c->tx[i] = c->tx[--c->ntx];
+			rc = arg[0] == 'T' ? tx_commit(t, c->domid) : 0;
+			tx_free(t);
+			if (rc != 0)
+				return reply_err(c, m, rc);
 			return reply_ok(c, m);
 		}
 	reply_err(c, m, ENOENT);
@@ -477,14 +515,76 @@ do_domain(struct xs_conn *c, const struct xsd_sockmsg *m, char *body,
 	}
 }
 
+static const char *
+type_name(uint32_t type)
+{
+	static const char *names[] = { "CONTROL", "DIRECTORY", "READ",
+	    "GET_PERMS", "WATCH", "UNWATCH", "TRANSACTION_START",
+	    "TRANSACTION_END", "INTRODUCE", "RELEASE", "GET_DOMAIN_PATH",
+	    "WRITE", "MKDIR", "RM", "SET_PERMS", "WATCH_EVENT", "ERROR",
+	    "IS_DOMAIN_INTRODUCED", "RESUME", "SET_TARGET", "INVALID",
+	    "RESET_WATCHES", "DIRECTORY_PART" };
+
+	return type < sizeof(names) / sizeof(names[0]) ? names[type] : "UNKNOWN";
+}
+
+static void
+free_watches(struct xs_conn *c)
+{
+	struct xs_watch *w;
+
+	while ((w = c->watches) != NULL) {
+		c->watches = w->next;
+		free(w->path);
+		free(w->abs);
+		free(w->token);
+		free(w);
+	}
+}
+
+/* WRITE, MKDIR, RM: logged in a transaction, applied and fired outside. */
+static void
+do_change(struct xs_conn *c, const struct xsd_sockmsg *m, const char *path,
+    const char *val, size_t vlen, struct xs_tx *t)
+{
+	int rc;
+
+	switch (m->type) {
+	case XS_WRITE:
+		rc = t ? tx_log_write(t, path, val, vlen, c->domid) :
+		    store_write(path, val, vlen, c->domid);
+		break;
+	case XS_MKDIR:
+		rc = t ? tx_log_mkdir(t, path, c->domid) :
+		    store_mkdir(path, c->domid);
+		break;
+	default:
+		rc = t ? tx_log_rm(t, path, c->domid) : store_rm(path);
+		break;
+	}
+	if (rc < 0)
+		return reply_err(c, m, rc);
+	reply_ok(c, m);
+	if (t != NULL || rc > 0)
+		return;
+	if (m->type == XS_RM)
+		xs_fire_rm(path);
+	else
+		xs_fire(path);
+}
+
 static void
 handle(struct xs_conn *c, const struct xsd_sockmsg *m, char *body)
 {
-	char *path = NULL, *val;
-	int nstr, rc;
+	char *path = NULL, *val, *nb;
+	const char *rest;
+	struct xs_tx *t = NULL;
+	size_t rlen, plen;
+	int nstr;
 
 	nstr = count_strings(body, m->len);
-	if (!tx_known(c, m->tx_id) && m->type != XS_TRANSACTION_START)
+	if (m->tx_id != 0 && m->type != XS_TRANSACTION_START &&
+	    (t = tx_find(c, m->tx_id)) == NULL)
 		return reply_err(c, m, ENOENT);
 
 	switch (m->type) {
@@ -494,7 +594,12 @@ handle(struct xs_conn *c, const struct xsd_sockmsg *m, char *body)
 	case XS_GET_PERMS:
 	case XS_MKDIR:
 	case XS_RM:
+	case XS_SET_PERMS:
 		if (nstr < 1)
+			return reply_err(c, m, EINVAL);
+		/* FALLTHROUGH */
+	case XS_WRITE:
+		if (memchr(body, '\0', m->len) == NULL)
 			return reply_err(c, m, EINVAL);
 		if ((path = canon(c, body)) == NULL)
 			return reply_err(c, m, ENOMEM);
@@ -503,73 +608,43 @@ handle(struct xs_conn *c, const struct xsd_sockmsg *m, char *body)
 
 	switch (m->type) {
 	case XS_READ:
-		do_read(c, m, path);
+		do_read(c, m, path, t);
 		break;
 	case XS_DIRECTORY:
-		do_directory(c, m, path, NULL);
+		do_directory(c, m, path, NULL, t);
 		break;
 	case XS_DIRECTORY_PART:
 		if (nstr != 2)
 			reply_err(c, m, EINVAL);
 		else
-			do_directory(c, m, path, body + strlen(body) + 1);
+			do_directory(c, m, path, body + strlen(body) + 1, t);
 		break;
 	case XS_GET_PERMS:
 		do_get_perms(c, m, path);
 		break;
 	case XS_MKDIR:
-		if ((rc = store_mkdir(path, c->domid)) != 0)
-			reply_err(c, m, rc);
-		else {
-			reply_ok(c, m);
-			xs_fire(path);
-		}
-		break;
 	case XS_RM:
-		if ((rc = store_rm(path)) < 0)
-			reply_err(c, m, rc);
-		else {
-			reply_ok(c, m);
-			if (rc == 0)
-				xs_fire_rm(path);
-		}
+		do_change(c, m, path, NULL, 0, t);
 		break;
 	case XS_WRITE:
 		/* "path\0value": the value is not NUL-terminated. */
-		val = memchr(body, '\0', m->len);
-		if (val == NULL)
-			return reply_err(c, m, EINVAL);
-		val++;
-		if ((path = canon(c, body)) == NULL)
-			return reply_err(c, m, ENOMEM);
-		if ((rc = store_write(path, val,
-		    m->len - (size_t)(val - body), c->domid)) != 0)
-			reply_err(c, m, rc);
-		else {
-			reply_ok(c, m);
-			xs_fire(path);
-		}
+		val = body + strlen(body) + 1;
+		do_change(c, m, path, val, m->len - (size_t)(val - body), t);
 		break;
 	case XS_SET_PERMS:
-		if (nstr < 1)
-			return reply_err(c, m, EINVAL);
-		if ((path = canon(c, body)) == NULL)
-			return reply_err(c, m, ENOMEM);
 		/* Rebuild the payload with the absolute path first. */
-		{
-			const char *rest = body + strlen(body) + 1;
-			size_t rlen = m->len - (size_t)(rest - body);
-			size_t plen = strlen(path) + 1;
-			char *nb = malloc(plen + rlen + 1);
-
-			if (nb == NULL)
-				return reply_err(c, m, ENOMEM);
-			memcpy(nb, path, plen);
-			memcpy(nb + plen, rest, rlen);
-			nb[plen + rlen] = '\0';
-			do_set_perms(c, m, nb, plen + rlen, nstr);
-			free(nb);
+		rest = body + strlen(body) + 1;
+		rlen = m->len - (size_t)(rest - body);
+		plen = strlen(path) + 1;
+		if ((nb = malloc(plen + rlen + 1)) == NULL) {
+			reply_err(c, m, ENOMEM);
+			break;
 		}
+		memcpy(nb, path, plen);
+		memcpy(nb + plen, rest, rlen);
+		nb[plen + rlen] = '\0';
+		do_set_perms(c, m, nb, plen + rlen, nstr, t);
+		free(nb);
 		break;
 	case XS_WATCH:
 		do_watch(c, m, body, nstr);
@@ -590,15 +665,7 @@ handle(struct xs_conn *c, const struct xsd_sockmsg *m, char *body)
 		do_domain(c, m, body, nstr);
 		break;
 	case XS_RESET_WATCHES:
-		while (c->watches != NULL) {
-			struct xs_watch *w = c->watches;
-
-			c->watches = w->next;
-			free(w->path);
-			free(w->abs);
-			free(w->token);
-			free(w);
-		}
+		free_watches(c);
 		reply_ok(c, m);
 		break;
 	default:
@@ -606,6 +673,33 @@ handle(struct xs_conn *c, const struct xsd_sockmsg *m, char *body)
 		break;
 	}
 	free(path);
+}
+
+/* One request, recorded in the history when asked. */
+static void
+handle_request(struct xs_conn *c, const struct xsd_sockmsg *m, char *body)
+{
+	char arg[256];
+	size_t i;
+
+	c->err = 0;
+	handle(c, m, body);
+	if (!record)
+		return;
+	for (i = 0; i + 1 < sizeof(arg) && i < m->len && body[i] != '\0'; i++)
+		arg[i] = (body[i] > 0x20 && body[i] < 0x7f) ? body[i] : '?';
+	arg[i] = '\0';
+	if (c->err != 0)
+		history_add("xs_%s %s -> -%s", type_name(m->type),
+		    i ? arg : "-", proto_errname(c->err));
+	else
+		history_add("xs_%s %s -> 0", type_name(m->type), i ? arg : "-");
+}
+
+void
+xs_set_history(bool on)
+{
+	record = on;
 }
 
 static void
@@ -644,7 +738,7 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 			abort();
 		evbuffer_remove(in, body, m.len);
 		body[m.len] = '\0';
-		handle(c, &m, body);
+		handle_request(c, &m, body);
 		free(body);
 	}
 }
