@@ -12,6 +12,9 @@
 /* A configuration is small; a huge file is a mistake (or /dev/zero). */
 #define CONF_MAX_SIZE	(1 << 20)
 
+/* Longest state_dir or dump.directory: well under PATH_MAX. */
+#define CONF_DIR_MAX	1024
+
 /* Largest value accepted where the file format says only "at least N". */
 #define CONF_NOMAX	2147483647LL
 

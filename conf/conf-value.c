@@ -191,6 +191,12 @@ conf_value_dir(struct conf_ctx *ctx, const config_setting_t *s,
 		    "(valid: a path starting with /)", path, v);
 		return -EINVAL;
 	}
+	/* Room for the file names the daemon puts inside it. */
+	if (strlen(v) > CONF_DIR_MAX) {
+		conf_error(ctx, s, "%s: is %zu bytes long (valid: at most %d)",
+		    path, strlen(v), CONF_DIR_MAX);
+		return -EINVAL;
+	}
 	for (p = v; *p != '\0'; p += len) {
 		p += strspn(p, "/");
 		len = strcspn(p, "/");

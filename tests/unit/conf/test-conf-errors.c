@@ -271,6 +271,29 @@ test_paths(void **state)
 	    "(valid: a path starting with /)");
 }
 
+/* Directories leave room under PATH_MAX for the files put in them. */
+static void
+test_path_length(void **state)
+{
+	char		text[2200], dir[1100];
+	struct conf	*c;
+
+	(void)state;
+	memset(dir, 'a', sizeof dir);
+	dir[0] = '/';
+	dir[1024] = '\0';
+	snprintf(text, sizeof text, "dump: {\n directory = \"%s\";\n};\n",
+	    dir);
+	c = must_load(text);
+	assert_int_equal(strlen(c->dump.directory), 1024);
+	conf_free(c);
+	dir[1024] = 'a';
+	dir[1025] = '\0';
+	snprintf(text, sizeof text, "\nstate_dir = \"%s\";\n", dir);
+	expect_error(text, "t.conf:2: state_dir: is 1025 bytes long (valid: "
+	    "at most 1024)");
+}
+
 /* Names like "..x" or "x.." are ordinary components. */
 static void
 test_paths_ok(void **state)
@@ -476,6 +499,7 @@ main(void)
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_paths_ok),
+		cmocka_unit_test(test_path_length),
 		cmocka_unit_test(test_control_bytes),
 		cmocka_unit_test(test_commands),
 		cmocka_unit_test(test_rules),
