@@ -392,19 +392,29 @@ bad:
 	send_err(c, EINVAL, "bad option '%s'", argv[i]);
 }
 
+/* Like "xl list": the name is whatever xenstore says now (a toolstack
+ * may have renamed the domain), the rest is the hypervisor's. */
 static void
 cmd_list(struct reply *r)
 {
-	char uuid[37], st[32], enc[3 * 256 + 1];
+	char uuid[37], st[32], path[64], *enc;
+	const char *name;
 	struct sim_dom *d;
+	struct node *n;
 	unsigned id;
 
 	for (id = 0; id < SIM_MAX_DOMID; id++) {
 		if ((d = dom_get(id)) == NULL)
 			continue;
+		snprintf(path, sizeof(path), "/local/domain/%u/name", id);
+		n = store_get(path);
+		name = n != NULL && n->value[0] != '\0' ? n->value : d->name;
+		if ((enc = malloc(3 * strlen(name) + 8)) == NULL)
+			abort();
 		uuid_format(d->uuid, uuid);
-		line(r, "%u %s %s %s", id, proto_encode(d->name, enc,
-		    sizeof(enc)), uuid, dom_state(d, st, sizeof(st)));
+		line(r, "%u %s %s %s", id, proto_encode(name, enc,
+		    3 * strlen(name) + 8), uuid, dom_state(d, st, sizeof(st)));
+		free(enc);
 	}
 }
 
@@ -435,8 +445,8 @@ cmd_crash_every(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 static void
 cmd_store(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 {
-	char enc[3 * 4096 + 8];
 	struct node *n;
+	char *enc;
 	int rc;
 
 	if (strcmp(argv[0], "read") == 0 && argc == 2) {
@@ -444,7 +454,10 @@ cmd_store(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 			send_err(c, ENOENT, "no node %s", argv[1]);
 			return;
 		}
-		line(r, "%s", proto_encode(n->value, enc, sizeof(enc)));
+		if ((enc = malloc(3 * n->vlen + 8)) == NULL)
+			abort();
+		line(r, "%s", proto_encode(n->value, enc, 3 * n->vlen + 8));
+		free(enc);
 	} else if (strcmp(argv[0], "write") == 0 && argc == 3) {
 		if ((rc = store_write(argv[1], argv[2], strlen(argv[2]), 0))) {
 			send_err(c, -rc, "cannot write %s", argv[1]);

@@ -17,7 +17,7 @@
 
 #include <stddef.h>
 
-#define PROTO_LINE_MAX	8192
+#define PROTO_LINE_MAX	32768
 #define PROTO_TOKENS_MAX 32
 
 /* Percent-encode src into dst (dstlen >= 3 * strlen + 1); returns dst. */

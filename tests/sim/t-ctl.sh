@@ -14,6 +14,9 @@ simctl list | grep -qx "0 Domain-0 00000000-0000-0000-0000-000000000000 running"
 [ "$(simctl read /local/domain/1/name)" = "we ird" ] || fail "read name"
 [ "$(simctl read /local/domain/1/vm)" = /vm/01234567-89ab-4cde-8f01-23456789abcd ] ||
 	fail "vm path"
+simctl write /local/domain/1/name "renamed" || fail "rename"
+simctl list | grep -q "^1 renamed " || fail "list shows the xenstore name"
+simctl write /local/domain/1/name "we ird"
 simctl write /x/y "a value" || fail write
 [ "$(simctl read /x/y)" = "a value" ] || fail "read back"
 simctl rm /x || fail rm
