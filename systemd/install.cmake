@@ -45,15 +45,18 @@ install(CODE "
 		set(sbindir \"\${CMAKE_INSTALL_PREFIX}/\${sbindir}\")
 	endif()
 	set(SBINDIR \"\${sbindir}\")
+	# One copy per destination: installs may run side by side.
+	string(MD5 h \"\$ENV{DESTDIR}|\${CMAKE_INSTALL_PREFIX}\")
+	set(unit \"${CMAKE_BINARY_DIR}/install/\${h}/xen-crashwatch.service\")
 	configure_file(\"${cw_src}/systemd/xen-crashwatch.service\"
-		\"${CMAKE_BINARY_DIR}/install/xen-crashwatch.service\" @ONLY)
+		\"\${unit}\" @ONLY)
 	set(unitdir \"${CW_SYSTEMD_UNITDIR}\")
 	if(NOT IS_ABSOLUTE \"\${unitdir}\")
 		set(unitdir \"\${CMAKE_INSTALL_PREFIX}/\${unitdir}\")
 	endif()
 	file(INSTALL DESTINATION \"\${unitdir}\" TYPE FILE
 		PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ
-		FILES \"${CMAKE_BINARY_DIR}/install/xen-crashwatch.service\")
+		FILES \"\${unit}\")
 ")
 
 install(FILES ${cw_src}/systemd/xen-crashwatch.catalog
