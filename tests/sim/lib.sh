@@ -14,12 +14,24 @@ _sim_here=$(CDPATH= cd -- "$(dirname -- "${BASH_SOURCE:-$0}")" 2>/dev/null && pw
 # When sourced from plain sh, $0 is the test script: look for the repo root
 # from there as well.
 _sim_root=""
-for _d in "$_sim_here/../.." "$(dirname -- "$0")/../.." "$(dirname -- "$0")/../../.."; do
+for _d in "$_sim_here/../.." "$(dirname -- "$0")/../.." \
+    "$(dirname -- "$0")/../../.." "${CW_SOURCE_DIR:-/nonexistent}"; do
 	if [ -f "$_d/tests/sim/lib.sh" ]; then
 		_sim_root=$(CDPATH= cd -- "$_d" && pwd)
 		break
 	fi
 done
+# Last resort: the nearest parent of the working directory that has it.
+if [ -z "$_sim_root" ]; then
+	_d=$PWD
+	while [ -n "$_d" ] && [ "$_d" != / ]; do
+		if [ -f "$_d/tests/sim/lib.sh" ]; then
+			_sim_root=$_d
+			break
+		fi
+		_d=$(dirname -- "$_d")
+	done
+fi
 : "${CW_BIN:=${_sim_root:-.}/build/bin}"
 : "${CW_SIM_LIB:=${_sim_root:-.}/build/sim-lib}"
 export CW_BIN CW_SIM_LIB

@@ -17,4 +17,13 @@ err=$(LD_BIND_NOW=1 "$SIM_TEST_BIN/sim-test-xc" nosim 2>&1 >/dev/null) ||
 echo "real library said: $err"
 echo "$err" | grep -q xensim && fail "the stand-in answered: $err"
 [ -n "$err" ] || fail "the real library printed no error"
+
+# The stand-in without a simulator: NULL, ENOENT and a message.
+out=$(LD_LIBRARY_PATH="$CW_SIM_LIB" LD_BIND_NOW=1 \
+    "$SIM_TEST_BIN/sim-test-xc" nosim 2>"${TMPDIR:-/tmp}/nosim.$$") ||
+	fail "stand-in nosim: $out"
+err=$(cat "${TMPDIR:-/tmp}/nosim.$$"); rm -f "${TMPDIR:-/tmp}/nosim.$$"
+echo "$err" | grep -q "XENSIM_SOCKET is not set" ||
+	fail "stand-in said: $err"
+echo "$out" | grep -q "errno 2:" || fail "stand-in errno: $out"
 echo "ok sim.xc-nosim"
