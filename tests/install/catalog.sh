@@ -1,7 +1,7 @@
 #!/bin/sh
 # install.catalog: every MESSAGE_ID the daemon can log has a catalog entry,
-# every entry belongs to an id the daemon defines, and journalctl accepts
-# the file.
+# every entry belongs to an id the daemon defines and logs, and journalctl
+# accepts the file.
 #   catalog.sh SRCDIR
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -49,6 +49,13 @@ done
 for id in $(comm -23 "$SCRATCH/literal" "$SCRATCH/defined"); do
 	echo "FAIL: MESSAGE_ID literal $id in the code is not a MSGID_* in $header" >&2
 	rc=1
+done
+# An entry for an id the daemon never logs documents nothing.
+for name in $(sed -n 's/^#define[[:space:]]*\(MSGID_[A-Z0-9_]*\).*/\1/p' "$header"); do
+	cat "$src"/monitor/*.c "$src"/systemd/*.c 2>/dev/null | grep -q -w "$name" || {
+		echo "FAIL: $name is defined and catalogued but never logged" >&2
+		rc=1
+	}
 done
 [ $rc -eq 0 ] || exit 1
 
