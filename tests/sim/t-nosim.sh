@@ -9,14 +9,15 @@ case "$lib" in
 "$CW_SIM_LIB"/*|"") fail "sim-test-xc resolves libxenctrl to '$lib'" ;;
 esac
 if [ -e /proc/xen/privcmd ] || [ -e /dev/xen/privcmd ]; then
-	echo "SKIP-LIKE: this machine runs on Xen; checking only the library path"
-	exit 0
+	# On a Xen host the real library opens: only the stand-in part runs.
+	echo "note: this machine runs on Xen; real-library failure not checked"
+else
+	err=$(LD_BIND_NOW=1 "$SIM_TEST_BIN/sim-test-xc" nosim 2>&1 >/dev/null) ||
+		fail "nosim: $err"
+	echo "real library said: $err"
+	echo "$err" | grep -q xensim && fail "the stand-in answered: $err"
+	[ -n "$err" ] || fail "the real library printed no error"
 fi
-err=$(LD_BIND_NOW=1 "$SIM_TEST_BIN/sim-test-xc" nosim 2>&1 >/dev/null) ||
-	fail "nosim: $err"
-echo "real library said: $err"
-echo "$err" | grep -q xensim && fail "the stand-in answered: $err"
-[ -n "$err" ] || fail "the real library printed no error"
 
 # The stand-in without a simulator: NULL, ENOENT and a message.
 out=$(LD_LIBRARY_PATH="$CW_SIM_LIB" LD_BIND_NOW=1 \

@@ -55,16 +55,10 @@ static int			 restrict_next = -1;
 static bool			 record;
 
 static void
-conn_free(struct xs_conn *c)
+free_watches(struct xs_conn *c)
 {
-	struct xs_conn **pp;
 	struct xs_watch *w;
 
-	for (pp = &conns; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == c) {
-			*pp = c->next;
-			break;
-		}
 	while ((w = c->watches) != NULL) {
 		c->watches = w->next;
 		free(w->path);
@@ -72,6 +66,19 @@ conn_free(struct xs_conn *c)
 		free(w->token);
 		free(w);
 	}
+}
+
+static void
+conn_free(struct xs_conn *c)
+{
+	struct xs_conn **pp;
+
+	for (pp = &conns; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	free_watches(c);
 	while (c->ntx > 0)
 		tx_free(c->tx[--c->ntx]);
 	bufferevent_free(c->bev);
@@ -526,20 +533,6 @@ type_name(uint32_t type)
 	    "RESET_WATCHES", "DIRECTORY_PART" };
 
 	return type < sizeof(names) / sizeof(names[0]) ? names[type] : "UNKNOWN";
-}
-
-static void
-free_watches(struct xs_conn *c)
-{
-	struct xs_watch *w;
-
-	while ((w = c->watches) != NULL) {
-		c->watches = w->next;
-		free(w->path);
-		free(w->abs);
-		free(w->token);
-		free(w);
-	}
 }
 
 /* WRITE, MKDIR, RM: logged in a transaction, applied and fired outside. */

@@ -95,7 +95,7 @@ tx_lookup(struct xs_tx *t, const char *path, const char **val, size_t *len)
 {
 	struct tx_op *o, *last_value = NULL;
 	struct node *n;
-	bool exists = false, removed = false;
+	bool exists = false;
 
 	n = store_get(path);
 	if (n != NULL) {
@@ -106,7 +106,6 @@ tx_lookup(struct xs_tx *t, const char *path, const char **val, size_t *len)
 	for (o = t->ops; o != NULL; o = o->next) {
 		if (o->type == OP_RM && below(path, o->path)) {
 			exists = false;
-			removed = true;
 			last_value = NULL;
 		} else if ((o->type == OP_WRITE || o->type == OP_MKDIR) &&
 		    below(o->path, path)) {
@@ -120,7 +119,6 @@ tx_lookup(struct xs_tx *t, const char *path, const char **val, size_t *len)
 				last_value = o;
 		}
 	}
-	(void)removed;
 	if (last_value != NULL) {
 		*val = last_value->val;
 		*len = last_value->vlen;
