@@ -1,7 +1,8 @@
 #!/bin/sh
 # install.man-daemon: the man pages agree with the daemon that is built:
-# every option --help lists is documented and the other way round, and
-# the configuration examples they show are accepted by "-n".
+# every option --help lists is documented and the other way round, the
+# configuration examples they show are accepted by "-n", and the exit
+# statuses are the documented ones.
 #   man-daemon.sh SRCDIR BINDIR
 set -u
 . "$(dirname "$0")/lib.sh"
