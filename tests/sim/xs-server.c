@@ -154,7 +154,13 @@ send_event(struct xs_conn *c, const char *path, const char *token)
 static void
 fire_one(struct xs_conn *c, struct xs_watch *w, const char *abs)
 {
+	struct node *n;
 	size_t plen;
+
+	/* Like xenstored, no events about nodes the client may not read. */
+	if (c->domid != 0 && abs[0] == '/' && (n = store_get(abs)) != NULL &&
+	    !store_can(n, c->domid, 'r'))
+		return;
 
 	if (w->path[0] != '/' && w->path[0] != '@') {
 		plen = strlen(w->abs) - strlen(w->path);
