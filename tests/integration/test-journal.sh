@@ -29,6 +29,7 @@ command -v jq >/dev/null || fail "jq is missing (tests/install-deps installs it)
 # Our own /run/systemd and /run/log, seen by nobody else; nothing may
 # reach the host's persistent journal either.
 mount --make-rprivate / || fail "cannot make the mounts private"
+mkdir -p /run/systemd /run/log || fail "cannot create /run/systemd, /run/log"
 mount -t tmpfs tmpfs /run/systemd || fail "cannot mount a tmpfs on /run/systemd"
 mount -t tmpfs tmpfs /run/log || fail "cannot mount a tmpfs on /run/log"
 if [ -d /var/log/journal ]; then
