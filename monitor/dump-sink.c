@@ -8,10 +8,9 @@
  * ftruncate at the end, so reading the file gives the plain image byte for
  * byte.  Compressed dumps go through libzstd's streaming API.
  *
- * Every 64 MiB of file, writeback of that window is started and the window
- * before it is waited for and dropped from the page cache, as libxenguest
- * does, so that a dump of a big guest does not push everything else out of
- * dom0's memory.  The limits (max_use, keep_free) are checked before each
+ * Written pages are pushed to disk as we go and then dropped from the page
+ * cache, as libxenguest does, so that a dump of a big guest does not push
+ * everything else out of dom0's memory.  The limits (max_use, keep_free) are checked before each
  * write, free space with fstatvfs at the start and every 64 MiB.
  */
 
@@ -29,7 +28,9 @@
 
 #define SINK_BLOCK	4096
 #define SINK_BATCH	(1024 * 1024)		/* bytes per write */
-#define SINK_WINDOW	(64ULL * 1024 * 1024)	/* writeback and checks */
+#define SINK_WINDOW	(64ULL * 1024 * 1024)	/* free space checks */
+#define SINK_WB_STEP	(8ULL * 1024 * 1024)	/* writeback started */
+#define SINK_WB_LAG	(32ULL * 1024 * 1024)	/* in flight, then dropped */
 
 struct dump_sink {
 	int			 fd;
@@ -136,27 +137,30 @@ sink_account(struct dump_sink *s, size_t n)
 }
 
 /*
- * Past each 64 MiB of file: start writeback of the new window, wait for
- * the one before and drop it from the cache.  These calls are advice; an
- * I/O error they would show comes back from fsync at the end.
+ * Every 8 MiB of file, start writeback of what was just written; what lies
+ * more than 32 MiB behind is waited for and dropped from the page cache.
+ * Small steps keep the disk busy while the next pages are read (one big
+ * SYNC_FILE_RANGE_WRITE blocks until the whole range is queued), and the
+ * lag leaves the writes in flight time to finish before we wait.  These
+ * calls are advice; an I/O error they would show comes back from fsync.
  */
 static void
 sink_window(struct dump_sink *s, uint64_t end)
 {
-	if (end - s->started < SINK_WINDOW)
+	if (end - s->started < SINK_WB_STEP)
 		return;
 	sync_file_range(s->fd, (off_t)s->started, (off_t)(end - s->started),
 	    SYNC_FILE_RANGE_WRITE);
-	if (s->started > s->dropped) {
-		sync_file_range(s->fd, (off_t)s->dropped,
-		    (off_t)(s->started - s->dropped),
-		    SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
-		    SYNC_FILE_RANGE_WAIT_AFTER);
-		posix_fadvise(s->fd, (off_t)s->dropped,
-		    (off_t)(s->started - s->dropped), POSIX_FADV_DONTNEED);
-		s->dropped = s->started;
-	}
 	s->started = end;
+	if (s->started - s->dropped < SINK_WB_LAG + SINK_WB_STEP)
+		return;
+	end = s->started - SINK_WB_LAG;
+	sync_file_range(s->fd, (off_t)s->dropped, (off_t)(end - s->dropped),
+	    SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+	    SYNC_FILE_RANGE_WAIT_AFTER);
+	posix_fadvise(s->fd, (off_t)s->dropped, (off_t)(end - s->dropped),
+	    POSIX_FADV_DONTNEED);
+	s->dropped = end;
 }
 
 /* All of P at offset OFF, within the limits. */
