@@ -106,6 +106,9 @@ state_load(const char *dir)
 		return NULL;
 	}
 
+	/* Created private if missing; an existing one is the operator's. */
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+		log_warn("%s: cannot create the state directory", dir);
 	if (access(st->path, F_OK) == -1) {
 		if (errno != ENOENT)
 			log_warn("%s: cannot read the state, starting empty",
@@ -214,7 +217,8 @@ state_save(struct state *st)
 		r = errno != 0 ? -errno : -EIO;
 		goto out;
 	}
-	if ((fd = open(tmp, O_RDONLY | O_CLOEXEC)) == -1 || fsync(fd) == -1) {
+	if ((fd = open(tmp, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fchmod(fd, 0600) == -1 || fsync(fd) == -1) {
 		r = -errno;
 		if (fd != -1)
 			close(fd);

@@ -19,6 +19,7 @@ expect_log "domain $p \(keep-1\): preserve done" || fail "early crash not handle
 expect_log "domain $g \(gone-1\): destroy done" || fail "early crash not destroyed"
 daemon_stop
 [ -s "$T/state/state" ] || fail "no state file"
+check_eq "$(stat -c %a "$T/state/state")" 600 "state file mode"
 grep -q "keep-1" "$T/state/state" || fail "state does not record keep-1"
 
 : >"$DAEMON_LOG"

@@ -1,0 +1,38 @@
+#!/bin/bash
+# The daemon SIGKILLed in the middle of a dump: the dump child dies with
+# it, the restarted daemon removes the partial file, reports it, and
+# handles the crash once: one core file, one destroy.
+. "$CW_SOURCE_DIR/tests/integration/lib.sh"
+itest_start
+write_conf <<'EOF2'
+state_dir = "@T@/state";
+dump: { directory = "@T@/dump"; keep_free = "0"; };
+defaults: { on_crash = "coredump-destroy"; };
+EOF2
+d=$(simctl create victim --mem 16)
+daemon_start
+simctl delay dumpcore 30
+simctl crash "$d"
+expect_log "started dump of victim" || fail "no dump"
+wait_for sh -c "ls -A '$T/dump' | grep -q partial" || fail "no partial file while dumping"
+kill -KILL "$DAEMON_PID"
+wait "$DAEMON_PID" 2>/dev/null
+DAEMON_PID=""
+# The child must not outlive the daemon and finish the dump on its own.
+sleep 1
+pgrep -f "xen-crashwatchd -v -c $CONF" >/dev/null && fail "a dump child outlived the daemon"
+ls -A "$T/dump" | grep -q partial || fail "expected the killed dump's partial file"
+
+simctl delay dumpcore 0
+: >"$DAEMON_LOG"
+daemon_start
+expect_log "removed .*\.partial, an unfinished core dump left by an earlier run" ||
+	fail "partial not reported"
+expect_log "domain $d \(victim\): coredump-destroy done" 20 || fail "crash not handled after restart"
+sleep 1
+check_eq "$(count_history "xc_domain_destroy domid=$d ")" 1 "destroys"
+check_eq "$(count_log "domain $d \(victim\) crashed")" 1 "crash alerts after the restart"
+check_eq "$(ls -A "$T/dump" | grep -c partial)" 0 "partial files"
+check_eq "$(ls "$T/dump" | grep -c '^victim-.*\.core$')" 1 "core files"
+daemon_stop
+pass "killed mid-dump"
