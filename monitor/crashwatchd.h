@@ -207,6 +207,8 @@ void		 incident_start(struct manager *, struct domain *, enum reason,
 		     struct state_incident *);
 void		 incident_gone(struct incident *);
 void		 incident_advance(struct incident *);
+void		 incident_alert(struct incident *, const char *msgid,
+		     const char *what, const char *result, const char *why);
 void		 incident_free(struct incident *);
 void		 incident_fields(const struct incident *, struct journal_fields *);
 

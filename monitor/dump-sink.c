@@ -6,7 +6,15 @@
  * whose all-zero blocks are left as holes (pwrite at the offset after
  * them, which is lseek and write in one call); the size is set with
  * ftruncate at the end, so reading the file gives the plain image byte for
- * byte.  Compressed dumps go through libzstd's streaming API.
+ * byte.  Compressed dumps go through libzstd's streaming API, whose worker
+ * threads do the compression.
+ *
+ * Plain dumps are written by a thread of ours: the caller's thread only
+ * copies each chunk into a ring of batches and goes back to reading guest
+ * memory, while the writer looks for zero blocks and writes.  Skipping
+ * zero blocks makes many small extents, whose cost in the kernel would
+ * otherwise add to the time spent reading.  The writer's failure reaches
+ * the caller at its next hand-over, and the callback then fails.
  *
  * Written pages are pushed to disk as we go and then dropped from the page
  * cache, as libxenguest does, so that a dump of a big guest does not push
@@ -16,6 +24,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statvfs.h>
@@ -28,6 +37,7 @@
 
 #define SINK_BLOCK	4096
 #define SINK_BATCH	(1024 * 1024)		/* bytes per write */
+#define SINK_RING	8			/* batches in flight */
 #define SINK_WINDOW	(64ULL * 1024 * 1024)	/* free space checks */
 #define SINK_WB_STEP	(8ULL * 1024 * 1024)	/* writeback started */
 #define SINK_WB_LAG	(32ULL * 1024 * 1024)	/* in flight, then dropped */
@@ -38,10 +48,27 @@ struct dump_sink {
 	struct dump_sink_limits	 lim;
 	ZSTD_CCtx		*zc;
 
-	unsigned char		*buf;	/* plain: image; zstd: output */
+	/*
+	 * zstd: buf is the output, written in this thread.  Plain: the ring
+	 * ring[head .. head+queued) is the writer's; the caller fills
+	 * ring[(head + queued) % SINK_RING], which it may only while
+	 * queued < SINK_RING.  mu guards head, queued, closing, reason, err.
+	 */
+	unsigned char		*buf;
 	size_t			 fill;
-	uint64_t		 off;	/* file offset of buf[0] */
-	uint64_t		 image;	/* image bytes received */
+	unsigned char		*ring[SINK_RING];
+	size_t			 len[SINK_RING];
+	unsigned		 head, queued;
+	int			 closing;
+	int			 failed;	/* caller's copy of reason != OK */
+	pthread_t		 writer;
+	int			 has_writer;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+
+	uint64_t		 image;	/* image bytes received (caller) */
+	/* The writer's (or, for zstd, the caller's) alone: */
+	uint64_t		 off;	/* file offset of the next batch */
 	uint64_t		 disk;	/* bytes written (holes not counted) */
 
 	uint64_t		 check_at;	/* fstatvfs again at this disk */
@@ -79,10 +106,13 @@ dump_reason_name(enum dump_reason r)
 static int
 sink_fail(struct dump_sink *s, enum dump_reason r, int err)
 {
+	pthread_mutex_lock(&s->mu);
 	if (s->reason == DUMP_OK) {
 		s->reason = r;
 		s->err = err;
 	}
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
 	return (-1);
 }
 
@@ -222,33 +252,93 @@ sink_plain_out(struct dump_sink *s, const unsigned char *p, size_t n)
 	return (0);
 }
 
-/* Gather into whole batches; a batch-sized chunk at a boundary goes as is. */
+/* The writer thread: batches in order until the caller closes the ring. */
+static void *
+sink_writer(void *arg)
+{
+	struct dump_sink	*s = arg;
+	unsigned char		*p;
+	size_t			 n;
+	int			 skip;
+
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		while (s->queued == 0 && !s->closing)
+			pthread_cond_wait(&s->cv, &s->mu);
+		if (s->queued == 0)
+			break;
+		p = s->ring[s->head];
+		n = s->len[s->head];
+		/* After a failure, batches are only taken off the ring. */
+		skip = s->reason != DUMP_OK || s->closing > 1;
+		pthread_mutex_unlock(&s->mu);
+		if (!skip)
+			(void)sink_plain_out(s, p, n);
+		pthread_mutex_lock(&s->mu);
+		s->head = (s->head + 1) % SINK_RING;
+		s->queued--;
+		pthread_cond_broadcast(&s->cv);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return (NULL);
+}
+
+/* Queue the batch being filled; wait for a free one.  -1 if failed. */
+static int
+sink_hand_over(struct dump_sink *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->len[(s->head + s->queued) % SINK_RING] = s->fill;
+	s->queued++;
+	pthread_cond_broadcast(&s->cv);
+	while (s->queued == SINK_RING && s->reason == DUMP_OK)
+		pthread_cond_wait(&s->cv, &s->mu);
+	s->failed = s->reason != DUMP_OK;
+	s->buf = s->ring[(s->head + s->queued) % SINK_RING];
+	pthread_mutex_unlock(&s->mu);
+	s->fill = 0;
+	return (s->failed ? -1 : 0);
+}
+
+/* Copy into the current batch, handing each full one to the writer. */
 static int
 sink_plain_write(struct dump_sink *s, const unsigned char *p, size_t n)
 {
 	size_t	take;
 
 	while (n > 0) {
-		if (s->fill == 0 && n >= SINK_BATCH) {
-			take = n - n % SINK_BATCH;
-			if (sink_plain_out(s, p, take) != 0)
-				return (-1);
-		} else {
-			take = SINK_BATCH - s->fill;
-			if (take > n)
-				take = n;
-			memcpy(s->buf + s->fill, p, take);
-			s->fill += take;
-			if (s->fill == SINK_BATCH) {
-				if (sink_plain_out(s, s->buf, s->fill) != 0)
-					return (-1);
-				s->fill = 0;
-			}
-		}
+		take = SINK_BATCH - s->fill;
+		if (take > n)
+			take = n;
+		memcpy(s->buf + s->fill, p, take);
+		s->fill += take;
 		p += take;
 		n -= take;
+		if (s->fill == SINK_BATCH && sink_hand_over(s) != 0)
+			return (-1);
 	}
 	return (0);
+}
+
+/* Hand over the last batch and wait for the writer; 0 or -1. */
+static int
+sink_plain_close(struct dump_sink *s, int abandon)
+{
+	if (!s->has_writer)
+		return (0);
+	pthread_mutex_lock(&s->mu);
+	if (!abandon && s->fill > 0 && s->queued < SINK_RING) {
+		s->len[(s->head + s->queued) % SINK_RING] = s->fill;
+		s->queued++;
+		s->fill = 0;
+	}
+	s->closing = abandon ? 2 : 1;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	pthread_join(s->writer, NULL);
+	s->has_writer = 0;
+	s->failed = s->reason != DUMP_OK;
+	return (s->failed ? -1 : 0);
 }
 
 /* Compressed output is written in order; no holes. */
@@ -298,6 +388,8 @@ dump_sink_open(struct dump_sink **out, int fd, enum dump_compress compress,
 {
 	struct dump_sink	*s;
 	size_t			 r;
+	unsigned		 i;
+	int			 e;
 
 	*out = NULL;
 	if ((s = calloc(1, sizeof *s)) == NULL)
@@ -306,11 +398,14 @@ dump_sink_open(struct dump_sink **out, int fd, enum dump_compress compress,
 	s->compress = compress;
 	if (lim != NULL)
 		s->lim = *lim;
-	if (posix_memalign((void **)&s->buf, SINK_BLOCK, SINK_BATCH) != 0) {
-		free(s);
-		return (-ENOMEM);
-	}
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
 	if (compress == DUMP_COMPRESS_ZSTD) {
+		if (posix_memalign((void **)&s->buf, SINK_BLOCK,
+		    SINK_BATCH) != 0) {
+			dump_sink_free(s);
+			return (-ENOMEM);
+		}
 		if ((s->zc = ZSTD_createCCtx()) == NULL) {
 			dump_sink_free(s);
 			return (-ENOMEM);
@@ -332,6 +427,22 @@ dump_sink_open(struct dump_sink **out, int fd, enum dump_compress compress,
 		dump_sink_free(s);
 		return (-(int)r);
 	}
+	if (compress != DUMP_COMPRESS_ZSTD) {
+		for (i = 0; i < SINK_RING; i++) {
+			if (posix_memalign((void **)&s->ring[i], SINK_BLOCK,
+			    SINK_BATCH) != 0) {
+				dump_sink_free(s);
+				return (-ENOMEM);
+			}
+		}
+		s->buf = s->ring[0];
+		if ((e = pthread_create(&s->writer, NULL, sink_writer,
+		    s)) != 0) {
+			dump_sink_free(s);
+			return (-e);
+		}
+		s->has_writer = 1;
+	}
 	*out = s;
 	return (0);
 }
@@ -339,29 +450,32 @@ dump_sink_open(struct dump_sink **out, int fd, enum dump_compress compress,
 int
 dump_sink_write(struct dump_sink *s, const void *p, size_t n)
 {
-	if (s->reason != DUMP_OK)
+	if (s->compress == DUMP_COMPRESS_ZSTD) {
+		if (s->reason != DUMP_OK)
+			return (-1);
+		s->image += n;
+		return (n == 0 ? 0 : sink_zstd_stream(s, p, n,
+		    ZSTD_e_continue));
+	}
+	if (s->failed || !s->has_writer)
 		return (-1);
 	s->image += n;
-	if (n == 0)
-		return (0);
-	if (s->compress == DUMP_COMPRESS_ZSTD)
-		return (sink_zstd_stream(s, p, n, ZSTD_e_continue));
 	return (sink_plain_write(s, p, n));
 }
 
 int
 dump_sink_finish(struct dump_sink *s)
 {
-	if (s->reason != DUMP_OK)
-		return (-1);
 	if (s->compress == DUMP_COMPRESS_ZSTD) {
+		if (s->reason != DUMP_OK)
+			return (-1);
 		if (sink_zstd_stream(s, NULL, 0, ZSTD_e_end) != 0 ||
 		    sink_zstd_out(s) != 0)
 			return (-1);
 	} else {
-		if (s->fill > 0 && sink_plain_out(s, s->buf, s->fill) != 0)
+		/* From here on this thread is the only one. */
+		if (s->failed || !s->has_writer || sink_plain_close(s, 0) != 0)
 			return (-1);
-		s->fill = 0;
 		/* A trailing hole exists only once the size says so. */
 		if (ftruncate(s->fd, (off_t)s->off) != 0)
 			return (sink_fail_errno(s, errno));
@@ -372,11 +486,16 @@ dump_sink_finish(struct dump_sink *s)
 }
 
 enum dump_reason
-dump_sink_failure(const struct dump_sink *s, int *err)
+dump_sink_failure(struct dump_sink *s, int *err)
 {
+	enum dump_reason	r;
+
+	pthread_mutex_lock(&s->mu);
+	r = s->reason;
 	if (err != NULL)
 		*err = s->err;
-	return (s->reason);
+	pthread_mutex_unlock(&s->mu);
+	return (r);
 }
 
 uint64_t
@@ -388,9 +507,17 @@ dump_sink_image_bytes(const struct dump_sink *s)
 void
 dump_sink_free(struct dump_sink *s)
 {
+	unsigned	i;
+
 	if (s == NULL)
 		return;
+	sink_plain_close(s, 1);
 	ZSTD_freeCCtx(s->zc);
-	free(s->buf);
+	if (s->compress == DUMP_COMPRESS_ZSTD)
+		free(s->buf);
+	for (i = 0; i < SINK_RING; i++)
+		free(s->ring[i]);
+	pthread_cond_destroy(&s->cv);
+	pthread_mutex_destroy(&s->mu);
 	free(s);
 }

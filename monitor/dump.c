@@ -63,21 +63,11 @@ dump_report_evicted(struct incident *inc, char *line)
 static void
 dump_failed(struct incident *inc, const char *reason, const char *detail)
 {
-	struct journal_fields	 f;
-	char			 rf[64];
-	const char		*next;
+	char	why[512];
 
-	inc->failed = true;
-	next = inc->step + 1 < inc->plan.nsteps ?
-	    step_name(inc->plan.steps[inc->step + 1]) : "nothing";
-	incident_fields(inc, &f);
-	f.message_id = MSGID_COREDUMP_FAILED;
-	f.result = reason;
-	snprintf(rf, sizeof rf, "DUMP_FAILURE=%s", reason);
-	f.extra[0] = rf;
-	journal_send(LOG_ERR, &f, "domain %u (%s): core dump failed (%s%s%s); "
-	    "continuing with %s", inc->domid, inc->name, reason,
-	    detail != NULL ? ": " : "", detail != NULL ? detail : "", next);
+	snprintf(why, sizeof why, "%s%s%s", reason, detail != NULL ? ": " : "",
+	    detail != NULL ? detail : "");
+	incident_alert(inc, MSGID_COREDUMP_FAILED, "core dump", reason, why);
 }
 
 static void

@@ -96,7 +96,7 @@ int		 dump_sink_write(struct dump_sink *, const void *, size_t);
 /* Flush, set the size, fsync.  0 or -1 (see dump_sink_failure). */
 int		 dump_sink_finish(struct dump_sink *);
 /* DUMP_OK, or why the sink stopped and the errno. */
-enum dump_reason dump_sink_failure(const struct dump_sink *, int *err);
+enum dump_reason dump_sink_failure(struct dump_sink *, int *err);
 /* Bytes of the uncompressed image received so far. */
 uint64_t	 dump_sink_image_bytes(const struct dump_sink *);
 void		 dump_sink_free(struct dump_sink *);

@@ -56,10 +56,13 @@ incident_advance(struct incident *inc)
 	incident_next(inc);
 }
 
-/* One alert for a failed step; the plan carries on. */
-static void
-incident_step_failed(struct incident *inc, const char *step,
-    const char *why)
+/*
+ * One alert for a failed step, under MSGID, saying what happens next: the
+ * plan carries on, so a crash never ends half-handled and silent.
+ */
+void
+incident_alert(struct incident *inc, const char *msgid, const char *what,
+    const char *result, const char *why)
 {
 	struct journal_fields	 f;
 	char			 stepf[64];
@@ -69,12 +72,20 @@ incident_step_failed(struct incident *inc, const char *step,
 	next = inc->step + 1 < inc->plan.nsteps ?
 	    step_name(inc->plan.steps[inc->step + 1]) : "nothing";
 	incident_fields(inc, &f);
-	f.message_id = MSGID_ACTION_FAILED;
-	f.result = why;
-	snprintf(stepf, sizeof stepf, "STEP=%s", step);
+	f.message_id = msgid;
+	f.result = result;
+	snprintf(stepf, sizeof stepf, "STEP=%s", inc->step < inc->plan.nsteps ?
+	    step_name(inc->plan.steps[inc->step]) : "complete");
 	f.extra[0] = stepf;
 	journal_send(LOG_ERR, &f, "domain %u (%s): %s failed: %s; "
-	    "continuing with %s", inc->domid, inc->name, step, why, next);
+	    "continuing with %s", inc->domid, inc->name, what, why, next);
+}
+
+static void
+incident_step_failed(struct incident *inc, const char *step,
+    const char *why)
+{
+	incident_alert(inc, MSGID_ACTION_FAILED, step, why, why);
 }
 
 static void

@@ -52,7 +52,7 @@ sed -i "s|directory = \"$T/dump\"|directory = \"$T/small/dump\"|; s/max_use = \"
 daemon_start
 d=$(simctl create big --mem 32 --random-pct 100)
 simctl crash "$d"
-expect_log "domain $d \(big\): core dump failed \((enospc|limit).*continuing with destroy" 20 ||
+expect_log "domain $d \(big\): core dump failed: (enospc|limit).*continuing with destroy" 20 ||
 	fail "ENOSPC not reported"
 expect_log "domain $d \(big\): coredump-destroy finished with failures" 10 || fail "follow-up"
 check_eq "$(count_history "xc_domain_destroy domid=$d ")" 1 "destroy after ENOSPC"
