@@ -119,6 +119,7 @@ struct job {
 #define JOB_CLOSED	0x2	/* pipe at EOF */
 #define JOB_TERMED	0x4	/* deadline passed: TERM sent */
 #define JOB_KILLED	0x8	/* KILL sent */
+#define JOB_FORKED	0x10	/* our own code in a child, not a command */
 	int		 status;	/* from waitpid */
 	char		*out;		/* what it wrote, capped */
 	size_t		 outlen;

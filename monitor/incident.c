@@ -276,6 +276,14 @@ incident_restart(struct incident *inc)
 	if (inc->job == NULL) {
 		incident_step_failed(inc, "restart", strerror(errno));
 		incident_advance(inc);
+		return;
+	}
+	/* At most once: a daemon stopped while the command runs must not
+	 * start the guest a second time when it comes back. */
+	if (inc->rec != NULL) {
+		inc->rec->step = (unsigned)inc->step + 1;
+		m->state->dirty = true;
+		manager_state_changed(m);
 	}
 }
 

@@ -236,8 +236,10 @@ job_fork(struct manager *m, const char *what, int (*fn)(void *, int),
 
 	if ((job = job_spawn(m, what, timeout, done, arg, &fd)) == NULL)
 		return NULL;
-	if (job->pid != 0)
+	if (job->pid != 0) {
+		job->flags |= JOB_FORKED;
 		return job;
+	}
 
 	/* Child: it must not touch the parent's handles or event base. */
 	job_child_fds(fd, false);
@@ -287,14 +289,19 @@ job_reap(struct manager *m)
 	}
 }
 
-/* At exit: TERM every child still running; nobody waits for them. */
+/*
+ * At exit: TERM our own forked workers (dumps), which are cleaned up at
+ * the next start.  Commands such as "xl create" are left to finish: killing
+ * one half-way could leave a guest half-built, and their step is already
+ * recorded as started, so a restarted daemon does not run them twice.
+ */
 void
 job_kill_all(struct manager *m)
 {
 	struct job	*job;
 
 	LIST_FOREACH(job, &m->jobs, entry)
-		if (!(job->flags & JOB_DEAD))
+		if ((job->flags & JOB_FORKED) && !(job->flags & JOB_DEAD))
 			kill(job->pid, SIGTERM);
 }
 

@@ -119,8 +119,13 @@ scan_cb(const struct hv_info *hi, void *arg)
 		rec->gen = m->gen;
 		return;
 	}
-	if (d->name == NULL)
-		d->name = strdup("");
+	if (d->name == NULL) {
+		/* Rules match by name: acting without it could apply the
+		 * wrong policy.  The rescan after reconnecting comes back. */
+		log_debug("domain %u crashed; waiting for xenstore to learn "
+		    "its name", d->domid);
+		return;
+	}
 	incident_start(m, d, reason, rec);
 	if ((rec = state_find(m->state, d->domid, d->uuid)) != NULL)
 		rec->gen = m->gen;
@@ -148,9 +153,10 @@ manager_prune(struct manager *m)
 					busy = true;
 			if (busy)
 				continue;
-			log_info("domain %u (%s) went away before its %s "
-			    "finished", si->domid, si->name,
-			    action_name(si->action));
+			log_info("domain %u (%s) is gone; its %s was "
+			    "interrupted after %u steps and is not resumed",
+			    si->domid, si->name, action_name(si->action),
+			    si->step);
 		}
 		state_remove(m->state, si);
 	}

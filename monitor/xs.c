@@ -175,8 +175,9 @@ xs_stop(struct manager *m)
 }
 
 /*
- * The name the toolstack gave DOMID, or NULL.  It is untrusted: cut at the
- * first NUL and at NAME_MAX_LEN; whoever puts it in a path sanitises it.
+ * The name the toolstack gave DOMID: "" if it has none, NULL (errno set)
+ * if xenstore could not be asked.  It is untrusted: cut at the first NUL
+ * and at NAME_MAX_LEN; whoever puts it in a path sanitises it.
  */
 char *
 xs_read_name(struct manager *m, unsigned domid)
@@ -185,11 +186,13 @@ xs_read_name(struct manager *m, unsigned domid)
 	char		*v, *s;
 	unsigned	 len;
 
-	if (m->xsh == NULL)
+	if (m->xsh == NULL) {
+		errno = ENOTCONN;
 		return NULL;
+	}
 	snprintf(path, sizeof path, "/local/domain/%u/name", domid);
 	if ((v = xs_read(m->xsh, XBT_NULL, path, &len)) == NULL)
-		return NULL;
+		return errno == ENOENT || errno == EACCES ? strdup("") : NULL;
 	s = strndup(v, len < NAME_MAX_LEN ? len : NAME_MAX_LEN);
 	free(v);
 	return s;

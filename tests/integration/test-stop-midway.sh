@@ -1,0 +1,34 @@
+#!/bin/bash
+# The daemon stopped while a restart command runs: the command finishes
+# on its own, and the daemon started again neither runs it a second time
+# nor handles the crash again; it says the incident was cut short.
+. "$CW_SOURCE_DIR/tests/integration/lib.sh"
+itest_start
+cat >"$T/slow-create.sh" <<'SH'
+#!/bin/sh
+sleep 2
+echo "$1" >>"$(dirname "$0")/created"
+SH
+chmod +x "$T/slow-create.sh"
+write_conf <<'EOF2'
+state_dir = "@T@/state";
+dump: { directory = "@T@/dump"; };
+restart: { command = [ "@T@/slow-create.sh", "%n" ]; };
+defaults: { on_crash = "restart"; };
+EOF2
+d=$(simctl create slow --mem 8)
+daemon_start
+simctl crash "$d"
+expect_log "started restart of slow" || fail "restart not started"
+daemon_stop
+: >"$DAEMON_LOG"
+daemon_start
+sleep 3
+check_eq "$(cat "$T/created" 2>/dev/null)" "slow" "restart commands run"
+check_eq "$(count_log 'crashed; (action|resuming)')" 0 "crash picked up again"
+expect_log "domain $d \(slow\) is gone; its restart was interrupted after 3 steps" ||
+	fail "interruption not reported"
+check_eq "$(count_history "xc_domain_destroy domid=$d ")" 1 "destroys"
+daemon_stop
+check_eq "$(wc -l <"$T/created")" 1 "restart commands run in all"
+pass "stopped mid-restart"
