@@ -23,6 +23,7 @@ DEBS=$CACHE/debs
 ROOT=$CACHE/root
 XEN=4.17
 MULTIARCH=x86_64-linux-gnu
+TMPFILES=$HERE/../../systemd/xen-crashwatch.tmpfiles
 
 [ -x "$DAEMON" ] || die "daemon binary $DAEMON is missing: build the xen-crashwatchd target first"
 for t in apt-get apt-cache dpkg-deb cpio gzip ldd readelf zstd; do
@@ -131,6 +132,7 @@ dom0_fresh() {
 	[ -f "$OUT/dom0.cpio.gz" ] || return 1
 	[ "$OUT/dom0.cpio.gz" -nt "$DAEMON" ] || return 1
 	[ "$OUT/dom0.cpio.gz" -nt "$OUT/guest.cpio.gz" ] || return 1
+	[ "$OUT/dom0.cpio.gz" -nt "$TMPFILES" ] || return 1
 	[ -z "$(find "$HERE" -newer "$OUT/dom0.cpio.gz" -type f)" ]
 }
 
@@ -176,6 +178,9 @@ build_dom0() {
 	cp "$HERE/dom0-init" "$STAGE/init"
 	cp "$HERE/scenarios.sh" "$HERE/lib.sh" "$HERE/hook" "$STAGE/e2e/"
 	cp "$HERE/crashwatch.conf" "$STAGE/etc/xen/crashwatch.conf"
+	cp "$TMPFILES" "$STAGE/e2e/xen-crashwatch.tmpfiles"
+	echo "root:x:0:0:root:/root:/bin/sh" >"$STAGE/etc/passwd"
+	echo "root:x:0:" >"$STAGE/etc/group"
 	cp "$ROOT/etc/xen/xl.conf" "$STAGE/etc/xen/xl.conf"
 	chmod 755 "$STAGE/init" "$STAGE/e2e/scenarios.sh" "$STAGE/e2e/hook"
 	mkcpio "$STAGE" "$OUT/dom0.cpio.gz"

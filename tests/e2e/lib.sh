@@ -5,14 +5,19 @@
 #	E2E FIGURE <name> <value> <unit>
 
 FAILS=0
-GUEST_MEM=${GUEST_MEM:-128}
+GUEST_MEM=${GUEST_MEM:-96}
+
+# Seconds since dom0 booted, to see where the time goes.
+up() {
+	cut -d' ' -f1 /proc/uptime
+}
 
 pass() {
-	echo "E2E PASS $1: $2"
+	echo "E2E PASS $1: $2 [$(up)]"
 }
 
 fail() {
-	echo "E2E FAIL $1: $2"
+	echo "E2E FAIL $1: $2 [$(up)]"
 	FAILS=$((FAILS + 1))
 }
 
@@ -57,7 +62,8 @@ CFG
 guest_start() {
 	guest_cfg "$1" "$2"
 	xl create /etc/xen/$1.cfg >/var/log/xen/create-$1.log 2>&1 || {
-		fail "create-$1" "xl create failed: $(tail -n 3 /var/log/xen/create-$1.log)"
+		sed "s/^/E2E-XL /" /var/log/xen/create-$1.log | head -n 20
+		fail "create-$1" "xl create failed"
 		return 1
 	}
 }
@@ -86,6 +92,16 @@ wait_for() {
 		[ "$(cut -d. -f1 /proc/uptime)" -lt $_end ] || return 1
 		usleep 50000
 	done
+}
+
+# No domain is called NAME.
+name_gone() {
+	[ -z "$(domid_of "$1")" ]
+}
+
+# more_than N FILE REGEX: FILE has more than N lines matching.
+more_than() {
+	[ "$(count "$2" "$3")" -gt "$1" ]
 }
 
 # The domain with this id no longer exists in the hypervisor.

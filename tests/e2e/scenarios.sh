@@ -1,15 +1,25 @@
 #!/bin/sh
 # The scenarios, run by dom0's /init on one boot.  Each check prints an
 # E2E PASS or E2E FAIL line; figures are E2E FIGURE lines; the last line is
-# "E2E DONE failures=N".
+# "E2E DONE failures=N".  Guests: xlcd and early (xl alone), then, with
+# the daemon: early again (crashed before it started), cd
+# (coredump-destroy), pres (preserve), rs (restart until the burst is used
+# up), cz (coredump-restart with zstd).
 . /e2e/lib.sh
 
-# xl alone: a guest left crashed by on_crash="preserve", and xl's own
-# on_crash="coredump-destroy" handling, timed as a reference.
+CONF=/etc/xen/crashwatch.conf
+DLOG=/var/log/crashwatch.log
+STATE=/var/lib/xen-crashwatch/state
+DUMPS=/var/lib/xen/dump
+HOOKS=/run/hooks.log
+DPID=""
+EARLY_ID=""
+
+# xl's own on_crash="coredump-destroy", timed from the guest's last clock
+# reading before its panic to the domain's disappearance: the reference
+# for the daemon's figure.
 xl_reference() {
-	tc=$(now)
 	guest_start xlcd coredump-destroy || return
-	echo "E2E-DEBUG created at $tc, returned at $(now)"
 	id=$(domid_of xlcd)
 	if ! wait_for 120 domid_gone "$id"; then
 		fail xl-coredump-destroy "domain $id still there after 120 s: $(state_of xlcd)"
@@ -17,29 +27,30 @@ xl_reference() {
 	fi
 	t1=$(now)
 	t0=$(crash_time xlcd)
-	echo "E2E-DEBUG crash at $t0, gone at $t1"
-	core=$(ls -t /var/lib/xen/dump/xlcd* 2>/dev/null | head -n 1)
+	core=$(ls -t $DUMPS/xlcd* 2>/dev/null | head -n 1)
 	if [ -z "$t0" ] || [ -z "$core" ]; then
 		fail xl-coredump-destroy "no crash time ($t0) or no core ($core)"
 		return
 	fi
 	pass xl-coredump-destroy "$core"
 	figure xl_crash_to_destroy_s "$(elapsed "$t0" "$t1")" s
-	figure xl_core_disk_bytes "$(disk_bytes "$core")" B
-	figure xl_core_file_bytes "$(file_bytes "$core")" B
-	mkdir -p /var/tmp/xl
-	mv "$core" /var/tmp/xl/xlcd.core
+	figure xl_coredump_disk_bytes "$(disk_bytes "$core")" B
+	figure xl_coredump_file_bytes "$(file_bytes "$core")" B
+	rm -f "$core"
 }
 
-# A guest that crashes and is left for someone else; xl dump-core of it is
-# the reference image the daemon's dumps are compared with.
+# A guest that crashes and is left by xl (on_crash="preserve"); xl
+# dump-core of it is the reference image the daemon's dumps are compared
+# with.  The daemon, started later, finds it crashed.
 xl_preserve() {
 	guest_start early preserve || return
 	if ! wait_for 120 is_crashed early; then
 		fail xl-preserve "early not crashed after 120 s: $(state_of early)"
 		return
 	fi
-	pass xl-preserve "early is $(state_of early)"
+	EARLY_ID=$(domid_of early)
+	pass xl-preserve "early ($EARLY_ID) is $(state_of early)"
+	mkdir -p /var/tmp/xl
 	t0=$(now)
 	if ! xl dump-core early /var/tmp/xl/early.core >/var/log/xen/dump-early.log 2>&1; then
 		fail xl-dump-core "$(tail -n 3 /var/log/xen/dump-early.log)"
@@ -52,7 +63,202 @@ xl_preserve() {
 	check xl-dump-core "ELF core with Xen notes" has_xen_notes /var/tmp/xl/early.core
 }
 
+daemon_alive() {
+	[ -n "$DPID" ] && kill -0 "$DPID" 2>/dev/null
+}
+
+# The daemon's log has a line matching the extended regex.
+logged() {
+	grep -qE "$1" $DLOG 2>/dev/null
+}
+
+daemon_start() {
+	out=$(xen-crashwatchd -n -c $CONF 2>&1)
+	check check-config "$out" [ "$out" = "configuration OK" ]
+	xen-crashwatchd -v -c $CONF 2>$DLOG &
+	DPID=$!
+	if ! wait_for 30 logged 'started'; then
+		fail daemon-start "no start-up line in 30 s: $(tail -n 5 $DLOG)"
+		return 1
+	fi
+	daemon_alive || { fail daemon-start "exited: $(tail -n 5 $DLOG)"; return 1; }
+	pass daemon-start "pid $DPID: $(grep started $DLOG | head -n 1)"
+}
+
+# early crashed while no daemon ran: the start-up scan must handle it.
+startup_crashed() {
+	id=$EARLY_ID
+	[ -n "$id" ] || { fail startup-crashed "early was not there to begin with"; return; }
+	if ! wait_for 60 domid_gone "$id"; then
+		fail startup-crashed "early ($id) still there 60 s after start-up: $(state_of early)"
+		return
+	fi
+	check startup-crashed "early ($id) destroyed at start-up" \
+	    logged "domain $id \(early\) crashed; action destroy"
+}
+
+# coredump-destroy, timed like xl's: the dump is an ELF core with Xen's
+# notes, the same size and layout as xl dump-core's, and the domain goes.
+coredump_destroy() {
+	guest_start cd preserve || return
+	id=$(domid_of cd)
+	uuid=$(xl list -v cd 2>/dev/null | awk 'NR == 2 { print $7 }')
+	if ! wait_for 120 domid_gone "$id"; then
+		fail coredump-destroy "cd ($id) still there after 120 s: $(state_of cd); $(tail -n 5 $DLOG)"
+		return
+	fi
+	t1=$(now)
+	t0=$(crash_time cd)
+	figure daemon_crash_to_destroy_s "$(elapsed "$t0" "$t1")" s
+	core=$(ls $DUMPS/cd-*.core 2>/dev/null | head -n 1)
+	if [ -z "$core" ]; then
+		fail coredump-destroy "no cd-*.core in $DUMPS: $(ls -l $DUMPS)"
+		return
+	fi
+	pass coredump-destroy "domain $id gone, $core"
+	case $(basename "$core") in
+	cd-$uuid-[0-9]*T[0-9]*Z.core)
+		pass dump-name "$(basename "$core") has the name, uuid $uuid and UTC time" ;;
+	*)	fail dump-name "$(basename "$core") is not cd-$uuid-<yyyymmddThhmmssZ>.core" ;;
+	esac
+	# The file's mode is the daemon's; the directory's comes from the
+	# tmpfiles rule, as on an installed system.
+	mode=$(stat -c %a "$core") dmode=$(stat -c %a $DUMPS)
+	ok=false
+	[ "$mode" = 600 ] && [ "$dmode" = 700 ] && ok=true
+	check dump-mode "file mode $mode, directory $dmode" $ok
+	check dump-notes "ELF core with Xen notes" has_xen_notes "$core"
+	figure daemon_coredump_disk_bytes "$(disk_bytes "$core")" B
+	figure daemon_coredump_file_bytes "$(file_bytes "$core")" B
+	elf_layout "$core" >/tmp/cd.layout
+	elf_layout /var/tmp/xl/early.core >/tmp/xl.layout
+	if [ "$(file_bytes "$core")" = "$(file_bytes /var/tmp/xl/early.core)" ] &&
+	    cmp -s /tmp/cd.layout /tmp/xl.layout; then
+		pass dump-layout "same size and ELF layout as xl dump-core"
+	else
+		fail dump-layout "size $(file_bytes "$core") vs $(file_bytes /var/tmp/xl/early.core)"
+		diff /tmp/xl.layout /tmp/cd.layout | head -n 20
+	fi
+	check dump-logged "coredump-destroy done logged" \
+	    logged "domain $id \(cd\): coredump-destroy done"
+	if xenstore-exists /local/domain/$id 2>/dev/null; then
+		echo "E2E NOTE /local/domain/$id is left in xenstore after the daemon destroyed cd"
+	fi
+	rm -f "$core"
+}
+
+# Ask the running daemon to reload CONF after changing it with sed.
+reload_with() {
+	sed -i "$1" $CONF
+	n=$(count $DLOG 'configuration reloaded')
+	kill -HUP "$DPID"
+	if wait_for 20 more_than "$n" $DLOG 'configuration reloaded'; then
+		pass reload "$2"
+	else
+		fail reload "$2: $(tail -n 5 $DLOG)"
+	fi
+}
+
+# restart: every restart crashes again, so after "burst" (2) restarts the
+# fallback (destroy) and its alert come.
+restart_wait() {
+	if ! wait_for 240 logged '\(rs\): [0-9]+ restarts within'; then
+		fail restart-burst "no fallback for rs after 240 s: $(grep '(rs)' $DLOG | tail -n 5)"
+		return
+	fi
+	wait_for 60 name_gone rs ||
+	    { fail restart-burst "rs still there after its fallback: $(state_of rs)"; return; }
+	crashes=$(count $DLOG '\(rs\) crashed; action')
+	ids=$(grep -E '\(rs\) crashed; action' $DLOG | awk '{ print $3 }' | sort -u | wc -l)
+	restarts=$(count $DLOG '\(rs\): restart command')
+	ok=false
+	[ "$crashes" = 3 ] && [ "$ids" = 3 ] && [ "$restarts" = 2 ] && ok=true
+	check restart-burst "crashes $crashes (domids $ids), restarts $restarts, then destroy" $ok
+	check restart-alert "$(grep -E '\(rs\): [0-9]+ restarts within' $DLOG | head -n 1)" \
+	    logged '\(rs\): 2 restarts within 600 s; not restarting again, falling back to destroy \(was restart\)'
+	handled=$(count $HOOKS '^crash-handled name=rs ')
+	suppressed=$(count $HOOKS '^restart-suppressed name=rs ')
+	ok=false
+	[ "$handled" = 2 ] && [ "$suppressed" = 1 ] && ok=true
+	check restart-hooks "hook runs: $handled crash-handled, $suppressed restart-suppressed" $ok
+}
+
+# coredump-restart with zstd: one dump and restart, then (burst 1) the
+# fallback; the decompressed dump matches xl dump-core's size and layout.
+coredump_restart_wait() {
+	if ! wait_for 240 logged '\(cz\): [0-9]+ restarts within'; then
+		fail coredump-restart "no fallback for cz after 240 s: $(grep '(cz)' $DLOG | tail -n 5)"
+		return
+	fi
+	wait_for 60 name_gone cz ||
+	    { fail coredump-restart "cz still there after its fallback: $(state_of cz)"; return; }
+	core=$(ls $DUMPS/cz-*.core.zst 2>/dev/null)
+	n=$(echo "$core" | grep -c .)
+	restarted=$(count $DLOG '\(cz\): restart command')
+	ok=false
+	[ "$n" = 1 ] && [ "$restarted" = 1 ] && ok=true
+	check coredump-restart "$n dump(s) $core, $restarted restart(s), crash, destroy" $ok
+	[ "$n" = 1 ] || return
+	figure daemon_zstd_disk_bytes "$(disk_bytes "$core")" B
+	figure daemon_zstd_file_bytes "$(file_bytes "$core")" B
+	if ! zstd -q -d "$core" -o /var/tmp/cz.core 2>/tmp/zstd.err; then
+		fail zstd-dump "zstd -d: $(cat /tmp/zstd.err)"
+		return
+	fi
+	elf_layout /var/tmp/cz.core >/tmp/cz.layout
+	elf_layout /var/tmp/xl/early.core >/tmp/xl.layout
+	if [ "$(file_bytes /var/tmp/cz.core)" = "$(file_bytes /var/tmp/xl/early.core)" ] &&
+	    cmp -s /tmp/cz.layout /tmp/xl.layout; then
+		pass zstd-dump "decompressed: $(file_bytes /var/tmp/cz.core) B, same ELF layout as xl dump-core"
+	else
+		fail zstd-dump "decompressed $(file_bytes /var/tmp/cz.core) B vs xl dump-core $(file_bytes /var/tmp/xl/early.core) B"
+		diff /tmp/xl.layout /tmp/cz.layout | head -n 20
+	fi
+	check zstd-notes "ELF core with Xen notes" has_xen_notes /var/tmp/cz.core
+	rm -f /var/tmp/cz.core
+}
+
+# preserve: crashed, left crashed, recorded once however many rescans the
+# other guests caused and across the reload.
+preserve_check() {
+	id=$(domid_of pres)
+	n=$(count $DLOG '\(pres\) crashed; action preserve')
+	recs=$(count $STATE 'name = "pres"')
+	st=$(state_of pres)
+	ok=false
+	[ -n "$id" ] && [ "$st" = "---sc-" ] && [ "$n" = 1 ] && [ "$recs" = 1 ] && ok=true
+	check preserve "pres ($id) is $st; logged $n time(s), $recs state record(s)" $ok
+}
+
+daemon_stop() {
+	daemon_alive || { fail daemon-stop "daemon is not running: $(tail -n 5 $DLOG)"; return; }
+	kill -TERM "$DPID"
+	wait "$DPID"
+	st=$?
+	check daemon-stop "exit status $st on SIGTERM" [ $st = 0 ]
+}
+
 xl_reference
 xl_preserve
+if daemon_start; then
+	startup_crashed
+	coredump_destroy
+	reload_with 's/compress = "none"/compress = "zstd"/' 'dump.compress = "zstd"'
+	# The rest run side by side to save time.
+	pres=false rs=false cz=false
+	guest_start pres preserve && pres=true
+	guest_start rs preserve && rs=true
+	guest_start cz preserve && cz=true
+	if $pres && ! wait_for 120 is_crashed pres; then
+		fail preserve "pres not crashed after 120 s"
+		pres=false
+	fi
+	! $rs || restart_wait
+	! $cz || coredump_restart_wait
+	! $pres || preserve_check
+	daemon_stop
+fi
 xl list
+sed 's/^/E2E-LOG /' $DLOG
+sed 's/^/E2E-HOOK /' $HOOKS 2>/dev/null
 echo "E2E DONE failures=$FAILS"
