@@ -225,6 +225,11 @@ child_dump(struct child *c, const struct dump_source *src, int *opened)
 		    "opening the hypervisor interface"));
 	*opened = 1;
 
+	/*
+	 * Room for the whole guest, compressed or not: how well it will
+	 * compress is not known before, and running out of room halfway
+	 * wastes the dump.  The sink still enforces the limits as it writes.
+	 */
 	name_sanitize(req->name, safe, sizeof safe);
 	r = dump_evict(c->dirfd, c->dir, safe, req->guest_bytes, conf, NULL,
 	    child_evicted, c, &own);
