@@ -150,8 +150,11 @@ rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
 	(void)ftw;
-	if (flag == FTW_DP)
-		return (rmdir(path) != 0 && errno != EBUSY ? -1 : 0);
+	if (flag == FTW_DP) {
+		/* A tmpfs a test mounted anywhere below goes first. */
+		umount2(path, MNT_DETACH);
+		return (rmdir(path));
+	}
 	return (unlink(path));
 }
 
@@ -160,8 +163,9 @@ scratch_remove(char *d)
 {
 	if (d == NULL)
 		return;
-	umount2(d, MNT_DETACH);
-	nftw(d, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	if (nftw(d, rm_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
+		fprintf(stderr, "could not remove all of %s: %s\n", d,
+		    strerror(errno));
 	free(d);
 }
 
