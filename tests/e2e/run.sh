@@ -43,6 +43,8 @@ qemu-system-x86_64 -accel tcg -cpu max,-smap -m 2048 -smp 2 \
     -initrd "$OUT/vmlinuz console=hvc0 earlyprintk=xen,$OUT/dom0.cpio.gz" \
     >"$OUT/qemu.out" 2>&1 &
 qpid=$!
+# Never leave QEMU behind, whoever stops us (ctest's timeout included).
+trap 'kill $qpid 2>/dev/null; exit 1' HUP INT TERM
 
 # Lines that end the run at once: dom0 or Xen died, or /init gave up.
 # Guest consoles go to xenconsoled's logs, not here.
@@ -96,6 +98,20 @@ fi
 
 echo "e2e: images $((t_built - t_start)) s, boot and scenarios $((t_end - t_built)) s, console log $LOG"
 grep -E '^E2E (PASS|FAIL|FIGURE|DONE)' "$LOG.txt"
+# The figures side by side: xl's own handling against the daemon's.
+awk '$1 == "E2E" && $2 == "FIGURE" { f[$3] = $4 }
+function v(k) { return k in f ? f[k] : "?" }
+END {
+	if (length(f) == 0)
+		exit
+	printf "e2e: crash to destroyed: xl on_crash=coredump-destroy %s s, daemon coredump-destroy %s s\n",
+	    v("xl_crash_to_destroy_s"), v("daemon_crash_to_destroy_s")
+	printf "e2e: dump time: xl dump-core %s s, daemon %s s, daemon zstd %s s (beside other guests)\n",
+	    v("xl_dump_core_s"), v("daemon_coredump_s"), v("daemon_zstd_s")
+	printf "e2e: bytes on disk: xl dump-core %s, xl coredump-destroy %s, daemon %s (sparse), daemon zstd %s\n",
+	    v("xl_dump_core_disk_bytes"), v("xl_coredump_disk_bytes"),
+	    v("daemon_coredump_disk_bytes"), v("daemon_zstd_disk_bytes")
+}' "$LOG.txt"
 if [ -z "$verdict" ]; then
 	echo "e2e: OK"
 	exit 0

@@ -19,6 +19,7 @@ EARLY_ID=""
 # reading before its panic to the domain's disappearance: the reference
 # for the daemon's figure.
 xl_reference() {
+	tc=$(now)
 	guest_start xlcd coredump-destroy || return
 	id=$(domid_of xlcd)
 	if ! wait_for 120 domid_gone "$id"; then
@@ -33,7 +34,7 @@ xl_reference() {
 		return
 	fi
 	pass xl-coredump-destroy "$core"
-	figure xl_crash_to_destroy_s "$(elapsed "$t0" "$t1")" s
+	timed xl_crash_to_destroy_s "$tc" "$t0" "$t1"
 	figure xl_coredump_disk_bytes "$(disk_bytes "$core")" B
 	figure xl_coredump_file_bytes "$(file_bytes "$core")" B
 	rm -f "$core"
@@ -61,6 +62,13 @@ xl_preserve() {
 	figure xl_dump_core_disk_bytes "$(disk_bytes /var/tmp/xl/early.core)" B
 	figure xl_dump_core_file_bytes "$(file_bytes /var/tmp/xl/early.core)" B
 	check xl-dump-core "ELF core with Xen notes" has_xen_notes /var/tmp/xl/early.core
+}
+
+# The seconds the daemon's dump of NAME took, from its log line
+# "... core dumped to F (N bytes of guest image, M on disk, S s, R MB/s)".
+dump_secs() {
+	grep -E "\\($1\\): core dumped to" $DLOG | tail -n 1 |
+	    sed -n 's/.* on disk, \([0-9.]*\) s,.*/\1/p'
 }
 
 daemon_alive() {
@@ -100,6 +108,7 @@ startup_crashed() {
 # coredump-destroy, timed like xl's: the dump is an ELF core with Xen's
 # notes, the same size and layout as xl dump-core's, and the domain goes.
 coredump_destroy() {
+	tc=$(now)
 	guest_start cd preserve || return
 	id=$(domid_of cd)
 	uuid=$(xl list -v cd 2>/dev/null | awk 'NR == 2 { print $7 }')
@@ -109,7 +118,7 @@ coredump_destroy() {
 	fi
 	t1=$(now)
 	t0=$(crash_time cd)
-	figure daemon_crash_to_destroy_s "$(elapsed "$t0" "$t1")" s
+	timed daemon_crash_to_destroy_s "$tc" "$t0" "$t1"
 	core=$(ls $DUMPS/cd-*.core 2>/dev/null | head -n 1)
 	if [ -z "$core" ]; then
 		fail coredump-destroy "no cd-*.core in $DUMPS: $(ls -l $DUMPS)"
@@ -128,6 +137,7 @@ coredump_destroy() {
 	[ "$mode" = 600 ] && [ "$dmode" = 700 ] && ok=true
 	check dump-mode "file mode $mode, directory $dmode" $ok
 	check dump-notes "ELF core with Xen notes" has_xen_notes "$core"
+	figure daemon_coredump_s "$(dump_secs cd)" s
 	figure daemon_coredump_disk_bytes "$(disk_bytes "$core")" B
 	figure daemon_coredump_file_bytes "$(file_bytes "$core")" B
 	elf_layout "$core" >/tmp/cd.layout
@@ -199,6 +209,7 @@ coredump_restart_wait() {
 	[ "$n" = 1 ] && [ "$restarted" = 1 ] && ok=true
 	check coredump-restart "$n dump(s) $core, $restarted restart(s), crash, destroy" $ok
 	[ "$n" = 1 ] || return
+	figure daemon_zstd_s "$(dump_secs cz)" s
 	figure daemon_zstd_disk_bytes "$(disk_bytes "$core")" B
 	figure daemon_zstd_file_bytes "$(file_bytes "$core")" B
 	if ! zstd -q -d "$core" -o /var/tmp/cz.core 2>/tmp/zstd.err; then
