@@ -12,6 +12,12 @@
  * Page i is a function of (uuid, i) only: zero, random (incompressible)
  * or text-like (compressible) in the domain's proportions.  xorshift and
  * memcpy keep generation well above 2 GB/s.
+ *
+ * Pages take their class in runs of RUN_PAGES, as in a real guest, whose
+ * zero pages are mostly never-touched or freed memory in runs rather than
+ * lone pages.  Run r gets class (offset + 37 r) mod 100: 37 is prime to
+ * 100, so every 100 runs hold each class exactly once and the shares are
+ * exact, not only on average, even for small guests.
  */
 #include <elf.h>
 #include <errno.h>
@@ -27,6 +33,7 @@
 
 #define PAGE		4096u
 #define CHUNK_PAGES	256u		/* 1 MiB */
+#define RUN_PAGES	16u		/* 64 KiB of one class */
 #define PRSTATUS_SIZE	5168u		/* sizeof(vcpu_guest_context) x86_64 */
 
 struct note_hdr {
@@ -121,7 +128,7 @@ static void
 gen_page(uint64_t seed, uint64_t idx, const struct core_params *p, char *pg)
 {
 	uint64_t h = splitmix(seed ^ (idx * 0xd1342543de82ef95ull));
-	unsigned cls = (unsigned)(h % 100);
+	unsigned cls = (unsigned)((seed % 100 + (idx / RUN_PAGES) * 37) % 100);
 	uint64_t x, *w;
 	size_t n, len, i;
 
