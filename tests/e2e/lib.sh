@@ -49,7 +49,7 @@ guest_cfg() {
 	cat >/etc/xen/$1.cfg <<CFG
 name = "$1"
 type = "pv"
-kernel = "/boot/vmlinuz"
+kernel = "/boot/vmlinux"
 ramdisk = "/boot/guest.cpio.gz"
 extra = "console=hvc0 quiet panic=0"
 memory = $GUEST_MEM

@@ -21,6 +21,7 @@ EARLY_ID=""
 xl_reference() {
 	tc=$(now)
 	guest_start xlcd coredump-destroy || return
+	figure xl_create_s "$(elapsed "$tc" "$(now)")" s
 	id=$(domid_of xlcd)
 	if ! wait_for 120 domid_gone "$id"; then
 		fail xl-coredump-destroy "domain $id still there after 120 s: $(state_of xlcd)"
