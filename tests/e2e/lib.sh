@@ -106,9 +106,15 @@ more_than() {
 	[ "$(count "$2" "$3")" -gt "$1" ]
 }
 
-# The domain with this id no longer exists in the hypervisor.
+# The domain with this id no longer exists in the hypervisor.  With
+# E2E_TRACE set, each change of its state is printed with the time.
 domid_gone() {
-	! xl list "$1" >/dev/null 2>&1
+	_s=$(xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }')
+	if [ -n "${E2E_TRACE:-}" ] && [ "$_s" != "${_last_state:-}" ]; then
+		echo "E2E-TRACE domain $1 $(now) ${_s:-gone}"
+		_last_state=$_s
+	fi
+	[ -z "$_s" ]
 }
 
 # The wall-clock time the guest NAME printed just before its last panic.
