@@ -92,12 +92,14 @@ void		 hv_close(xc_interface *);
 /* Call CB for every domain, in batches of SCAN_BATCH: 0 or -errno. */
 int		 hv_scan(xc_interface *, void (*)(const struct hv_info *, void *),
 		     void *);
-int		 hv_destroy(xc_interface *, unsigned);
+int		 hv_same(xc_interface *, unsigned, const char *);
+int		 hv_destroy(xc_interface *, unsigned, const char *);
 enum dom_state	 hv_state(uint32_t flags, unsigned *code);
 
 /* xs.c: the xenstore connection and its watches. */
 int		 xs_start(struct manager *);
 void		 xs_stop(struct manager *);
+void		 xs_reconnect_later(struct manager *);
 char		*xs_read_name(struct manager *, unsigned);
 int		 xs_rename(struct manager *, unsigned, const char *uuid,
 		     const char *);
@@ -195,6 +197,7 @@ struct incident {
 	struct conf_restart restart;	/* copied: a reload frees the rule */
 	size_t		 step;
 	char		*coredump;
+	char		*partial;	/* the running dump's temporary file */
 	bool		 failed;	/* some step failed */
 	bool		 gone;		/* no longer seen by the hypervisor */
 	unsigned	 tries;		/* destroy attempts */

@@ -37,9 +37,21 @@ dump_child_fn(void *arg, int fd)
 		.conf = &inc->m->conf->dump,
 	};
 
+	xc_interface	*xch;
+	int		 same;
+
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() == 1)
 		return 1;
+	/* The domid must still name the crashed domain, not a newcomer. */
+	if ((xch = hv_open()) != NULL) {
+		same = hv_same(xch, inc->domid, inc->uuid);
+		hv_close(xch);
+		if (same == 0) {
+			dprintf(fd, "failed gone %d the domain is gone\n", ESRCH);
+			return DUMP_EXIT(DUMP_FAIL_HYPERVISOR);
+		}
+	}
 	return dump_child_main(&req, fd);
 }
 
@@ -76,8 +88,8 @@ dump_done_cb(struct job *job, void *arg)
 	struct incident		*inc = arg;
 	struct manager		*m = inc->m;
 	struct journal_fields	 f;
-	char			*line, *save, *p, *reason = NULL, *detail = NULL;
-	char			 partial[PATH_MAX], name[NAME_MAX + 1];
+	char			*line, *save, *fsave, *p, *rest;
+	char			*reason = NULL, *detail = NULL;
 	char			 cause[128], e[4][64];
 	unsigned long long	 guest = 0, disk = 0, usec = 0;
 	bool			 ok = false;
@@ -89,8 +101,9 @@ dump_done_cb(struct job *job, void *arg)
 		if (strncmp(line, "evicted ", 8) == 0)
 			dump_report_evicted(inc, line + 8);
 		else if (strncmp(line, "done ", 5) == 0) {
-			p = strtok(line + 5, " ");
-			if (p != NULL && sscanf(p + strlen(p) + 1, "%llu %llu %llu",
+			p = strtok_r(line + 5, " ", &fsave);
+			rest = p != NULL ? strtok_r(NULL, "", &fsave) : NULL;
+			if (rest != NULL && sscanf(rest, "%llu %llu %llu",
 			    &guest, &disk, &usec) == 3) {
 				free(inc->coredump);
 				inc->coredump = strdup(p);
@@ -129,15 +142,12 @@ dump_done_cb(struct job *job, void *arg)
 			detail = cause;
 		}
 		/* A killed child cannot clean up after itself. */
-		if (dump_file_name(inc->name, inc->uuid, inc->when,
-		    m->conf->dump.compress, name, sizeof name) == 0) {
-			snprintf(partial, sizeof partial, "%s/.%s.partial",
-			    m->conf->dump.directory, name);
-			if (unlink(partial) == 0)
-				log_info("removed %s left by the dump", partial);
-		}
+		if (inc->partial != NULL && unlink(inc->partial) == 0)
+			log_info("removed %s left by the dump", inc->partial);
 		dump_failed(inc, reason, detail);
 	}
+	free(inc->partial);
+	inc->partial = NULL;
 	/* First give the slot to the next queued dump, then go on. */
 	dump_kick(m);
 	incident_advance(inc);
@@ -148,12 +158,27 @@ static void
 dump_kick(struct manager *m)
 {
 	struct incident	*inc;
-	char		 what[128];
+	char		 what[128], name[NAME_MAX + 1];
 
 	while (m->dumps_running < m->conf->dump.max_parallel &&
 	    (inc = TAILQ_FIRST(&m->dump_queue)) != NULL) {
 		TAILQ_REMOVE(&m->dump_queue, inc, qentry);
 		inc->qentry.tqe_prev = NULL;
+		if (inc->gone) {
+			dump_failed(inc, "gone", "the domain went away while "
+			    "its dump waited");
+			incident_advance(inc);
+			continue;
+		}
+		/* Where the child writes, kept for cleaning up after a kill:
+		 * a reload may change the directory meanwhile. */
+		free(inc->partial);
+		inc->partial = NULL;
+		if (dump_file_name(inc->name, inc->uuid, inc->when,
+		    m->conf->dump.compress, name, sizeof name) == 0 &&
+		    asprintf(&inc->partial, "%s/.%s.partial",
+		    m->conf->dump.directory, name) == -1)
+			inc->partial = NULL;
 		snprintf(what, sizeof what, "dump of %s", inc->name);
 		inc->job = job_fork(m, what, dump_child_fn, inc,
 		    m->conf->dump.timeout, dump_done_cb, inc);

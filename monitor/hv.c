@@ -74,10 +74,35 @@ hv_scan(xc_interface *xch, void (*cb)(const struct hv_info *, void *),
 	return r;
 }
 
-/* Destroy DOMID: 0, or -errno (-ESRCH if it is already gone). */
+/*
+ * Is DOMID still the domain with UUID?  1 yes, 0 no (gone, or the domid
+ * was reused), -errno if the hypervisor did not say.  Acting on a bare
+ * domid could hit an innocent guest that took it over.
+ */
 int
-hv_destroy(xc_interface *xch, unsigned domid)
+hv_same(xc_interface *xch, unsigned domid, const char *uuid)
 {
+	xc_domaininfo_t	info;
+	char		u[37];
+	int		n;
+
+	n = xc_domain_getinfolist(xch, domid, 1, &info);
+	if (n < 0)
+		return errno != 0 ? -errno : -EIO;
+	if (n == 0 || info.domain != domid)
+		return 0;
+	uuid_format(info.handle, u);
+	return strcmp(u, uuid) == 0;
+}
+
+/* Destroy DOMID if it is still UUID: 0, or -errno (-ESRCH: gone). */
+int
+hv_destroy(xc_interface *xch, unsigned domid, const char *uuid)
+{
+	int	r;
+
+	if ((r = hv_same(xch, domid, uuid)) <= 0)
+		return r == 0 ? -ESRCH : r;
 	if (xc_domain_destroy(xch, domid) != 0)
 		return errno != 0 ? -errno : -EIO;
 	return 0;

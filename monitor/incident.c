@@ -8,6 +8,8 @@
  * state record is updated after every step, so a daemon killed half-way
  * resumes at the step it was in, and never acts twice on a step done.
  */
+#include <sys/wait.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,7 @@
 
 #define DESTROY_BACKOFF_MAX	60	/* seconds between destroy attempts */
 #define WAIT_GONE_SECS		60	/* before a restart gives up */
+#define DESTROY_TIMEOUT		600	/* seconds for Xen to free a guest */
 
 static void	incident_next(struct incident *);
 
@@ -125,40 +128,92 @@ incident_timer_cb(evutil_socket_t fd, short what, void *arg)
 	incident_next(inc);
 }
 
+/*
+ * In a child with its own xc handle: destroying a large guest lasts as
+ * long as Xen takes to free its memory, which must not stall the loop.
+ * Exits 0, or the errno (ESRCH: gone, or the domid now names another
+ * domain).
+ */
+static int
+incident_destroy_child(void *arg, int fd)
+{
+	struct incident	*inc = arg;
+	xc_interface	*xch;
+	int		 r;
+
+	(void)fd;
+	if ((xch = hv_open()) == NULL)
+		return errno != 0 ? errno & 0xff : EIO;
+	r = hv_destroy(xch, inc->domid, inc->uuid);
+	hv_close(xch);
+	return -r & 0xff;
+}
+
+static void
+incident_destroy_retry(struct incident *inc, const char *why)
+{
+	struct timeval	tv;
+	char		msg[256];
+	unsigned	delay;
+
+	/* Never dropped: retried with backoff until it works or the domain
+	 * is gone, with an alert each time. */
+	delay = inc->tries < 7 ? 1U << (inc->tries - 1) : DESTROY_BACKOFF_MAX;
+	if (delay > DESTROY_BACKOFF_MAX)
+		delay = DESTROY_BACKOFF_MAX;
+	snprintf(msg, sizeof msg, "%s (attempt %u, retrying in %u s)", why,
+	    inc->tries, delay);
+	incident_step_failed(inc, "destroy", msg);
+	inc->failed = false;
+	tv.tv_sec = delay;
+	tv.tv_usec = 0;
+	evtimer_add(inc->ev_timer, &tv);
+}
+
+static void
+incident_destroy_done(struct job *job, void *arg)
+{
+	struct incident	*inc = arg;
+	char		 cause[128];
+	int		 st;
+
+	inc->job = NULL;
+	if (!(job->flags & JOB_TERMED) && WIFEXITED(job->status)) {
+		st = WEXITSTATUS(job->status);
+		if (st == 0 || st == ESRCH) {
+			incident_step_ok(inc, "destroy", st == 0 ? "destroyed" :
+			    "already gone");
+			incident_advance(inc);
+			return;
+		}
+		incident_destroy_retry(inc, strerror(st));
+		return;
+	}
+	incident_destroy_retry(inc, job_cause(job, cause, sizeof cause));
+}
+
 static void
 incident_destroy(struct incident *inc)
 {
 	struct manager	*m = inc->m;
-	struct timeval	 tv;
-	char		 why[128];
-	unsigned	 delay;
-	int		 r;
+	char		 what[128];
 
 	if (m->dry_run) {
 		incident_step_ok(inc, "destroy", "would destroy (dry run)");
 		incident_advance(inc);
 		return;
 	}
-	r = hv_destroy(m->xch, inc->domid);
-	inc->tries++;
-	if (r == 0 || r == -ESRCH) {
-		incident_step_ok(inc, "destroy", r == 0 ? "destroyed" :
-		    "already gone");
+	if (inc->gone) {
+		incident_step_ok(inc, "destroy", "already gone");
 		incident_advance(inc);
 		return;
 	}
-	/* Never dropped: retried with backoff until it works or the domain
-	 * is gone, with an alert each time. */
-	delay = inc->tries < 7 ? 1U << (inc->tries - 1) : DESTROY_BACKOFF_MAX;
-	if (delay > DESTROY_BACKOFF_MAX)
-		delay = DESTROY_BACKOFF_MAX;
-	snprintf(why, sizeof why, "%s (attempt %u, retrying in %u s)",
-	    strerror(-r), inc->tries, delay);
-	incident_step_failed(inc, "destroy", why);
-	inc->failed = false;
-	tv.tv_sec = delay;
-	tv.tv_usec = 0;
-	evtimer_add(inc->ev_timer, &tv);
+	inc->tries++;
+	snprintf(what, sizeof what, "destroy of %s", inc->name);
+	inc->job = job_fork(m, what, incident_destroy_child, inc,
+	    DESTROY_TIMEOUT, incident_destroy_done, inc);
+	if (inc->job == NULL)
+		incident_destroy_retry(inc, strerror(errno));
 }
 
 static void
@@ -439,7 +494,10 @@ incident_next(struct incident *inc)
 	}
 }
 
-/* A crashed domain was found: decide, alert, and start the plan. */
+/*
+ * A crashed domain was found: decide, alert, and start the plan.  With no
+ * domain, resume REC's plan for a domain that is already gone.
+ */
 void
 incident_start(struct manager *m, struct domain *d, enum reason reason,
     struct state_incident *rec)
@@ -450,12 +508,15 @@ incident_start(struct manager *m, struct domain *d, enum reason reason,
 	struct journal_fields	 f;
 	char			 extra[64];
 
+	const char		*name = d != NULL ? d->name : rec->name;
+	unsigned		 domid = d != NULL ? d->domid : rec->domid;
+
 	if ((inc = calloc(1, sizeof *inc)) == NULL ||
-	    (inc->name = strdup(d->name != NULL ? d->name : "")) == NULL ||
+	    (inc->name = strdup(name != NULL ? name : "")) == NULL ||
 	    (inc->ev_timer = evtimer_new(m->base, incident_timer_cb, inc)) ==
 	    NULL) {
 		log_warnx("domain %u: out of memory, crash not handled yet",
-		    d->domid);
+		    domid);
 		if (inc != NULL) {
 			free(inc->name);
 			free(inc);
@@ -463,13 +524,14 @@ incident_start(struct manager *m, struct domain *d, enum reason reason,
 		return;
 	}
 	inc->m = m;
-	inc->domid = d->domid;
-	memcpy(inc->uuid, d->uuid, sizeof inc->uuid);
+	inc->domid = domid;
+	memcpy(inc->uuid, d != NULL ? d->uuid : rec->uuid, sizeof inc->uuid);
 	inc->reason = reason;
-	inc->mem_bytes = d->mem_bytes;
+	inc->mem_bytes = d != NULL ? d->mem_bytes : 0;
+	inc->gone = d == NULL;
 	inc->when = rec != NULL ? rec->when : time(NULL);
 
-	pd.domid = d->domid;
+	pd.domid = domid;
 	pd.name = inc->name;
 	pd.uuid = inc->uuid;
 	pd.reason = reason;
@@ -489,12 +551,24 @@ incident_start(struct manager *m, struct domain *d, enum reason reason,
 		inc->step = rec->step;
 		if (rec->coredump != NULL)
 			inc->coredump = strdup(rec->coredump);
-	} else if ((rec = state_add(m->state, d->domid, d->uuid, inc->name,
+	} else if ((rec = state_add(m->state, domid, inc->uuid, inc->name,
 	    reason, inc->when, inc->plan.action)) == NULL)
 		log_warnx("domain %u: cannot record the crash (out of memory)",
-		    d->domid);
+		    domid);
 	inc->rec = rec;
 
+	if (d == NULL) {
+		/* Resumed from the state file for a domain already gone:
+		 * the crash was alerted by the run that began it. */
+		log_info("domain %u (%s): resuming %s at its %s step",
+		    inc->domid, inc->name, action_name(inc->plan.action),
+		    inc->step < inc->plan.nsteps ?
+		    step_name(inc->plan.steps[inc->step]) : "last");
+		TAILQ_INSERT_TAIL(&m->incidents, inc, entry);
+		incident_save(inc);
+		incident_next(inc);
+		return;
+	}
 	incident_fields(inc, &f);
 	f.message_id = MSGID_CRASH_DETECTED;
 	snprintf(extra, sizeof extra, "GUEST_MEMORY_BYTES=%llu",
@@ -528,6 +602,15 @@ incident_gone(struct incident *inc)
 	inc->gone = true;
 	if (inc->dead || inc->step >= inc->plan.nsteps)
 		return;
+	/* A destroy waiting to be retried has nothing left to do; one that
+	 * runs finds the domain gone by itself. */
+	if (inc->plan.steps[inc->step] == STEP_DESTROY && inc->job == NULL &&
+	    evtimer_pending(inc->ev_timer, NULL)) {
+		evtimer_del(inc->ev_timer);
+		incident_step_ok(inc, "destroy", "gone meanwhile");
+		incident_advance(inc);
+		return;
+	}
 	if (inc->plan.steps[inc->step] == STEP_WAIT_GONE) {
 		evtimer_del(inc->ev_timer);
 		incident_step_ok(inc, "wait-gone", "gone");
@@ -543,5 +626,6 @@ incident_free(struct incident *inc)
 		event_free(inc->ev_timer);
 	free(inc->name);
 	free(inc->coredump);
+	free(inc->partial);
 	free(inc);
 }

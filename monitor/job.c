@@ -35,15 +35,24 @@ job_read_cb(evutil_socket_t fd, short what, void *arg)
 	struct job	*job = arg;
 	char		 buf[4096];
 	ssize_t		 n;
-	size_t		 keep;
+	size_t		 keep, drop;
+
+	_Static_assert(sizeof buf <= JOB_OUTPUT_MAX, "one read fits");
 
 	(void)what;
 	for (;;) {
 		n = read(fd, buf, sizeof buf);
 		if (n > 0) {
+			/* Keep the tail: a report ends with its outcome. */
 			keep = (size_t)n;
-			if (job->outlen + keep > JOB_OUTPUT_MAX)
-				keep = JOB_OUTPUT_MAX - job->outlen;
+			if (job->outlen + keep > JOB_OUTPUT_MAX) {
+				drop = job->outlen + keep - JOB_OUTPUT_MAX;
+				if (drop > job->outlen)
+					drop = job->outlen;
+				memmove(job->out, job->out + drop,
+				    job->outlen - drop);
+				job->outlen -= drop;
+			}
 			memcpy(job->out + job->outlen, buf, keep);
 			job->outlen += keep;
 			job->out[job->outlen] = '\0';
@@ -201,28 +210,70 @@ job_child_fds(int want, bool to_stdout)
 	}
 }
 
-/* Run ARGV (no shell; PATH lookup) with ENV added to ours. */
+/* Variables of ours that a command must not inherit: systemd would take
+ * its messages for ours. */
+static bool
+job_env_private(const char *e)
+{
+	static const char *const names[] = { "NOTIFY_SOCKET=",
+	    "WATCHDOG_USEC=", "WATCHDOG_PID=", "LISTEN_FDS=", "LISTEN_PID=",
+	    "LISTEN_FDNAMES=" };
+	size_t	i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strncmp(e, names[i], strlen(names[i])) == 0)
+			return true;
+	return false;
+}
+
+/* Our environment less the private variables, then EXTRA: built before
+ * fork, so the child only calls async-signal-safe functions. */
+static char **
+job_env(char **extra)
+{
+	char	**env;
+	size_t	  n = 0, i, j = 0;
+
+	for (i = 0; environ[i] != NULL; i++)
+		n++;
+	for (i = 0; extra != NULL && extra[i] != NULL; i++)
+		n++;
+	if ((env = calloc(n + 1, sizeof *env)) == NULL)
+		return NULL;
+	for (i = 0; environ[i] != NULL; i++)
+		if (!job_env_private(environ[i]))
+			env[j++] = environ[i];
+	for (i = 0; extra != NULL && extra[i] != NULL; i++)
+		env[j++] = extra[i];
+	return env;
+}
+
+/* Run ARGV (no shell; PATH lookup) with EXTRA added to our environment. */
 struct job *
-job_exec(struct manager *m, const char *what, char **argv, char **env,
+job_exec(struct manager *m, const char *what, char **argv, char **extra,
     unsigned timeout, job_cb *done, void *arg)
 {
-	struct job	 *job;
-	int		  fd;
-	size_t		  i;
+	static const char	 msg[] = "cannot run the command\n";
+	struct job		*job;
+	char			**env;
+	int			 fd;
 
-	if ((job = job_spawn(m, what, timeout, done, arg, &fd)) == NULL)
+	if ((env = job_env(extra)) == NULL)
 		return NULL;
-	if (job->pid != 0)
+	if ((job = job_spawn(m, what, timeout, done, arg, &fd)) == NULL) {
+		free(env);
+		return NULL;
+	}
+	if (job->pid != 0) {
+		free(env);
 		return job;
+	}
 
 	/* Child. */
 	job_child_fds(fd, true);
 	setsid();
-	for (i = 0; env != NULL && env[i] != NULL; i++)
-		putenv(env[i]);
-	execvp(argv[0], argv);
-	dprintf(STDERR_FILENO, "cannot run %s: %s\n", argv[0],
-	    strerror(errno));
+	execvpe(argv[0], argv, env);
+	(void)!write(STDERR_FILENO, msg, sizeof msg - 1);
 	_exit(127);
 }
 

@@ -65,7 +65,7 @@ scan_cb(const struct hv_info *hi, void *arg)
 	enum dom_state		 old;
 	unsigned		 oldcode;
 	enum reason		 reason;
-	char			 uuid[37];
+	char			 uuid[37], *name;
 	bool			 fresh = false;
 
 	uuid_format(hi->handle, uuid);
@@ -119,6 +119,12 @@ scan_cb(const struct hv_info *hi, void *arg)
 		rec->gen = m->gen;
 		return;
 	}
+	/* Read the name again now that it matters: it may have been
+	 * written after we first looked, or changed by "xl rename". */
+	if (m->xsh != NULL && (name = xs_read_name(m, d->domid)) != NULL) {
+		free(d->name);
+		d->name = name;
+	}
 	if (d->name == NULL) {
 		/* Rules match by name: acting without it could apply the
 		 * wrong policy.  The rescan after reconnecting comes back. */
@@ -131,7 +137,38 @@ scan_cb(const struct hv_info *hi, void *arg)
 		rec->gen = m->gen;
 }
 
-/* Forget records of domains that are gone and were finished with. */
+/* Is an incident of ours working on this record? */
+static bool
+manager_busy(struct manager *m, const struct state_incident *si)
+{
+	struct incident	*inc;
+
+	TAILQ_FOREACH(inc, &m->incidents, entry)
+		if (inc->rec == si && !inc->dead)
+			return true;
+	return false;
+}
+
+/*
+ * An interrupted plan whose domain is gone can go on only from a step
+ * that does not need the domain: after our destroy, the restart and the
+ * hooks are still owed.
+ */
+static bool
+manager_resumable(const struct state_incident *si)
+{
+	enum step	steps[PLAN_MAX_STEPS];
+	size_t		n;
+
+	n = plan_steps(si->action, steps, PLAN_MAX_STEPS);
+	if (si->step >= n)
+		return false;
+	return steps[si->step] == STEP_WAIT_GONE ||
+	    steps[si->step] == STEP_RESTART || steps[si->step] == STEP_HOOKS;
+}
+
+/* Forget records of domains that are gone and were finished with;
+ * resume the plans that a stopped daemon left half-way. */
 static void
 manager_prune(struct manager *m)
 {
@@ -144,15 +181,12 @@ manager_prune(struct manager *m)
 		if (d != NULL && strcmp(d->uuid, si->uuid) == 0)
 			continue;
 		if (!si->done) {
-			/* Only an incident of ours may still need it. */
-			struct incident	*inc;
-			bool		 busy = false;
-
-			TAILQ_FOREACH(inc, &m->incidents, entry)
-				if (inc->rec == si && !inc->dead)
-					busy = true;
-			if (busy)
+			if (manager_busy(m, si))
 				continue;
+			if (manager_resumable(si)) {
+				incident_start(m, NULL, si->reason, si);
+				continue;
+			}
 			log_info("domain %u (%s) is gone; its %s was "
 			    "interrupted after %u steps and is not resumed",
 			    si->domid, si->name, action_name(si->action),
@@ -289,7 +323,8 @@ manager_reload(struct manager *m)
 		log_warnx("state_dir changes take effect at the next start");
 	conf_free(m->conf);
 	m->conf = conf;
-	dump_startup(m);
+	/* No sweep of partial files here: a dump may be writing one.  The
+	 * dump child creates a new directory itself. */
 	log_info("configuration reloaded from %s", m->conf_path);
 	notify_ready();
 }
@@ -377,9 +412,13 @@ manager_init(struct manager *m, const char *conf_path, struct conf *conf,
 	if (!dry_run)
 		dump_startup(m);
 	if ((r = xs_start(m)) != 0) {
-		log_warnx("cannot connect to xenstored: %s. Is xenstored "
-		    "running (xenstored.service)?", strerror(-r));
-		return -EXIT_NOTDOM0;
+		/* The hypervisor answered, so this is a dom0 whose xenstored
+		 * is late or restarting: wait for it rather than exit.  The
+		 * first scan goes ahead; crashes wait for their names. */
+		log_warnx("cannot connect to xenstored: %s; retrying. Is "
+		    "xenstored running (xenstored.service)?", strerror(-r));
+		xs_reconnect_later(m);
+		manager_rescan_soon(m);
 	}
 	if ((wd = notify_watchdog_interval()) > 0) {
 		m->ev_watchdog = event_new(m->base, -1, EV_PERSIST,

@@ -3,8 +3,8 @@
  * restarts of the daemon so that no crash is acted on twice.
  *
  * The file is libconfig text (the same library as the configuration),
- * written whole to a temporary file, fsynced and renamed over the old
- * one.  A missing file is an empty state; a corrupt one is reported, kept
+ * written whole to a private temporary file, checked, fsynced and renamed
+ * over the old one.  A missing file is an empty state; a corrupt one is reported, kept
  * aside as "state.corrupt" for the operator, and treated as empty.
  */
 #include <sys/stat.h>
@@ -174,6 +174,7 @@ state_save(struct state *st)
 	config_t		 cfg;
 	config_setting_t	*root, *list, *e, *s, *arr;
 	char			 tmp[4096], *dir, *slash;
+	FILE			*f;
 	size_t			 i;
 	int			 fd, r = 0;
 
@@ -212,20 +213,32 @@ state_save(struct state *st)
 		}
 	}
 
+	/*
+	 * Our own stream, so that every write error is seen: libconfig's
+	 * config_write_file() ignores them, and a disk filled by a dump
+	 * would otherwise turn the state into a truncated file.
+	 */
 	snprintf(tmp, sizeof tmp, "%s.tmp", st->path);
-	if (!config_write_file(&cfg, tmp)) {
-		r = errno != 0 ? -errno : -EIO;
-		goto out;
-	}
-	if ((fd = open(tmp, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fchmod(fd, 0600) == -1 || fsync(fd) == -1) {
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	if (fd == -1 || (f = fdopen(fd, "w")) == NULL) {
 		r = -errno;
 		if (fd != -1)
 			close(fd);
+		goto out;
+	}
+	config_write(&cfg, f);
+	if (fflush(f) == EOF || ferror(f) || fsync(fd) == -1) {
+		r = errno != 0 ? -errno : -EIO;
+		fclose(f);
 		unlink(tmp);
 		goto out;
 	}
-	close(fd);
+	if (fclose(f) == EOF) {
+		r = -errno;
+		unlink(tmp);
+		goto out;
+	}
 	if (rename(tmp, st->path) == -1) {
 		r = -errno;
 		unlink(tmp);

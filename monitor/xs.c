@@ -89,20 +89,31 @@ xs_reconnect_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct manager	*m = arg;
 	struct timeval	 tv;
+	int		 r;
 
 	(void)fd;
 	(void)what;
-	if (xs_start(m) == 0) {
+	if ((r = xs_start(m)) == 0) {
 		log_info("xenstore connection restored");
 		m->reconnect_delay_ms = 0;
 		return;
 	}
-	log_debug("xenstore still unreachable: %s", strerror(errno));
+	log_debug("xenstore still unreachable: %s", strerror(-r));
 	m->reconnect_delay_ms = m->reconnect_delay_ms * 2;
 	if (m->reconnect_delay_ms > RECONNECT_MAX_MS)
 		m->reconnect_delay_ms = RECONNECT_MAX_MS;
 	tv.tv_sec = m->reconnect_delay_ms / 1000;
 	tv.tv_usec = (m->reconnect_delay_ms % 1000) * 1000;
+	evtimer_add(m->ev_reconnect, &tv);
+}
+
+/* Try again in a moment: at start-up, or once the connection is lost. */
+void
+xs_reconnect_later(struct manager *m)
+{
+	struct timeval	tv = { 0, RECONNECT_MIN_MS * 1000 };
+
+	m->reconnect_delay_ms = RECONNECT_MIN_MS;
 	evtimer_add(m->ev_reconnect, &tv);
 }
 
@@ -112,15 +123,11 @@ xs_lost(struct manager *m, const char *why)
 {
 	struct journal_fields	 f = { .message_id = MSGID_XENSTORE_LOST,
 				     .domid = -1 };
-	struct timeval		 tv;
 
 	journal_send(LOG_ERR, &f, "xenstore connection lost (%s); "
 	    "reconnecting, domains are rescanned once it is back", why);
 	xs_stop(m);
-	m->reconnect_delay_ms = RECONNECT_MIN_MS;
-	tv.tv_sec = 0;
-	tv.tv_usec = RECONNECT_MIN_MS * 1000;
-	evtimer_add(m->ev_reconnect, &tv);
+	xs_reconnect_later(m);
 }
 
 /* Open xenstore, arm both watches, listen on the watch pipe. */

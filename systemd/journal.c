@@ -52,6 +52,26 @@ field(const char *key, const char *value)
 	return s;
 }
 
+/*
+ * One line on stderr.  Control bytes (a guest's name may hold a newline)
+ * are shown as \xNN so that nobody can forge a line of ours; the journal
+ * needs no such care, it keeps each field whole.
+ */
+static void
+echo(const char *msg)
+{
+	const unsigned char	*p;
+
+	fputs("xen-crashwatchd: ", stderr);
+	for (p = (const unsigned char *)msg; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(stderr, "\\x%02x", *p);
+		else
+			fputc(*p, stderr);
+	}
+	fputc('\n', stderr);
+}
+
 void
 journal_send(int prio, const struct journal_fields *f, const char *fmt, ...)
 {
@@ -72,7 +92,7 @@ journal_send(int prio, const struct journal_fields *f, const char *fmt, ...)
 	}
 
 	if (echo_stderr && (prio < LOG_DEBUG || echo_debug))
-		fprintf(stderr, "xen-crashwatchd: %s\n", msg);
+		echo(msg);
 
 	if (journal_on && (prio < LOG_DEBUG || echo_debug)) {
 		strs[n++] = field("MESSAGE", msg);
