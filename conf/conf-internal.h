@@ -67,6 +67,7 @@ int	 conf_value_uint(struct conf_ctx *, const config_setting_t *,
 	     const char *, long long, long long, unsigned *);
 int	 conf_value_string(struct conf_ctx *, const config_setting_t *,
 	     const char *, const char **);
+int	 conf_replace(struct conf_ctx *, char **, const char *);
 int	 conf_value_dir(struct conf_ctx *, const config_setting_t *,
 	     const char *, char **);
 int	 conf_value_size(struct conf_ctx *, const config_setting_t *,

@@ -62,7 +62,6 @@ conf_value_glob(struct conf_ctx *ctx, const config_setting_t *s,
     const char *path, char **out)
 {
 	const char	*v, *why;
-	char		*d;
 
 	if (conf_value_string(ctx, s, path, &v) != 0)
 		return -EINVAL;
@@ -71,13 +70,7 @@ conf_value_glob(struct conf_ctx *ctx, const config_setting_t *s,
 		    "as \"web-*\" or \"db[0-9]\")", path, v, why);
 		return -EINVAL;
 	}
-	if ((d = strdup(v)) == NULL) {
-		conf_nomem(ctx);
-		return -ENOMEM;
-	}
-	free(*out);
-	*out = d;
-	return 0;
+	return conf_replace(ctx, out, v);
 }
 
 /* 8-4-4-4-12 hex digits, stored lower-case as xenstore writes them. */

@@ -162,8 +162,9 @@ conf_value_string(struct conf_ctx *ctx, const config_setting_t *s,
 	return 0;
 }
 
-static int
-replace(struct conf_ctx *ctx, char **out, const char *v)
+/* *out = a copy of V, freeing what was there. */
+int
+conf_replace(struct conf_ctx *ctx, char **out, const char *v)
 {
 	char	*d;
 
@@ -207,7 +208,7 @@ conf_value_dir(struct conf_ctx *ctx, const config_setting_t *s,
 			return -EINVAL;
 		}
 	}
-	return replace(ctx, out, v);
+	return conf_replace(ctx, out, v);
 }
 
 /* Bytes: an integer, or a string such as "512M" (see conf_parse_size). */
