@@ -72,7 +72,6 @@ sed 's/^/  /' "$DEMO_DIR/pages" 2>/dev/null
 say "Core files (sparse or compressed: size on disk left, apparent size right)"
 ls -ls "$DEMO_DIR/dump" | sed 's/^/  /'
 say "Domains now"
-simctl read /local/domain/$legacy/name
 simctl list | sed 's/^/  /'
 say "Stopping"
 kill -TERM "$DPID"
