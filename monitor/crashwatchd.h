@@ -65,6 +65,7 @@ struct domain {
 	uint64_t	 mem_bytes;	/* tot_pages * page size */
 	unsigned	 gen;		/* scan generation it was last seen in */
 	struct incident	*incident;	/* being handled */
+	bool		 destroyed;	/* by us: its xenstore nodes are ours */
 };
 
 struct domain_table {
@@ -103,6 +104,7 @@ void		 xs_reconnect_later(struct manager *);
 char		*xs_read_name(struct manager *, unsigned);
 int		 xs_rename(struct manager *, unsigned, const char *uuid,
 		     const char *);
+void		 xs_forget(struct manager *, unsigned, const char *uuid);
 
 /* job.c: child processes with deadlines. */
 #define JOB_OUTPUT_MAX	65536

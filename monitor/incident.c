@@ -174,6 +174,7 @@ static void
 incident_destroy_done(struct job *job, void *arg)
 {
 	struct incident	*inc = arg;
+	struct domain	*d;
 	char		 cause[128];
 	int		 st;
 
@@ -181,6 +182,11 @@ incident_destroy_done(struct job *job, void *arg)
 	if (!(job->flags & JOB_TERMED) && WIFEXITED(job->status)) {
 		st = WEXITSTATUS(job->status);
 		if (st == 0 || st == ESRCH) {
+			/* Its xenstore nodes are ours to remove once it is
+			 * gone, whether or not this incident still runs. */
+			if (st == 0 && (d = domain_find(&inc->m->domains,
+			    inc->domid)) != NULL && strcmp(d->uuid, inc->uuid) == 0)
+				d->destroyed = true;
 			incident_step_ok(inc, "destroy", st == 0 ? "destroyed" :
 			    "already gone");
 			incident_advance(inc);

@@ -221,6 +221,8 @@ manager_rescan(struct manager *m)
 		    d->name ? d->name : "?");
 		if (d->incident != NULL)
 			incident_gone(d->incident);
+		if (d->destroyed)
+			xs_forget(m, d->domid, d->uuid);
 		domain_remove(&m->domains, i);
 	}
 	manager_prune(m);

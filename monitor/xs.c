@@ -234,3 +234,24 @@ xs_rename(struct manager *m, unsigned domid, const char *uuid,
 	}
 	return -EAGAIN;
 }
+
+/*
+ * After we destroyed a domain: remove the nodes a toolstack keeps for it,
+ * as libxl does when it destroys one, so no stale name or /vm entry is
+ * left behind.  Backends are the device drivers' and stay alone.
+ */
+void
+xs_forget(struct manager *m, unsigned domid, const char *uuid)
+{
+	char	p[3][96];
+	int	i;
+
+	if (m->xsh == NULL)
+		return;
+	snprintf(p[0], sizeof p[0], "/local/domain/%u", domid);
+	snprintf(p[1], sizeof p[1], "/libxl/%u", domid);
+	snprintf(p[2], sizeof p[2], "/vm/%s", uuid);
+	for (i = 0; i < 3; i++)
+		if (!xs_rm(m->xsh, XBT_NULL, p[i]) && errno != ENOENT)
+			log_debug("cannot remove %s: %s", p[i], strerror(errno));
+}

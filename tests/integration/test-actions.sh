@@ -32,6 +32,9 @@ for n in pres dest hard rest ren cd-dest cd-rest cd-pres; do
 	id=$(simctl create "$n" --mem 16) || fail "create $n"
 	eval "id_$(echo "$n" | tr - _)=$id"
 done
+# What libxl keeps for a domain; the daemon removes it after its destroy.
+simctl write "/libxl/$id_dest/type" pv
+simctl write "/libxl/$id_pres/type" pv
 daemon_start
 
 for n in pres dest hard rest ren cd-dest cd-rest cd-pres; do
@@ -72,6 +75,11 @@ new=$(simctl read "/local/domain/$id_ren/name")
 echo "$new" | grep -qE '^ren-crashed-[0-9]{8}T[0-9]{6}Z$' || fail "renamed to '$new'"
 uuid=$(simctl list | awk -v d="$id_ren" '$1 == d { print $3 }')
 check_eq "$(simctl read "/vm/$uuid/name")" "$new" "/vm name"
+
+# After destroying, no toolstack node is left; a preserved one keeps its.
+wait_for sh -c "! \"$CW_BIN/xensimctl\" read /libxl/$id_dest/type" ||
+	fail "/libxl/$id_dest left behind after destroy"
+simctl read "/libxl/$id_pres/type" >/dev/null || fail "/libxl of a preserved domain removed"
 
 daemon_stop
 pass "every action"
