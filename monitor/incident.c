@@ -183,9 +183,12 @@ incident_destroy_done(struct job *job, void *arg)
 		st = WEXITSTATUS(job->status);
 		if (st == 0 || st == ESRCH) {
 			/* Its xenstore nodes are ours to remove once it is
-			 * gone, whether or not this incident still runs. */
-			if (st == 0 && (d = domain_find(&inc->m->domains,
-			    inc->domid)) != NULL && strcmp(d->uuid, inc->uuid) == 0)
+			 * gone, whether or not this incident still runs; a
+			 * rescan may have seen it go before we heard. */
+			d = domain_find(&inc->m->domains, inc->domid);
+			if (st == 0 && d == NULL)
+				xs_forget(inc->m, inc->domid, inc->uuid);
+			else if (st == 0 && strcmp(d->uuid, inc->uuid) == 0)
 				d->destroyed = true;
 			incident_step_ok(inc, "destroy", st == 0 ? "destroyed" :
 			    "already gone");
