@@ -243,6 +243,7 @@ struct manager {
 	struct domain_table domains;
 	unsigned	 gen;
 	unsigned	 scans;
+	unsigned	 dying;		/* domains being torn down at the last scan */
 	struct state	*state;
 	LIST_HEAD(, job) jobs;
 	TAILQ_HEAD(, incident) incidents;

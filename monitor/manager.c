@@ -20,10 +20,12 @@
 
 #define RESCAN_RETRY_SECS	1
 #define RESCAN_SAFETY_SECS	60	/* a rescan even without events */
+#define RESCAN_DYING_SECS	1	/* while a domain is being torn down */
 
 struct scan_ctx {
 	struct manager	*m;
 	unsigned	 crashed;
+	unsigned	 dying;
 };
 
 /* What a domain's shutdown means to us; -1 for "not ours". */
@@ -99,6 +101,8 @@ scan_cb(const struct hv_info *hi, void *arg)
 	    (d->shutdown_code == SHUTDOWN_crash ||
 	    d->shutdown_code == SHUTDOWN_watchdog))
 		ctx->crashed++;
+	if (d->state == DOM_DYING)
+		ctx->dying++;
 
 	if (classify(d, &reason) != 0) {
 		if (d->state == DOM_SHUTDOWN && hi->domid != 0 &&
@@ -199,7 +203,7 @@ manager_prune(struct manager *m)
 static void
 manager_rescan(struct manager *m)
 {
-	struct scan_ctx	 ctx = { m, 0 };
+	struct scan_ctx	 ctx = { m, 0, 0 };
 	struct timeval	 tv = { RESCAN_RETRY_SECS, 0 };
 	struct domain	*d;
 	unsigned	 i;
@@ -227,6 +231,7 @@ manager_rescan(struct manager *m)
 	}
 	manager_prune(m);
 	manager_state_changed(m);
+	m->dying = ctx.dying;
 	if (!m->ready) {
 		m->ready = true;
 		log_info("watching %zu domains, %u crashed", m->domains.count,
@@ -245,6 +250,13 @@ manager_rescan_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	manager_rescan(m);
+	/*
+	 * xenstored fires @releaseDomain when it lets go of a dying domain,
+	 * which Xen frees only afterwards: nothing says when it is finally
+	 * gone, so look again soon while any domain is dying.
+	 */
+	if (m->dying > 0)
+		tv.tv_sec = RESCAN_DYING_SECS;
 	if (!evtimer_pending(m->ev_rescan, NULL))
 		evtimer_add(m->ev_rescan, &tv);
 }

@@ -251,7 +251,10 @@ xs_forget(struct manager *m, unsigned domid, const char *uuid)
 	snprintf(p[0], sizeof p[0], "/local/domain/%u", domid);
 	snprintf(p[1], sizeof p[1], "/libxl/%u", domid);
 	snprintf(p[2], sizeof p[2], "/vm/%s", uuid);
-	for (i = 0; i < 3; i++)
-		if (!xs_rm(m->xsh, XBT_NULL, p[i]) && errno != ENOENT)
-			log_debug("cannot remove %s: %s", p[i], strerror(errno));
+	for (i = 0; i < 3; i++) {
+		if (xs_rm(m->xsh, XBT_NULL, p[i]))
+			log_debug("removed %s", p[i]);
+		else if (errno != ENOENT)
+			log_warn("cannot remove %s", p[i]);
+	}
 }

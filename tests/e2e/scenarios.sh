@@ -157,13 +157,17 @@ coredump_destroy() {
 	fi
 	check dump-logged "coredump-destroy done logged" \
 	    logged "domain $id \(cd\): coredump-destroy done"
-	# Not a check: what the toolstack would have removed had it
-	# destroyed the domain itself (xl's coredump-destroy leaves nothing).
+	# What the toolstack would have removed had it destroyed the domain
+	# itself (xl's coredump-destroy leaves nothing): the daemon removes
+	# it once its rescan sees the domain gone.
+	wait_for 20 logged "removed /vm/$uuid"
 	left=""
 	for p in /local/domain/$id /libxl/$id /vm/$uuid; do
 		xenstore-exists "$p" 2>/dev/null && left="$left $p"
 	done
-	[ -z "$left" ] || echo "E2E NOTE left in xenstore after the daemon destroyed cd:$left"
+	[ -z "$left" ] ||
+	    echo "E2E-LOG left in xenstore after the daemon destroyed cd:$left"
+	check xenstore-clean "nothing left of domain $id in xenstore" [ -z "$left" ]
 	rm -f "$core"
 }
 
