@@ -625,6 +625,14 @@ ctl_command(struct ctl_conn *c, int argc, char **argv)
 		}
 		dom_set_destroy_delay((unsigned)v);
 		send_reply(c, &r);
+	} else if (strcmp(cmd, "release-event") == 0) {
+		if (argc != 2 || (strcmp(argv[1], "early") != 0 &&
+		    strcmp(argv[1], "late") != 0)) {
+			send_err(c, EINVAL, "usage: release-event early|late");
+			goto out;
+		}
+		dom_set_release_early(strcmp(argv[1], "early") == 0);
+		send_reply(c, &r);
 	} else if (strcmp(cmd, "drop-connections") == 0 && argc == 1) {
 		xs_drop_all();
 		send_reply(c, &r);

@@ -23,6 +23,14 @@ static struct sim_dom	*doms[SIM_MAX_DOMID];
 static unsigned		 rover;
 static unsigned		 ndoms;
 static unsigned		 destroy_delay_ms = 20;
+/*
+ * "early": as Xen 4.17 with xenstored really behave.  xenstored fires
+ * @releaseDomain when it lets go of a dying domain; Xen frees the domain
+ * afterwards with no event, and the toolstack, not xenstored, removes
+ * its nodes.  "late" (the default): one event once the domain is gone,
+ * its nodes removed, which keeps simple tests simple.
+ */
+static bool		 release_early;
 static struct event_base *base;
 
 uint64_t
@@ -216,6 +224,10 @@ reap_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	if (release_early) {
+		dom_free(d);
+		return;
+	}
 	uuid_format(d->uuid, uuid);
 	snprintf(path, sizeof(path), "/local/domain/%u", d->domid);
 	if (store_rm(path) == 0)
@@ -240,6 +252,8 @@ dom_destroy(unsigned domid)
 	if (d->flags & XEN_DOMINF_dying)
 		return 0;
 	d->flags |= XEN_DOMINF_dying;
+	if (release_early)
+		xs_fire("@releaseDomain");
 	d->reap = evtimer_new(base, reap_cb, d);
 	tv.tv_sec = destroy_delay_ms / 1000;
 	tv.tv_usec = (destroy_delay_ms % 1000) * 1000;
@@ -267,6 +281,12 @@ void
 dom_set_destroy_delay(unsigned ms)
 {
 	destroy_delay_ms = ms;
+}
+
+void
+dom_set_release_early(bool early)
+{
+	release_early = early;
 }
 
 static void

@@ -115,6 +115,7 @@ int		 dom_destroy(unsigned domid);
 int		 dom_pause(unsigned domid, bool pause);
 unsigned	 dom_getinfo(unsigned first, unsigned max, xc_domaininfo_t *);
 void		 dom_set_destroy_delay(unsigned ms);
+void		 dom_set_release_early(bool);
 unsigned	 dom_count(void);
 void		 uuid_format(const uint8_t *, char *out /* 37 */);
 int		 uuid_parse(const char *, uint8_t *);

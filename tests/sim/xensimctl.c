@@ -33,6 +33,8 @@ usage(void)
 "  history | history clear\n"
 "  fail OP ERRNO [COUNT] | fail OP off | delay OP SECONDS\n"
 "  destroy-delay MS | drop-connections | xenstored stop|start\n"
+"  release-event early|late    @releaseDomain as Xen 4.17 (early) or once\n"
+"                              the domain is gone (late, the default)\n"
 "  xs-restrict DOMID                          next xenstore client is DOMID\n"
 "  xs-history on|off                          record xenstore requests too\n");
 	exit(2);
