@@ -10,8 +10,10 @@
 #include "conf-internal.h"
 
 static const char *const root_keys[] = {
-	"state_dir", "dump", "restart", "hooks", "defaults", "domains", NULL
+	"state_dir", "dump", "destroy", "restart", "hooks", "defaults",
+	"domains", NULL
 };
+static const char *const destroy_keys[] = { "command", "timeout", NULL };
 static const char *const dump_keys[] = {
 	"directory", "timeout", "compress", "compress_level", "max_parallel",
 	"max_use", "keep_free", "max_per_domain", NULL
@@ -94,6 +96,22 @@ parse_fallback(struct conf_ctx *ctx, const config_setting_t *e,
 		return;
 	}
 	*out = a;
+}
+
+/* "destroy": a toolstack command instead of xc_domain_destroy. */
+static void
+parse_destroy(struct conf_ctx *ctx, const config_setting_t *s)
+{
+	struct conf		*c = ctx->conf;
+	const config_setting_t	*e;
+	char			 p[64];
+
+	if (conf_value_group(ctx, s, "destroy", destroy_keys) != 0)
+		return;
+	if ((e = member(s, "destroy", "command", p, sizeof p)) != NULL)
+		conf_value_argv(ctx, e, p, &c->destroy_argv);
+	if ((e = member(s, "destroy", "timeout", p, sizeof p)) != NULL)
+		conf_value_uint(ctx, e, p, 1, CONF_NOMAX, &c->destroy_timeout);
 }
 
 /* Global "restart" (RULE false) or a rule's overrides of it (RULE true). */
@@ -275,6 +293,8 @@ conf_parse(struct conf_ctx *ctx, const config_setting_t *root)
 		conf_value_dir(ctx, e, "state_dir", &ctx->conf->state_dir);
 	if ((e = config_setting_get_member(root, "dump")) != NULL)
 		parse_dump(ctx, e);
+	if ((e = config_setting_get_member(root, "destroy")) != NULL)
+		parse_destroy(ctx, e);
 	if ((e = config_setting_get_member(root, "restart")) != NULL)
 		parse_restart(ctx, e, "restart", &ctx->conf->restart, 0);
 	if ((e = config_setting_get_member(root, "hooks")) != NULL)

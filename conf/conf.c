@@ -162,6 +162,8 @@ conf_new(const char *name)
 	c->dump.max_use = 0;
 	c->dump.keep_free = UINT64_C(1) << 30;
 	c->dump.max_per_domain = 5;
+	c->destroy_argv = NULL;
+	c->destroy_timeout = 60;
 	c->restart_argv = NULL;
 	c->restart_timeout = 60;
 	c->restart.burst = 3;
@@ -362,6 +364,7 @@ conf_free(struct conf *c)
 	free(c->path);
 	free(c->state_dir);
 	free(c->dump.directory);
+	conf_argv_free(c->destroy_argv);
 	conf_argv_free(c->restart_argv);
 	for (i = 0; i < c->nhooks; i++)
 		conf_argv_free(c->hooks[i].argv);

@@ -67,6 +67,8 @@ struct conf {
 	char			*path;		/* file it was read from */
 	char			*state_dir;
 	struct conf_dump	 dump;
+	char			**destroy_argv;	/* NULL: xc_domain_destroy */
+	unsigned		 destroy_timeout; /* seconds */
 	char			**restart_argv;	/* NULL-terminated template */
 	unsigned		 restart_timeout; /* seconds */
 	struct conf_restart	 restart;

@@ -179,6 +179,16 @@ incident_destroy_done(struct job *job, void *arg)
 	int		 st;
 
 	inc->job = NULL;
+	if (!(job->flags & JOB_FORKED) && !job_ok(job)) {
+		/* A command's exit status is its own, not an errno. */
+		if (job->outlen > 0)
+			log_warnx("%s said: %.*s", job->what,
+			    (int)(job->outlen > 512 ? 512 : job->outlen),
+			    job->out);
+		incident_destroy_retry(inc, job_cause(job, cause,
+		    sizeof cause));
+		return;
+	}
 	if (!(job->flags & JOB_TERMED) && WIFEXITED(job->status)) {
 		st = WEXITSTATUS(job->status);
 		if (st == 0 || st == ESRCH) {
@@ -201,6 +211,44 @@ incident_destroy_done(struct job *job, void *arg)
 	incident_destroy_retry(inc, job_cause(job, cause, sizeof cause));
 }
 
+static struct template_vars incident_vars(const struct incident *);
+
+/*
+ * destroy.command, e.g. "xl destroy %d": the toolstack also tears down
+ * the backends and its own records, which a bare xc_domain_destroy
+ * leaves.  The domid is checked against the UUID first, so the command
+ * never gets a domid that has passed to another domain; it exits 0 on
+ * success, like the hypercall's path.
+ */
+static void
+incident_destroy_command(struct incident *inc, const char *what)
+{
+	struct manager		*m = inc->m;
+	struct template_vars	 v = incident_vars(inc);
+	char			**argv;
+	int			 r;
+
+	if ((r = hv_same(m->xch, inc->domid, inc->uuid)) == 0) {
+		incident_step_ok(inc, "destroy", "already gone");
+		incident_advance(inc);
+		return;
+	}
+	if (r < 0) {
+		incident_destroy_retry(inc, strerror(-r));
+		return;
+	}
+	if ((r = template_expand(m->conf->destroy_argv, &v, &argv)) != 0) {
+		incident_step_failed(inc, "destroy", strerror(-r));
+		incident_advance(inc);
+		return;
+	}
+	inc->job = job_exec(m, what, argv, NULL, m->conf->destroy_timeout,
+	    incident_destroy_done, inc);
+	template_free(argv);
+	if (inc->job == NULL)
+		incident_destroy_retry(inc, strerror(errno));
+}
+
 static void
 incident_destroy(struct incident *inc)
 {
@@ -219,6 +267,10 @@ incident_destroy(struct incident *inc)
 	}
 	inc->tries++;
 	snprintf(what, sizeof what, "destroy of %s", inc->name);
+	if (m->conf->destroy_argv != NULL) {
+		incident_destroy_command(inc, what);
+		return;
+	}
 	inc->job = job_fork(m, what, incident_destroy_child, inc,
 	    DESTROY_TIMEOUT, incident_destroy_done, inc);
 	if (inc->job == NULL)

@@ -14,7 +14,7 @@
 
 #include "conf-test.h"
 
-#define ROOT_KEYS "state_dir, dump, restart, hooks, defaults, domains"
+#define ROOT_KEYS "state_dir, dump, destroy, restart, hooks, defaults, domains"
 #define DUMP_KEYS "directory, timeout, compress, compress_level, " \
 	"max_parallel, max_use, keep_free, max_per_domain"
 #define ACTIONS "preserve, destroy, hard-shutdown, restart, " \
@@ -92,6 +92,14 @@ test_wrong_types(void **state)
 	    "[ \"xl\", \"create\", \"/etc/xen/%n.cfg\" ], not a string");
 	expect_error("restart: {\n  command = ( \"xl\",\n 5 );\n};\n",
 	    "t.conf:3: restart.command[1]: expected a string, not an integer");
+	expect_error("destroy: {\n  command = [ \"xl\", \"destroy\", \"%z\" ];"
+	    "\n};\n", "t.conf:2: destroy.command[2]: unknown %z in \"%z\" "
+	    "(valid: %n %u %d %r %c %%)");
+	expect_error("destroy: {\n  timeout = \"x\";\n};\n",
+	    "t.conf:2: destroy.timeout: expected an integer, not a string");
+	expect_error("destroy: {\n  command = \"xl\";\n};\n",
+	    "t.conf:2: destroy.command: expected a list of strings such as "
+	    "[ \"xl\", \"create\", \"/etc/xen/%n.cfg\" ], not a string");
 	expect_error("hooks = {\n};\n",
 	    "t.conf:1: hooks: expected a list ( { command = [ ... ]; }, ... ), "
 	    "not a group");

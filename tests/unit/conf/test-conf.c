@@ -47,6 +47,8 @@ test_defaults(void **state)
 	assert_true(c->dump.max_use == 0);
 	assert_true(c->dump.keep_free == UINT64_C(1) << 30);
 	assert_int_equal(c->dump.max_per_domain, 5);
+	assert_null(c->destroy_argv);
+	assert_int_equal(c->destroy_timeout, 60);
 	assert_null(c->restart_argv);
 	assert_int_equal(c->restart_timeout, 60);
 	assert_int_equal(c->restart.burst, 3);
@@ -58,6 +60,21 @@ test_defaults(void **state)
 	assert_int_equal(c->on_watchdog, ACTION_PRESERVE);
 	assert_int_equal(c->nrules, 0);
 	assert_null(c->rules);
+	conf_free(c);
+}
+
+/* destroy.command: the toolstack's destroy instead of the hypercall. */
+static void
+test_destroy_command(void **state)
+{
+	static const char *const want[] = { "xl", "destroy", "%d", NULL };
+	struct conf	*c = must_load("destroy: {\n"
+	    "  command = [ \"xl\", \"destroy\", \"%d\" ];\n"
+	    "  timeout = 120;\n};\n");
+
+	(void)state;
+	assert_argv(c->destroy_argv, want);
+	assert_int_equal(c->destroy_timeout, 120);
 	conf_free(c);
 }
 
@@ -528,6 +545,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_destroy_command),
 		cmocka_unit_test(test_empty_sections),
 		cmocka_unit_test(test_every_setting),
 		cmocka_unit_test(test_rule_restart_resolution),
