@@ -242,6 +242,8 @@ incident_destroy_command(struct incident *inc, const char *what)
 		incident_advance(inc);
 		return;
 	}
+	log_info("domain %u (%s): destroying with %s", inc->domid, inc->name,
+	    argv[0]);
 	inc->job = job_exec(m, what, argv, NULL, m->conf->destroy_timeout,
 	    incident_destroy_done, inc);
 	template_free(argv);

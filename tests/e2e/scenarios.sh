@@ -198,6 +198,8 @@ restart_wait() {
 	ok=false
 	[ "$crashes" = 3 ] && [ "$ids" = 3 ] && [ "$restarts" = 2 ] && ok=true
 	check restart-burst "crashes $crashes (domids $ids), restarts $restarts, then destroy" $ok
+	check xl-destroy "rs destroyed by destroy.command (xl destroy)" \
+	    logged '\(rs\): destroying with xl'
 	check restart-alert "$(grep -E '\(rs\): [0-9]+ restarts within' $DLOG | head -n 1)" \
 	    logged '\(rs\): 2 restarts within 600 s; not restarting again, falling back to destroy \(was restart\)'
 	handled=$(count $HOOKS '^crash-handled name=rs ')
@@ -268,7 +270,8 @@ xl_preserve
 if daemon_start; then
 	startup_crashed
 	coredump_destroy
-	reload_with 's/compress = "none"/compress = "zstd"/' 'dump.compress = "zstd"'
+	reload_with 's/compress = "none"/compress = "zstd"/; s/^#destroy-command/destroy: { command = [ "xl", "destroy", "%d" ]; };/' \
+	    'dump.compress = "zstd", destroy.command = xl destroy'
 	# The rest run side by side to save time.
 	pres=false rs=false cz=false
 	guest_start pres preserve && pres=true
