@@ -142,6 +142,7 @@ void		 job_free(struct job *);
 /* "exited 0", "killed by SIGKILL after the 900 s deadline", ... */
 const char	*job_cause(const struct job *, char *, size_t);
 bool		 job_ok(const struct job *);
+void		 job_log_output(const struct job *);
 double		 job_seconds(const struct job *);
 
 /* state.c: what was handled, across restarts of the daemon. */
@@ -157,7 +158,6 @@ struct state_incident {
 	bool		 done;
 	char		*result;
 	char		*coredump;
-	unsigned	 gen;		/* for pruning */
 };
 struct state_restarts {
 	TAILQ_ENTRY(state_restarts) entry;

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,17 +38,24 @@ incident_fields(const struct incident *inc, struct journal_fields *f)
 	f->coredump = inc->coredump;
 }
 
-/* Record progress: the next step to run, saved before running it. */
+/* Record that a restarted daemon goes on at step NEXT of the plan. */
 static void
-incident_save(struct incident *inc)
+incident_record(struct incident *inc, size_t next)
 {
 	if (inc->rec != NULL) {
-		inc->rec->step = (unsigned)inc->step;
+		inc->rec->step = (unsigned)next;
 		if (inc->coredump != NULL && inc->rec->coredump == NULL)
 			inc->rec->coredump = strdup(inc->coredump);
 		inc->m->state->dirty = true;
 	}
 	manager_state_changed(inc->m);
+}
+
+/* Record progress: the next step to run, saved before running it. */
+static void
+incident_save(struct incident *inc)
+{
+	incident_record(inc, inc->step);
 }
 
 /* The current step is over, however it went: on to the next. */
@@ -59,6 +67,37 @@ incident_advance(struct incident *inc)
 	incident_next(inc);
 }
 
+/* The step running now, for STEP=; "complete" once the plan is through. */
+static const char *
+incident_step(const struct incident *inc)
+{
+	return inc->step < inc->plan.nsteps ?
+	    step_name(inc->plan.steps[inc->step]) : "complete";
+}
+
+/* One record about the current step: the domain's fields, STEP=, RESULT=. */
+static void
+incident_report(struct incident *inc, int prio, const char *msgid,
+    const char *result, const char *fmt, ...)
+{
+	struct journal_fields	 f;
+	char			 stepf[64], *msg;
+	va_list			 ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) == -1)
+		msg = NULL;
+	va_end(ap);
+	incident_fields(inc, &f);
+	f.message_id = msgid;
+	f.result = result;
+	snprintf(stepf, sizeof stepf, "STEP=%s", incident_step(inc));
+	f.extra[0] = stepf;
+	journal_send(prio, &f, "domain %u (%s): %s", inc->domid, inc->name,
+	    msg != NULL ? msg : fmt);
+	free(msg);
+}
+
 /*
  * One alert for a failed step, under MSGID, saying what happens next: the
  * plan carries on, so a crash never ends half-handled and silent.
@@ -67,43 +106,22 @@ void
 incident_alert(struct incident *inc, const char *msgid, const char *what,
     const char *result, const char *why)
 {
-	struct journal_fields	 f;
-	char			 stepf[64];
-	const char		*next;
-
 	inc->failed = true;
-	next = inc->step + 1 < inc->plan.nsteps ?
-	    step_name(inc->plan.steps[inc->step + 1]) : "nothing";
-	incident_fields(inc, &f);
-	f.message_id = msgid;
-	f.result = result;
-	snprintf(stepf, sizeof stepf, "STEP=%s", inc->step < inc->plan.nsteps ?
-	    step_name(inc->plan.steps[inc->step]) : "complete");
-	f.extra[0] = stepf;
-	journal_send(LOG_ERR, &f, "domain %u (%s): %s failed: %s; "
-	    "continuing with %s", inc->domid, inc->name, what, why, next);
+	incident_report(inc, LOG_ERR, msgid, result, "%s failed: %s; "
+	    "continuing with %s", what, why, inc->step + 1 < inc->plan.nsteps ?
+	    step_name(inc->plan.steps[inc->step + 1]) : "nothing");
 }
 
 static void
-incident_step_failed(struct incident *inc, const char *step,
-    const char *why)
+incident_step_failed(struct incident *inc, const char *why)
 {
-	incident_alert(inc, MSGID_ACTION_FAILED, step, why, why);
+	incident_alert(inc, MSGID_ACTION_FAILED, incident_step(inc), why, why);
 }
 
 static void
-incident_step_ok(struct incident *inc, const char *step, const char *what)
+incident_step_ok(struct incident *inc, const char *what)
 {
-	struct journal_fields	 f;
-	char			 stepf[64];
-
-	incident_fields(inc, &f);
-	f.message_id = MSGID_ACTION_DONE;
-	f.result = "ok";
-	snprintf(stepf, sizeof stepf, "STEP=%s", step);
-	f.extra[0] = stepf;
-	journal_send(LOG_NOTICE, &f, "domain %u (%s): %s", inc->domid,
-	    inc->name, what);
+	incident_report(inc, LOG_NOTICE, MSGID_ACTION_DONE, "ok", "%s", what);
 }
 
 static void
@@ -117,7 +135,7 @@ incident_timer_cb(evutil_socket_t fd, short what, void *arg)
 	    inc->plan.steps[inc->step] == STEP_WAIT_GONE) {
 		/* The domain did not go away: restarting now would clash
 		 * with it, so skip the restart and say so. */
-		incident_step_failed(inc, "wait-gone", "domain still present "
+		incident_step_failed(inc, "domain still present "
 		    "60 s after destroy; restart skipped");
 		inc->step++;
 		if (inc->step < inc->plan.nsteps &&
@@ -153,7 +171,6 @@ static void
 incident_destroy_retry(struct incident *inc, const char *why)
 {
 	struct timeval	tv;
-	char		msg[256];
 	unsigned	delay;
 
 	/* Never dropped: retried with backoff until it works or the domain
@@ -161,10 +178,8 @@ incident_destroy_retry(struct incident *inc, const char *why)
 	delay = inc->tries < 7 ? 1U << (inc->tries - 1) : DESTROY_BACKOFF_MAX;
 	if (delay > DESTROY_BACKOFF_MAX)
 		delay = DESTROY_BACKOFF_MAX;
-	snprintf(msg, sizeof msg, "%s (attempt %u, retrying in %u s)", why,
-	    inc->tries, delay);
-	incident_step_failed(inc, "destroy", msg);
-	inc->failed = false;
+	incident_report(inc, LOG_ERR, MSGID_ACTION_FAILED, why, "destroy "
+	    "failed: %s (attempt %u, retrying in %u s)", why, inc->tries, delay);
 	tv.tv_sec = delay;
 	tv.tv_usec = 0;
 	evtimer_add(inc->ev_timer, &tv);
@@ -181,10 +196,7 @@ incident_destroy_done(struct job *job, void *arg)
 	inc->job = NULL;
 	if (!(job->flags & JOB_FORKED) && !job_ok(job)) {
 		/* A command's exit status is its own, not an errno. */
-		if (job->outlen > 0)
-			log_warnx("%s said: %.*s", job->what,
-			    (int)(job->outlen > 512 ? 512 : job->outlen),
-			    job->out);
+		job_log_output(job);
 		incident_destroy_retry(inc, job_cause(job, cause,
 		    sizeof cause));
 		return;
@@ -200,7 +212,7 @@ incident_destroy_done(struct job *job, void *arg)
 				xs_forget(inc->m, inc->domid, inc->uuid);
 			else if (st == 0 && strcmp(d->uuid, inc->uuid) == 0)
 				d->destroyed = true;
-			incident_step_ok(inc, "destroy", st == 0 ? "destroyed" :
+			incident_step_ok(inc, st == 0 ? "destroyed" :
 			    "already gone");
 			incident_advance(inc);
 			return;
@@ -229,7 +241,7 @@ incident_destroy_command(struct incident *inc, const char *what)
 	int			 r;
 
 	if ((r = hv_same(m->xch, inc->domid, inc->uuid)) == 0) {
-		incident_step_ok(inc, "destroy", "already gone");
+		incident_step_ok(inc, "already gone");
 		incident_advance(inc);
 		return;
 	}
@@ -238,7 +250,7 @@ incident_destroy_command(struct incident *inc, const char *what)
 		return;
 	}
 	if ((r = template_expand(m->conf->destroy_argv, &v, &argv)) != 0) {
-		incident_step_failed(inc, "destroy", strerror(-r));
+		incident_step_failed(inc, strerror(-r));
 		incident_advance(inc);
 		return;
 	}
@@ -258,12 +270,12 @@ incident_destroy(struct incident *inc)
 	char		 what[128];
 
 	if (m->dry_run) {
-		incident_step_ok(inc, "destroy", "would destroy (dry run)");
+		incident_step_ok(inc, "would destroy (dry run)");
 		incident_advance(inc);
 		return;
 	}
 	if (inc->gone) {
-		incident_step_ok(inc, "destroy", "already gone");
+		incident_step_ok(inc, "already gone");
 		incident_advance(inc);
 		return;
 	}
@@ -300,18 +312,18 @@ incident_rename(struct incident *inc)
 	int		 r;
 
 	if ((r = rename_crashed(inc->name, inc->when, name, sizeof name)) != 0) {
-		incident_step_failed(inc, "rename", strerror(-r));
+		incident_step_failed(inc, strerror(-r));
 		incident_advance(inc);
 		return;
 	}
 	if (m->dry_run) {
 		snprintf(msg, sizeof msg, "would rename to %s (dry run)", name);
-		incident_step_ok(inc, "rename", msg);
+		incident_step_ok(inc, msg);
 		incident_advance(inc);
 		return;
 	}
 	if ((r = xs_rename(m, inc->domid, inc->uuid, name)) != 0) {
-		incident_step_failed(inc, "rename", strerror(-r));
+		incident_step_failed(inc, strerror(-r));
 		incident_advance(inc);
 		return;
 	}
@@ -320,7 +332,7 @@ incident_rename(struct incident *inc)
 		d->name = strdup(name);
 	}
 	snprintf(msg, sizeof msg, "renamed to %s", name);
-	incident_step_ok(inc, "rename", msg);
+	incident_step_ok(inc, msg);
 	incident_advance(inc);
 }
 
@@ -334,13 +346,10 @@ incident_restart_done(struct job *job, void *arg)
 	job_cause(job, cause, sizeof cause);
 	if (job_ok(job)) {
 		snprintf(msg, sizeof msg, "restart command %s", cause);
-		incident_step_ok(inc, "restart", msg);
+		incident_step_ok(inc, msg);
 	} else {
-		if (job->outlen > 0)
-			log_warnx("restart of %s said: %.*s", inc->name,
-			    (int)(job->outlen > 1024 ? 1024 : job->outlen),
-			    job->out);
-		incident_step_failed(inc, "restart", cause);
+		job_log_output(job);
+		incident_step_failed(inc, cause);
 	}
 	incident_advance(inc);
 }
@@ -368,13 +377,13 @@ incident_restart(struct incident *inc)
 	int			 r;
 
 	if (m->conf->restart_argv == NULL) {
-		incident_step_failed(inc, "restart", "no restart.command "
+		incident_step_failed(inc, "no restart.command "
 		    "configured");
 		incident_advance(inc);
 		return;
 	}
 	if ((r = template_expand(m->conf->restart_argv, &v, &argv)) != 0) {
-		incident_step_failed(inc, "restart", strerror(-r));
+		incident_step_failed(inc, strerror(-r));
 		incident_advance(inc);
 		return;
 	}
@@ -382,7 +391,7 @@ incident_restart(struct incident *inc)
 	state_restarted(m->state, inc->name, time(NULL), inc->restart.interval);
 	snprintf(what, sizeof what, "restart of %s", inc->name);
 	if (m->dry_run) {
-		incident_step_ok(inc, "restart", "would run the restart "
+		incident_step_ok(inc, "would run the restart "
 		    "command (dry run)");
 		template_free(argv);
 		incident_advance(inc);
@@ -392,17 +401,13 @@ incident_restart(struct incident *inc)
 	    incident_restart_done, inc);
 	template_free(argv);
 	if (inc->job == NULL) {
-		incident_step_failed(inc, "restart", strerror(errno));
+		incident_step_failed(inc, strerror(errno));
 		incident_advance(inc);
 		return;
 	}
 	/* At most once: a daemon stopped while the command runs must not
 	 * start the guest a second time when it comes back. */
-	if (inc->rec != NULL) {
-		inc->rec->step = (unsigned)inc->step + 1;
-		m->state->dirty = true;
-		manager_state_changed(m);
-	}
+	incident_record(inc, inc->step + 1);
 }
 
 static void
@@ -494,17 +499,12 @@ static void
 incident_finish(struct incident *inc)
 {
 	struct manager		*m = inc->m;
-	struct journal_fields	 f;
 	struct domain		*d;
 	const char		*result = inc->failed ? "failed" : "ok";
 
-	incident_fields(inc, &f);
-	f.message_id = inc->failed ? MSGID_ACTION_FAILED : MSGID_ACTION_DONE;
-	f.result = result;
-	f.extra[0] = "STEP=complete";
-	journal_send(inc->failed ? LOG_ERR : LOG_NOTICE, &f,
-	    "domain %u (%s): %s %s%s", inc->domid, inc->name,
-	    action_name(inc->plan.action),
+	incident_report(inc, inc->failed ? LOG_ERR : LOG_NOTICE,
+	    inc->failed ? MSGID_ACTION_FAILED : MSGID_ACTION_DONE, result,
+	    "%s %s%s", action_name(inc->plan.action),
 	    inc->failed ? "finished with failures" : "done",
 	    m->dry_run ? " (dry run)" : "");
 	if (inc->rec != NULL) {
@@ -533,7 +533,7 @@ incident_next(struct incident *inc)
 	switch (inc->plan.steps[inc->step]) {
 	case STEP_DUMP:
 		if (inc->m->dry_run) {
-			incident_step_ok(inc, "dump", "would dump the core "
+			incident_step_ok(inc, "would dump the core "
 			    "(dry run)");
 			incident_advance(inc);
 		} else
@@ -670,13 +670,13 @@ incident_gone(struct incident *inc)
 	if (inc->plan.steps[inc->step] == STEP_DESTROY && inc->job == NULL &&
 	    evtimer_pending(inc->ev_timer, NULL)) {
 		evtimer_del(inc->ev_timer);
-		incident_step_ok(inc, "destroy", "gone meanwhile");
+		incident_step_ok(inc, "gone meanwhile");
 		incident_advance(inc);
 		return;
 	}
 	if (inc->plan.steps[inc->step] == STEP_WAIT_GONE) {
 		evtimer_del(inc->ev_timer);
-		incident_step_ok(inc, "wait-gone", "gone");
+		incident_step_ok(inc, "gone");
 		incident_advance(inc);
 	}
 }

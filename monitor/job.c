@@ -373,6 +373,15 @@ job_free(struct job *job)
 	free(job);
 }
 
+/* What a failed command said, so the operator sees why. */
+void
+job_log_output(const struct job *job)
+{
+	if (job->outlen > 0)
+		log_warnx("%s said: %.*s", job->what,
+		    (int)(job->outlen > 1024 ? 1024 : job->outlen), job->out);
+}
+
 bool
 job_ok(const struct job *job)
 {

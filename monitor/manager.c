@@ -97,10 +97,6 @@ scan_cb(const struct hv_info *hi, void *arg)
 	d->flags = hi->flags;
 	d->mem_bytes = hi->tot_pages * XC_PAGE_SIZE;
 	d->state = hv_state(hi->flags, &d->shutdown_code);
-	if (d->state == DOM_SHUTDOWN &&
-	    (d->shutdown_code == SHUTDOWN_crash ||
-	    d->shutdown_code == SHUTDOWN_watchdog))
-		ctx->crashed++;
 	if (d->state == DOM_DYING)
 		ctx->dying++;
 
@@ -112,6 +108,7 @@ scan_cb(const struct hv_info *hi, void *arg)
 			    shutdown_name(d->shutdown_code));
 		return;
 	}
+	ctx->crashed++;
 	if (d->incident != NULL)
 		return;
 	rec = state_find(m->state, d->domid, d->uuid);
@@ -120,12 +117,12 @@ scan_cb(const struct hv_info *hi, void *arg)
 			log_debug("domain %u (%s): crash already handled (%s)",
 			    d->domid, d->name ? d->name : "?",
 			    action_name(rec->action));
-		rec->gen = m->gen;
 		return;
 	}
 	/* Read the name again now that it matters: it may have been
 	 * written after we first looked, or changed by "xl rename". */
-	if (m->xsh != NULL && (name = xs_read_name(m, d->domid)) != NULL) {
+	if (!fresh && m->xsh != NULL &&
+	    (name = xs_read_name(m, d->domid)) != NULL) {
 		free(d->name);
 		d->name = name;
 	}
@@ -137,8 +134,6 @@ scan_cb(const struct hv_info *hi, void *arg)
 		return;
 	}
 	incident_start(m, d, reason, rec);
-	if ((rec = state_find(m->state, d->domid, d->uuid)) != NULL)
-		rec->gen = m->gen;
 }
 
 /* Is an incident of ours working on this record? */

@@ -8,6 +8,8 @@
 #	expect_history REGEX [secs]	wait for a call the daemon made
 #	count_history REGEX		how many calls matched
 #	daemon_stop			TERM, expect exit 0 and no sanitizer report
+#	notify_listen			systemd's end of NOTIFY_SOCKET, in
+#					$T/notify.log, one message a line
 #
 # XCW_DAEMON names the binary under test (the sanitized build by default).
 
@@ -21,8 +23,14 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitco
 T=""
 DAEMON_PID=""
 DAEMON_LOG=""
+LISTEN_PID=""
 
 itest_cleanup() {
+	if [ -n "$LISTEN_PID" ]; then
+		kill "$LISTEN_PID" 2>/dev/null
+		wait "$LISTEN_PID" 2>/dev/null
+		LISTEN_PID=""
+	fi
 	if [ -n "$DAEMON_PID" ]; then
 		kill -KILL "$DAEMON_PID" 2>/dev/null
 		wait "$DAEMON_PID" 2>/dev/null
@@ -41,6 +49,15 @@ itest_start() {
 	CONF="$T/crashwatch.conf"
 	DAEMON_LOG="$T/daemon.log"
 	: >"$DAEMON_LOG"
+}
+
+# Stand in for systemd: bind $T/notify and export NOTIFY_SOCKET.
+notify_listen() {
+	[ -x "$CW_BIN/notify-listen" ] || fail "no $CW_BIN/notify-listen: build it"
+	"$CW_BIN/notify-listen" "$T/notify" >"$T/notify.log" 2>&1 &
+	LISTEN_PID=$!
+	wait_for test -S "$T/notify" || fail "notify-listen did not bind $T/notify"
+	export NOTIFY_SOCKET="$T/notify"
 }
 
 # The configuration from stdin, with @T@ replaced by the scratch dir.

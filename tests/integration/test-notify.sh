@@ -5,12 +5,7 @@
 . "$CW_SOURCE_DIR/tests/integration/lib.sh"
 itest_start
 
-[ -x "$CW_BIN/notify-listen" ] || fail "no $CW_BIN/notify-listen: build it"
-"$CW_BIN/notify-listen" "$T/notify" >"$T/notify.log" 2>&1 &
-LISTEN_PID=$!
-trap 'kill "$LISTEN_PID" 2>/dev/null; wait "$LISTEN_PID" 2>/dev/null; itest_cleanup' EXIT
-wait_for test -S "$T/notify" || fail "notify-listen did not bind $T/notify"
-export NOTIFY_SOCKET="$T/notify"
+notify_listen
 unset WATCHDOG_PID
 
 count_notify() {
