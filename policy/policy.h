@@ -20,6 +20,23 @@ enum reason {
 };
 const char	*reason_name(enum reason);
 
+/*
+ * Xen's SHUTDOWN_* codes (xen/sched.h), repeated here so that policy/
+ * needs no Xen headers; monitor/hv.c checks at compile time that they
+ * match.
+ */
+#define SHUTDOWN_CODE_POWEROFF		0
+#define SHUTDOWN_CODE_REBOOT		1
+#define SHUTDOWN_CODE_SUSPEND		2
+#define SHUTDOWN_CODE_CRASH		3
+#define SHUTDOWN_CODE_WATCHDOG		4
+#define SHUTDOWN_CODE_SOFT_RESET	5
+
+/* classify.c: 0 and *REASON for a crash or watchdog of a guest, else -1. */
+int		 policy_classify(unsigned domid, bool shut_down, unsigned code,
+		     enum reason *reason);
+const char	*shutdown_code_name(unsigned code);
+
 /* What the policy knows of a domain: copied strings owned by the caller. */
 struct policy_domain {
 	unsigned	 domid;
@@ -69,6 +86,17 @@ void		 policy_decide(const struct conf *, const struct policy_domain *,
 
 /* The steps that carry out ACTION, in order. Returns the count. */
 size_t		 plan_steps(enum action, enum step *steps, size_t max);
+
+/* resume.c: may a plan whose domain is gone go on at STEP? */
+bool		 plan_resumable(enum action, unsigned step);
+/* The wait-gone at STEP timed out: the step to go on with. */
+size_t		 plan_after_wait_timeout(const struct plan *, size_t step);
+/* Seconds the wait-gone step waits for the destroyed domain to go. */
+#define WAIT_GONE_SECS		60
+
+/* backoff.c: seconds before retrying a destroy that failed TRIES times. */
+#define DESTROY_BACKOFF_MAX	60
+unsigned	 destroy_backoff(unsigned tries);
 
 /* Values for argv templates: %n %u %d %r %c %%. */
 struct template_vars {
