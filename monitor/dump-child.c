@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -23,7 +22,7 @@
 #include <xenctrl.h>
 #include <xenguest.h>
 
-#include "dump.h"
+#include "dump-child.h"
 #include "policy.h"
 
 #define CHILD_TRIES	100	/* final names tried: stem, stem-1 .. stem-99 */
@@ -39,56 +38,24 @@ struct child {
 	int			 have_partial;
 };
 
-/* One report line; control bytes cannot split it. */
-static void
-child_report(struct child *c, const char *fmt, ...)
-{
-	char		 line[PATH_MAX + 256];
-	const char	*p;
-	va_list		 ap;
-	ssize_t		 w;
-	size_t		 i, n;
-	int		 len;
-
-	if (c->fd < 0)
-		return;
-	va_start(ap, fmt);
-	len = vsnprintf(line, sizeof line - 1, fmt, ap);
-	va_end(ap);
-	if (len < 0)
-		return;
-	n = (size_t)len < sizeof line - 1 ? (size_t)len : sizeof line - 2;
-	for (i = 0; i < n; i++) {
-		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
-			line[i] = '?';
-	}
-	line[n++] = '\n';
-	for (p = line; n > 0; p += w, n -= (size_t)w) {
-		w = write(c->fd, p, n);
-		if (w < 0 && errno == EINTR) {
-			w = 0;
-			continue;
-		}
-		if (w <= 0)
-			return;
-	}
-}
-
 /* Report a failure; the exit status says the same. */
 static int
 child_fail(struct child *c, enum dump_reason r, int err, const char *what)
 {
 	if (err <= 0)
 		err = EIO;
-	child_report(c, "failed %s %d %s: %s", dump_reason_name(r), err, what,
-	    strerror(err));
+	dump_report_line(c->fd, "failed %s %d %s: %s", dump_reason_name(r),
+	    err, what, strerror(err));
 	return (DUMP_EXIT(r));
 }
 
 static void
 child_evicted(const char *path, uint64_t bytes, void *arg)
 {
-	child_report(arg, "evicted %s %llu", path, (unsigned long long)bytes);
+	struct child	*c = arg;
+
+	dump_report_line(c->fd, "evicted %llu %s", (unsigned long long)bytes,
+	    path);
 }
 
 /* FINAL with "-N" before ".core": the names tried after the first. */
@@ -277,10 +244,9 @@ child_dump(struct child *c, const struct dump_source *src, int *opened)
 		return (child_fail(c, DUMP_FAIL_IO, errno, "syncing the dir"));
 	if (fstat(c->outfd, &st) != 0)
 		return (child_fail(c, DUMP_FAIL_IO, errno, "stat"));
-	child_report(c, "done %s/%s %llu %llu %llu", c->dir, c->final,
-	    (unsigned long long)image,
-	    (unsigned long long)st.st_blocks * 512,
-	    (unsigned long long)child_usec(&t0));
+	dump_report_line(c->fd, "done %llu %llu %llu %s/%s",
+	    (unsigned long long)image, (unsigned long long)st.st_blocks * 512,
+	    (unsigned long long)child_usec(&t0), c->dir, c->final);
 	return (0);
 }
 

@@ -1,36 +1,38 @@
 /*
- * dump.h: writing one guest core file, run in a child process.
+ * dump-child.h: writing one guest core file, run in a child process.
  *
  * The daemon forks; the child opens its own xc handle, makes room under
  * the limits, streams the ELF image through
  * xc_domain_dumpcore_via_callback into "<dir>/.<final>.partial" (sparse,
  * optionally zstd), fsyncs, renames it to its final name and reports to
- * the parent over a pipe, one line per fact:
+ * the parent over a pipe, one line per fact (dump-report.c):
  *
- *	evicted <path> <bytes>		a file removed to make room
- *	done <path> <guest_bytes> <disk_bytes> <usec>
- *	failed <reason> <errno> <message>	reason: enospc, limit,
- *					hypervisor, io, exists
+ *	evicted <bytes> <path>			a file removed to make room
+ *	done <guest_bytes> <disk_bytes> <usec> <path>
+ *	failed <reason> <errno> <message>	reason: io, enospc, limit,
+ *						hypervisor, exists, gone
  *
- * Paths never contain spaces or newlines (names are sanitised).  The
- * parent keeps the deadline and kills the child; the child never touches
- * the parent's handles or event base.
+ * A path runs to the end of its line, so it may hold spaces; control
+ * bytes are written as '?'.  The parent keeps the deadline and kills the
+ * child; the child never touches the parent's handles or event base.
  *
  * In "done", <guest_bytes> is the size of the uncompressed image (what a
  * plain xc_domain_dumpcore writes) and <disk_bytes> the final file's
  * st_blocks * 512.  In "failed", <errno> is a positive errno value
- * (EDQUOT for "limit", EEXIST for "exists") and <message> runs to the end
- * of the line.
+ * (EDQUOT for "limit", EEXIST for "exists", ESRCH for "gone") and
+ * <message> runs to the end of the line.
  *
  * The child's exit status repeats the outcome, so that a parent that lost
  * the pipe still knows: 0 done, otherwise 9 + enum dump_reason (10 io,
- * 11 enospc, 12 limit, 13 hypervisor, 14 exists).  Statuses below 10 are
- * left to the runtime (1 is what the sanitizers use); a child killed at
- * its deadline leaves its ".<final>.partial" to the parent.
+ * 11 enospc, 12 limit, 13 hypervisor, 14 exists, 15 gone).  Statuses
+ * below 10 are left to the runtime (1 is what the sanitizers use); a
+ * child killed at its deadline leaves its ".<final>.partial" to the
+ * parent.
  */
-#ifndef CW_DUMP_H
-#define CW_DUMP_H
+#ifndef CW_DUMP_CHILD_H
+#define CW_DUMP_CHILD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -45,6 +47,29 @@ struct dump_req {
 	uint64_t		 guest_bytes;	/* expected image size */
 	const struct conf_dump	*conf;
 };
+
+/* dump-report.c: the report lines, written and read. */
+struct dump_report_evicted {
+	char		*path;
+	uint64_t	 bytes;
+};
+struct dump_report {
+	bool		 done;		/* a "done" line came */
+	char		*path;		/* done: the core file */
+	uint64_t	 guest_bytes;
+	uint64_t	 disk_bytes;
+	uint64_t	 usec;
+	char		*reason;	/* failed: "io", "enospc", ...; or NULL */
+	int		 err;
+	char		*message;	/* failed: the rest of the line, or NULL */
+	struct dump_report_evicted *evicted;
+	size_t		 nevicted;
+	unsigned	 bad;		/* lines that could not be read */
+};
+void		 dump_report_line(int fd, const char *fmt, ...)
+		     __attribute__((format(printf, 2, 3)));
+int		 dump_report_parse(const char *text, struct dump_report *);
+void		 dump_report_free(struct dump_report *);
 
 /* Child side: do the whole dump, report on fd, return the exit status. */
 int		 dump_child_main(const struct dump_req *, int fd);
@@ -71,6 +96,7 @@ enum dump_reason {
 	DUMP_FAIL_LIMIT,	/* dump.max_use or dump.keep_free */
 	DUMP_FAIL_HYPERVISOR,	/* xc_interface_open or the dump call */
 	DUMP_FAIL_EXISTS,	/* no free final name */
+	DUMP_FAIL_GONE,		/* the domid no longer names the domain */
 };
 #define DUMP_EXIT(r)	((r) == DUMP_OK ? 0 : 9 + (int)(r))
 /* "io", "enospc", ...: the word used in "failed" lines. */

@@ -33,7 +33,7 @@
 #include <zstd.h>
 #include <zstd_errors.h>
 
-#include "dump.h"
+#include "dump-child.h"
 
 #define SINK_BLOCK	4096
 #define SINK_BATCH	(1024 * 1024)		/* bytes per write */
@@ -98,6 +98,8 @@ dump_reason_name(enum dump_reason r)
 		return ("hypervisor");
 	case DUMP_FAIL_EXISTS:
 		return ("exists");
+	case DUMP_FAIL_GONE:
+		return ("gone");
 	}
 	return ("io");
 }

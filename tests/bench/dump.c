@@ -24,7 +24,7 @@
 
 #include <xenctrl.h>
 
-#include "dump.h"
+#include "dump-child.h"
 
 struct run {
 	const char	*what;
@@ -80,8 +80,8 @@ run_plain(unsigned domid, const char *dir, struct run *r)
 static int
 run_ours(const struct dump_req *req, struct run *r)
 {
-	unsigned long long	 image, disk, usec;
-	char			 rep[8192], *line;
+	struct dump_report	 dr;
+	char			 rep[8192];
 	double			 t0;
 	ssize_t			 n;
 	int			 fd, st;
@@ -94,15 +94,16 @@ run_ours(const struct dump_req *req, struct run *r)
 	n = pread(fd, rep, sizeof rep - 1, 0);
 	close(fd);
 	rep[n > 0 ? n : 0] = '\0';
-	if (st != 0 || (line = strstr(rep, "done ")) == NULL ||
-	    sscanf(line, "done %4095s %llu %llu %llu", r->path, &image, &disk,
-	    &usec) != 4) {
+	if (dump_report_parse(rep, &dr) != 0 || st != 0 || !dr.done) {
 		fprintf(stderr, "bench-dump: %s dump: status %d: %s", r->what,
 		    st, rep);
+		dump_report_free(&dr);
 		return (-1);
 	}
-	r->image = image;
-	r->disk = disk;
+	snprintf(r->path, sizeof r->path, "%s", dr.path);
+	r->image = dr.guest_bytes;
+	r->disk = dr.disk_bytes;
+	dump_report_free(&dr);
 	return (0);
 }
 

@@ -19,7 +19,7 @@
 
 #include <xenctrl.h>
 
-#include "dump.h"
+#include "dump-child.h"
 
 static int
 usage(void)

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dump.h"
+#include "dump-child.h"
 
 #define TEST_PAGE	4096
 

@@ -24,15 +24,15 @@ bytes=$((MEM * 1024 * 1024))
 
 "$DUMP_DRIVER" plain "$domid" "$W/plain.core" || fail "plain dump failed"
 
-# done PATH GUEST DISK USEC -> the path, after checking the figures.
+# done GUEST DISK USEC PATH -> the path, after checking the figures.
 done_path() {
 	line=$(grep '^done ' "$1") || fail "no done line: $(cat "$1")"
 	set -- $line
-	[ "$3" -eq "$(stat -c %s "$W/plain.core")" ] ||
-		fail "guest bytes $3, plain file is $(stat -c %s "$W/plain.core")"
-	[ "$4" -eq $(($(stat -c %b "$2") * $(stat -c %B "$2"))) ] ||
-		fail "disk bytes $4 differ from stat"
-	echo "$2"
+	[ "$2" -eq "$(stat -c %s "$W/plain.core")" ] ||
+		fail "guest bytes $2, plain file is $(stat -c %s "$W/plain.core")"
+	[ "$3" -eq $(($(stat -c %b "$5") * $(stat -c %B "$5"))) ] ||
+		fail "disk bytes $3 differ from stat"
+	echo "$5"
 }
 
 "$DUMP_DRIVER" dump "$domid" "$W/dumps" web-1 "$uuid" none "$bytes" \

@@ -144,23 +144,24 @@ in_dir(struct fixture *fx, const char *name)
 	return (path);
 }
 
-/* "done <path> <image> <disk> <usec>\n" for NAME. */
+/* "done <image> <disk> <usec> <path>\n" for NAME, read as the daemon does. */
 static void
 assert_done(struct fixture *fx, const char *name)
 {
-	char			path[1024];
-	unsigned long long	image, disk, usec;
+	struct dump_report	 dr;
 	const char		*last;
 
 	last = strstr(fx->lines, "done ");
 	if (last == NULL)
 		fail_msg("no done line in: %s", fx->lines);
-	assert_int_equal(sscanf(last, "done %1023s %llu %llu %llu\n", path,
-	    &image, &disk, &usec), 4);
-	assert_string_equal(path, in_dir(fx, name));
-	assert_int_equal(image, fx->fake.img.len);
-	assert_int_equal(disk, file_disk(path));
 	assert_true(last[strlen(last) - 1] == '\n');
+	assert_int_equal(dump_report_parse(fx->lines, &dr), 0);
+	assert_true(dr.done);
+	assert_int_equal(dr.bad, 0);
+	assert_string_equal(dr.path, in_dir(fx, name));
+	assert_int_equal(dr.guest_bytes, fx->fake.img.len);
+	assert_int_equal(dr.disk_bytes, file_disk(dr.path));
+	dump_report_free(&dr);
 }
 
 static void
@@ -313,7 +314,7 @@ test_limits(void **state)
 	fx->conf.max_use = 0;
 	fx->conf.max_per_domain = 2;
 	assert_int_equal(run(fx), 0);
-	snprintf(want, sizeof want, "evicted %s 4096\n", in_dir(fx, old1));
+	snprintf(want, sizeof want, "evicted 4096 %s\n", in_dir(fx, old1));
 	if (strncmp(fx->lines, want, strlen(want)) != 0)
 		fail_msg("want \"%s\" first, got: %s", want, fx->lines);
 	assert_done(fx, STEM ".core");
@@ -351,7 +352,9 @@ test_hostile_name(void **state)
 	assert_string_equal(name, "_._.._.._x__.._.y_z-" UUID
 	    "-20251125T000000Z.core");
 	assert_done(fx, name);
-	assert_null(strchr(strchr(fx->lines, ' ') + 1 + strlen(fx->dir) + 1,
+	/* Nothing after "<dir>/" in the reported path has a '/'. */
+	assert_non_null(strstr(fx->lines, fx->dir));
+	assert_null(strchr(strstr(fx->lines, fx->dir) + strlen(fx->dir) + 1,
 	    '/'));
 	snprintf(root_var, sizeof root_var, "%s/x", fx->root);
 	assert_false(file_exists(root_var));
