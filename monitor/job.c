@@ -29,19 +29,28 @@ extern char	**environ;
 
 static void	job_finish(struct job *);
 
+/* The pipe is at its end, or given up on: no more output. */
 static void
-job_read_cb(evutil_socket_t fd, short what, void *arg)
+job_close(struct job *job)
 {
-	struct job	*job = arg;
+	event_del(job->ev_read);
+	close(job->fd);
+	job->fd = -1;
+	job->flags |= JOB_CLOSED;
+}
+
+/* Read what the child wrote so far; true at the end of the pipe. */
+static bool
+job_drain(struct job *job)
+{
 	char		 buf[4096];
 	ssize_t		 n;
 	size_t		 keep, drop;
 
 	_Static_assert(sizeof buf <= JOB_OUTPUT_MAX, "one read fits");
 
-	(void)what;
 	for (;;) {
-		n = read(fd, buf, sizeof buf);
+		n = read(job->fd, buf, sizeof buf);
 		if (n > 0) {
 			/* Keep the tail: a report ends with its outcome. */
 			keep = (size_t)n;
@@ -61,13 +70,21 @@ job_read_cb(evutil_socket_t fd, short what, void *arg)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 && errno == EAGAIN)
-			return;
-		break;	/* EOF or error: either way, no more output */
+			return false;
+		return true;	/* EOF or error: either way, no more output */
 	}
-	event_del(job->ev_read);
-	close(job->fd);
-	job->fd = -1;
-	job->flags |= JOB_CLOSED;
+}
+
+static void
+job_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct job	*job = arg;
+
+	(void)fd;
+	(void)what;
+	if (!job_drain(job))
+		return;
+	job_close(job);
 	if (job->flags & JOB_DEAD)
 		job_finish(job);
 }
@@ -94,7 +111,6 @@ job_deadline_cb(evutil_socket_t fd, short what, void *arg)
 	log_warnx("%s (pid %ld) ignored TERM, sending KILL", job->what,
 	    (long)job->pid);
 	kill(job->pid, SIGKILL);
-	job->flags |= JOB_KILLED;
 }
 
 /* The child exited but something still holds its pipe: stop waiting. */
@@ -107,12 +123,11 @@ job_grace_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (job->flags & JOB_CLOSED)
 		return;
-	log_debug("%s exited but its output is still open; closing it",
-	    job->what);
-	event_del(job->ev_read);
-	close(job->fd);
-	job->fd = -1;
-	job->flags |= JOB_CLOSED;
+	/* What the child itself wrote is in the pipe by now: take it. */
+	if (!job_drain(job))
+		log_debug("%s exited but its output is still open; closing it",
+		    job->what);
+	job_close(job);
 	job_finish(job);
 }
 
@@ -140,7 +155,6 @@ job_spawn(struct manager *m, const char *what, unsigned timeout,
 
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
-	clock_gettime(CLOCK_MONOTONIC, &job->started);
 	job->pid = fork();
 	if (job->pid == 0) {
 		for (sig = 1; sig < NSIG; sig++)
@@ -333,6 +347,13 @@ job_reap(struct manager *m)
 		}
 		job->status = st;
 		job->flags |= JOB_DEAD;
+		/*
+		 * Everything the child wrote is in the pipe now.  Read it at
+		 * once: a busy loop may not come back to the pipe before the
+		 * grace timer, and a report left unread is a report lost.
+		 */
+		if (!(job->flags & JOB_CLOSED) && job_drain(job))
+			job_close(job);
 		if (job->flags & JOB_CLOSED)
 			job_finish(job);
 		else
@@ -387,16 +408,6 @@ job_ok(const struct job *job)
 {
 	return (job->flags & JOB_DEAD) && !(job->flags & JOB_TERMED) &&
 	    WIFEXITED(job->status) && WEXITSTATUS(job->status) == 0;
-}
-
-double
-job_seconds(const struct job *job)
-{
-	struct timespec	now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - job->started.tv_sec) +
-	    (double)(now.tv_nsec - job->started.tv_nsec) / 1e9;
 }
 
 /* Why a job ended, in words an operator reads. */

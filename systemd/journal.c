@@ -3,7 +3,9 @@
  *
  * Each record carries MESSAGE_ID and the domain's fields, as
  * systemd-coredump does, so that "journalctl MESSAGE_ID=..." finds every
- * crash.  sd_journal_sendv is a datagram to journald: it never blocks.
+ * crash.  sd_journal_sendv is a datagram on a blocking socket: it waits
+ * while journald's queue is full, so the daemon logs a handful of records
+ * per crash and per step, never per domain or per scan.
  */
 #include <sys/uio.h>
 
@@ -35,12 +37,6 @@ journal_open(bool to_stderr, bool verbose)
 	echo_debug = verbose;
 }
 
-bool
-journal_active(void)
-{
-	return journal_on;
-}
-
 /* "KEY=value" into a fresh string; NULL when out of memory. */
 static char *
 field(const char *key, const char *value)
@@ -53,23 +49,33 @@ field(const char *key, const char *value)
 }
 
 /*
- * One line on stderr.  Control bytes (a guest's name may hold a newline)
- * are shown as \xNN so that nobody can forge a line of ours; the journal
- * needs no such care, it keeps each field whole.
+ * One line on stderr, in one write(2) so that lines of ours and of our
+ * children never interleave mid-line.  Control bytes (a guest's name may
+ * hold a newline) are shown as \xNN so that nobody can forge a line of
+ * ours; the journal needs no such care, it keeps each field whole.
  */
 static void
 echo(const char *msg)
 {
+	static const char	 prefix[] = "xen-crashwatchd: ";
 	const unsigned char	*p;
+	char			*line, *o;
+	size_t			 len;
 
-	fputs("xen-crashwatchd: ", stderr);
+	len = sizeof prefix + 4 * strlen(msg) + 1;
+	if ((line = malloc(len)) == NULL)
+		return;
+	o = line + sizeof prefix - 1;
+	memcpy(line, prefix, sizeof prefix - 1);
 	for (p = (const unsigned char *)msg; *p != '\0'; p++) {
 		if (*p < 0x20 || *p == 0x7f)
-			fprintf(stderr, "\\x%02x", *p);
+			o += snprintf(o, 5, "\\x%02x", *p);
 		else
-			fputc(*p, stderr);
+			*o++ = (char)*p;
 	}
-	fputc('\n', stderr);
+	*o++ = '\n';
+	(void)!write(STDERR_FILENO, line, (size_t)(o - line));
+	free(line);
 }
 
 void

@@ -35,7 +35,6 @@ struct journal_fields {
 
 /* Use the journal if reachable; echo to stderr if not, or if asked. */
 void		 journal_open(bool to_stderr, bool verbose);
-bool		 journal_active(void);
 /* One record at syslog priority PRIO. */
 void		 journal_send(int prio, const struct journal_fields *,
 		     const char *fmt, ...)
