@@ -58,8 +58,9 @@ enum dom_state {
 struct domain {
 	unsigned	 domid;
 	char		 uuid[37];
-	char		*name;		/* read once, when first seen */
-	uint32_t	 flags;		/* XEN_DOMINF_* at the last scan */
+	char		*name;		/* read when first seen and again when
+					   it crashes, so it is known after it
+					   is gone */
 	unsigned	 shutdown_code;	/* SHUTDOWN_* if DOM_SHUTDOWN */
 	enum dom_state	 state;
 	uint64_t	 mem_bytes;	/* tot_pages * page size */
@@ -78,7 +79,6 @@ void		 domain_table_free(struct domain_table *);
 struct domain	*domain_find(struct domain_table *, unsigned);
 struct domain	*domain_add(struct domain_table *, unsigned);
 void		 domain_remove(struct domain_table *, unsigned);
-const char	*domain_state_name(const struct domain *);
 void		 uuid_format(const uint8_t *, char *);
 
 /* hv.c: the hypervisor, through libxenctrl. */
@@ -122,12 +122,10 @@ struct job {
 #define JOB_DEAD	0x1	/* exit status collected */
 #define JOB_CLOSED	0x2	/* pipe at EOF */
 #define JOB_TERMED	0x4	/* deadline passed: TERM sent */
-#define JOB_KILLED	0x8	/* KILL sent */
-#define JOB_FORKED	0x10	/* our own code in a child, not a command */
+#define JOB_FORKED	0x8	/* our own code in a child, not a command */
 	int		 status;	/* from waitpid */
 	char		*out;		/* what it wrote, capped */
 	size_t		 outlen;
-	struct timespec	 started;
 	job_cb		*done;
 	void		*arg;
 };
@@ -143,7 +141,6 @@ void		 job_free(struct job *);
 const char	*job_cause(const struct job *, char *, size_t);
 bool		 job_ok(const struct job *);
 void		 job_log_output(const struct job *);
-double		 job_seconds(const struct job *);
 
 /* state.c: what was handled, across restarts of the daemon. */
 struct state_incident {
@@ -179,15 +176,58 @@ struct state_incident *state_find(struct state *, unsigned, const char *);
 struct state_incident *state_add(struct state *, unsigned, const char *uuid,
 		     const char *name, enum reason, time_t, enum action);
 void		 state_remove(struct state *, struct state_incident *);
+/* A restarted daemon goes on at step NEXT, with COREDUMP if any. */
+void		 state_progress(struct state *, struct state_incident *,
+		     unsigned next, const char *coredump);
 void		 state_history(struct state *, const char *,
 		     struct restart_history *);
 void		 state_restarted(struct state *, const char *, time_t,
 		     unsigned keep_secs);
 
+/* dump.c: the parent side of core dumps: a queue, a limit, deadlines. */
+struct dump;
+struct dump_report_evicted;
+struct dump_result {
+	bool		 ok;
+	const char	*path;		/* ok: the core file */
+	uint64_t	 guest_bytes;
+	uint64_t	 disk_bytes;
+	uint64_t	 usec;
+	const char	*reason;	/* failed: "io", "gone", "timeout", ... */
+	const char	*detail;	/* failed: in words, or NULL */
+	const struct dump_report_evicted *evicted; /* files removed for room */
+	size_t		 nevicted;
+};
+typedef void	 dump_done_cb(const struct dump_result *, void *);
+struct dump_queue {
+	TAILQ_HEAD(, dump) waiting;
+	TAILQ_HEAD(, dump) active;	/* children running */
+	unsigned	 running;
+	struct event	*ev_kick;	/* starts waiting dumps from the loop */
+};
+/* Dump DOMID (still UUID) as NAME, crashed at WHEN; DONE is called
+ * once, from the loop, unless dump_cancel() returns true first. */
+struct dump	*dump_start(struct manager *, unsigned domid, const char *name,
+		     const char *uuid, time_t when, uint64_t guest_bytes,
+		     dump_done_cb *, void *);
+/* Forget a dump: true if it had not started (DONE will never come);
+ * false if it runs on, its result unheard. */
+bool		 dump_cancel(struct manager *, struct dump *);
+bool		 dump_waiting(const struct dump *);
+int		 dump_queue_init(struct manager *);
+void		 dump_queue_free(struct manager *);
+void		 dump_startup(struct manager *);
+
 /* incident.c: carrying out a plan for one crashed domain. */
+enum incident_wait {
+	WAIT_NONE,	/* the step is over: on to the next */
+	WAIT_JOB,	/* for the step's children (destroy, restart, hooks) */
+	WAIT_DUMP,	/* for its core dump, queued or running */
+	WAIT_RETRY,	/* for the timer, to try the step again */
+	WAIT_GONE,	/* for the domain to go, or the timer */
+};
 struct incident {
 	TAILQ_ENTRY(incident) entry;
-	TAILQ_ENTRY(incident) qentry;	/* dump queue */
 	struct manager	*m;
 	unsigned	 domid;
 	char		 uuid[37];
@@ -198,30 +238,68 @@ struct incident {
 	struct plan	 plan;
 	struct conf_restart restart;	/* copied: a reload frees the rule */
 	size_t		 step;
+	size_t		 skip_to;	/* set by a step to skip ahead, or 0 */
+	enum incident_wait wait;
 	char		*coredump;
-	char		*partial;	/* the running dump's temporary file */
 	bool		 failed;	/* some step failed */
 	bool		 gone;		/* no longer seen by the hypervisor */
 	unsigned	 tries;		/* destroy attempts */
 	unsigned	 hooks_left;
-	struct event	*ev_timer;	/* retry backoff, wait-gone deadline */
-	struct job	*job;
+	struct event	*ev_timer;	/* WAIT_RETRY and WAIT_GONE */
+	struct job	*job;		/* WAIT_JOB, but for hooks */
+	struct dump	*dump;		/* WAIT_DUMP */
+	/*
+	 * Set by incident.c: how the steps' children and dumps find their
+	 * way back to it.  The steps sit below incident.c and never call it.
+	 */
+	job_cb		*job_done;
+	dump_done_cb	*dump_done;
 	struct state_incident *rec;
 	bool		 dead;		/* finished: free at the end of a pass */
 };
 void		 incident_start(struct manager *, struct domain *, enum reason,
 		     struct state_incident *);
 void		 incident_gone(struct incident *);
-void		 incident_advance(struct incident *);
-void		 incident_alert(struct incident *, const char *msgid,
-		     const char *what, const char *result, const char *why);
 void		 incident_free(struct incident *);
-void		 incident_fields(const struct incident *, struct journal_fields *);
 
-/* dump.c: the parent side of core dumps: queue, limit, deadline. */
-void		 dump_enqueue(struct incident *);
-void		 dump_cancel(struct incident *);
-void		 dump_startup(struct manager *);
+/* incident-fields.c: what is said about an incident, and to whom. */
+void		 incident_fields(const struct incident *,
+		     struct journal_fields *);
+struct template_vars incident_vars(const struct incident *);
+/* One journal record about the incident, with STEP= and EXTRA fields. */
+void		 incident_log(const struct incident *, int prio,
+		     const char *msgid, const char *result,
+		     const char *const *extra, const char *fmt, ...)
+		     __attribute__((format(printf, 6, 7)));
+/* The current step went well: "domain N (name): WHAT". */
+void		 incident_ok(const struct incident *, const char *fmt, ...)
+		     __attribute__((format(printf, 2, 3)));
+/* The current step failed, under MSGID: said at LOG_ERR, with what
+ * comes next, so that a crash never ends half-handled and silent. */
+void		 incident_failed(struct incident *, const char *msgid,
+		     const char *result, const char *fmt, ...)
+		     __attribute__((format(printf, 4, 5)));
+
+/* step-*.c: one table entry per kind of step; incident.c runs them. */
+struct step_kind {
+	/* Begin the step: WAIT_NONE when it is over at once. */
+	enum incident_wait (*start)(struct incident *);
+	/* One of the step's children ended. */
+	enum incident_wait (*job_done)(struct incident *, struct job *);
+	/* The step's dump ended. */
+	enum incident_wait (*dump_done)(struct incident *,
+			    const struct dump_result *);
+	/* The incident's timer fired. */
+	enum incident_wait (*timer)(struct incident *);
+	/* A rescan no longer sees the domain. */
+	enum incident_wait (*gone)(struct incident *);
+};
+extern const struct step_kind step_dump;		/* step-dump.c */
+extern const struct step_kind step_destroy;		/* step-destroy.c */
+extern const struct step_kind step_wait_gone;		/* step-destroy.c */
+extern const struct step_kind step_rename;		/* step-rename.c */
+extern const struct step_kind step_restart;		/* step-restart.c */
+extern const struct step_kind step_hooks;		/* step-hooks.c */
 
 /* manager.c */
 struct manager {
@@ -229,7 +307,6 @@ struct manager {
 	char		*conf_path;
 	struct conf	*conf;
 	bool		 dry_run;
-	bool		 verbose;
 	xc_interface	*xch;
 	struct xs_handle *xsh;
 	struct event	*ev_xs;		/* the xenstore watch pipe */
@@ -238,28 +315,23 @@ struct manager {
 	struct event	*ev_reconnect;
 	unsigned	 reconnect_delay_ms;
 	struct event	*ev_watchdog;
-	struct event	*ev_sweep;	/* frees finished incidents */
+	struct event	*ev_sweep;	/* frees finished incidents, saves */
 	struct event	*ev_signals[5];
 	struct domain_table domains;
 	unsigned	 gen;
-	unsigned	 scans;
 	unsigned	 dying;		/* domains being torn down at the last scan */
 	struct state	*state;
 	LIST_HEAD(, job) jobs;
 	TAILQ_HEAD(, incident) incidents;
-	TAILQ_HEAD(, incident) dump_queue;
-	unsigned	 dumps_running;
+	struct dump_queue dumps;
 	unsigned	 handled;
 	bool		 ready;
 	bool		 stopping;
 };
 int		 manager_init(struct manager *, const char *conf_path,
-		     struct conf *, bool dry_run, bool verbose);
+		     struct conf *, bool dry_run);
 int		 manager_run(struct manager *);
 void		 manager_free(struct manager *);
-void		 manager_rescan_soon(struct manager *);
-void		 manager_sweep_soon(struct manager *);
 void		 manager_status(struct manager *);
-void		 manager_state_changed(struct manager *);
 
 #endif

@@ -72,22 +72,6 @@ domain_remove(struct domain_table *t, unsigned domid)
 	free(d);
 }
 
-const char *
-domain_state_name(const struct domain *d)
-{
-	switch (d->state) {
-	case DOM_RUNNING:
-		return "running";
-	case DOM_PAUSED:
-		return "paused";
-	case DOM_SHUTDOWN:
-		return "shutdown";
-	case DOM_DYING:
-		return "dying";
-	}
-	return "unknown";
-}
-
 /* The 16 bytes of a Xen domain handle as a canonical lower-case UUID. */
 void
 uuid_format(const uint8_t *h, char *out)

@@ -19,7 +19,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "dump.h"
+#include "dump-child.h"
 #include "policy.h"
 
 #define UUID_LEN	36

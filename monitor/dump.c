@@ -3,8 +3,10 @@
  *
  * Dumps are queued; at most dump.max_parallel children run at once, each
  * under the dump.timeout deadline.  A queued domain stays crashed until
- * its turn.  The child (dump-child.c) reports what it did on a pipe; the
- * follow-up step runs after the dump ends, however it ends.
+ * its turn.  The child (dump-child.c) reports what it did on a pipe
+ * (dump-report.c); whoever asked for the dump hears the outcome through
+ * the callback it gave, however the dump ends.  This file knows nothing
+ * of incidents.
  */
 #include <sys/prctl.h>
 
@@ -18,200 +20,239 @@
 #include <unistd.h>
 
 #include "crashwatchd.h"
-#include "dump.h"
+#include "dump-child.h"
+
+struct dump {
+	TAILQ_ENTRY(dump) entry;	/* while waiting */
+	bool		 waiting;
+	struct manager	*m;
+	struct dump_req	 req;		/* strings below are its own */
+	char		*name;
+	char		 uuid[37];
+	char		*partial;	/* the running child's temporary file */
+	struct job	*job;
+	dump_done_cb	*done;		/* NULL once cancelled */
+	void		*arg;
+};
 
 static void	dump_kick(struct manager *);
 
-/* In the child: die with the daemon, so no orphan finishes a dump that a
- * restarted daemon would start again. */
+static void
+dump_free(struct dump *dp)
+{
+	free(dp->name);
+	free(dp->partial);
+	free(dp);
+}
+
+/*
+ * In the child: die with the daemon, so no orphan finishes a dump that a
+ * restarted daemon would start again; and dump only the crashed domain,
+ * never a newcomer that took its domid.
+ */
 static int
 dump_child_fn(void *arg, int fd)
 {
-	struct incident	*inc = arg;
-	struct dump_req	 req = {
-		.domid = inc->domid,
-		.name = inc->name,
-		.uuid = inc->uuid,
-		.when = inc->when,
-		.guest_bytes = inc->mem_bytes,
-		.conf = &inc->m->conf->dump,
-	};
-
+	struct dump	*dp = arg;
 	xc_interface	*xch;
 	int		 same;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() == 1)
 		return 1;
-	/* The domid must still name the crashed domain, not a newcomer. */
 	if ((xch = hv_open()) != NULL) {
-		same = hv_same(xch, inc->domid, inc->uuid);
+		same = hv_same(xch, dp->req.domid, dp->uuid);
 		hv_close(xch);
 		if (same == 0) {
-			dprintf(fd, "failed gone %d the domain is gone\n", ESRCH);
-			return DUMP_EXIT(DUMP_FAIL_HYPERVISOR);
+			dump_report_line(fd, "failed gone %d the domain is gone",
+			    ESRCH);
+			return DUMP_EXIT(DUMP_FAIL_GONE);
 		}
 	}
-	return dump_child_main(&req, fd);
+	return dump_child_main(&dp->req, fd);
 }
 
-/* One "evicted PATH BYTES" line: an alert of its own. */
+/* The child ended: read its report, tell the asker, free the slot. */
 static void
-dump_report_evicted(struct incident *inc, char *line)
+dump_job_done(struct job *job, void *arg)
 {
-	struct journal_fields	 f;
-	char			*path, *bytes;
+	struct dump		*dp = arg;
+	struct manager		*m = dp->m;
+	struct dump_report	 rep;
+	struct dump_result	 res;
+	char			 cause[128], detail[512];
 
-	path = strtok(line, " ");
-	bytes = strtok(NULL, " ");
-	incident_fields(inc, &f);
-	f.message_id = MSGID_DUMP_EVICTED;
-	f.coredump = path;
-	journal_send(LOG_NOTICE, &f, "removed old core dump %s (%s bytes) to "
-	    "make room for domain %u (%s)", path != NULL ? path : "?",
-	    bytes != NULL ? bytes : "?", inc->domid, inc->name);
-}
-
-static void
-dump_failed(struct incident *inc, const char *reason, const char *detail)
-{
-	char	why[512];
-
-	snprintf(why, sizeof why, "%s%s%s", reason, detail != NULL ? ": " : "",
-	    detail != NULL ? detail : "");
-	incident_alert(inc, MSGID_COREDUMP_FAILED, "core dump", reason, why);
-}
-
-static void
-dump_done_cb(struct job *job, void *arg)
-{
-	struct incident		*inc = arg;
-	struct manager		*m = inc->m;
-	struct journal_fields	 f;
-	char			*line, *save, *fsave, *p, *rest;
-	char			*reason = NULL, *detail = NULL;
-	char			 cause[128], e[4][64];
-	unsigned long long	 guest = 0, disk = 0, usec = 0;
-	bool			 ok = false;
-
-	inc->job = NULL;
-	m->dumps_running--;
-	for (line = strtok_r(job->out, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save)) {
-		if (strncmp(line, "evicted ", 8) == 0)
-			dump_report_evicted(inc, line + 8);
-		else if (strncmp(line, "done ", 5) == 0) {
-			p = strtok_r(line + 5, " ", &fsave);
-			rest = p != NULL ? strtok_r(NULL, "", &fsave) : NULL;
-			if (rest != NULL && sscanf(rest, "%llu %llu %llu",
-			    &guest, &disk, &usec) == 3) {
-				free(inc->coredump);
-				inc->coredump = strdup(p);
-				ok = true;
-			}
-		} else if (strncmp(line, "failed ", 7) == 0) {
-			reason = strtok(line + 7, " ");
-			if (strtok(NULL, " ") != NULL)	/* errno */
-				detail = strtok(NULL, "");
-		}
-	}
+	dp->job = NULL;
+	TAILQ_REMOVE(&m->dumps.active, dp, entry);
+	m->dumps.running--;
+	memset(&res, 0, sizeof res);
+	if (dump_report_parse(job->out, &rep) != 0)
+		memset(&rep, 0, sizeof rep);
+	if (rep.bad > 0)
+		log_warnx("%s: %u report lines could not be read", job->what,
+		    rep.bad);
 	job_cause(job, cause, sizeof cause);
-	if (ok && job_ok(job)) {
-		incident_fields(inc, &f);
-		f.message_id = MSGID_COREDUMP_DONE;
-		f.result = "ok";
-		snprintf(e[0], sizeof e[0], "GUEST_MEMORY_BYTES=%llu", guest);
-		snprintf(e[1], sizeof e[1], "DISK_BYTES=%llu", disk);
-		snprintf(e[2], sizeof e[2], "DURATION_USEC=%llu", usec);
-		snprintf(e[3], sizeof e[3], "THROUGHPUT_BPS=%llu",
-		    usec > 0 ? guest * 1000000ULL / usec : 0);
-		f.extra[0] = e[0];
-		f.extra[1] = e[1];
-		f.extra[2] = e[2];
-		f.extra[3] = e[3];
-		journal_send(LOG_NOTICE, &f, "domain %u (%s): core dumped to %s "
-		    "(%llu bytes of guest image, %llu on disk, %.1f s, %.0f "
-		    "MB/s)", inc->domid, inc->name, inc->coredump, guest, disk,
-		    (double)usec / 1e6, usec > 0 ? (double)guest / usec : 0.0);
+	res.evicted = rep.evicted;
+	res.nevicted = rep.nevicted;
+	if (rep.done && job_ok(job)) {
+		res.ok = true;
+		res.path = rep.path;
+		res.guest_bytes = rep.guest_bytes;
+		res.disk_bytes = rep.disk_bytes;
+		res.usec = rep.usec;
 	} else {
 		if (job->flags & JOB_TERMED) {
-			reason = "timeout";
-			detail = cause;
-		} else if (reason == NULL) {
-			reason = "error";
-			detail = cause;
+			res.reason = "timeout";
+			res.detail = cause;
+		} else if (rep.reason == NULL) {
+			res.reason = "error";
+			res.detail = cause;
+		} else {
+			res.reason = rep.reason;
+			if (rep.message != NULL) {
+				snprintf(detail, sizeof detail, "%s",
+				    rep.message);
+				res.detail = detail;
+			}
 		}
 		/* A killed child cannot clean up after itself. */
-		if (inc->partial != NULL && unlink(inc->partial) == 0)
-			log_info("removed %s left by the dump", inc->partial);
-		dump_failed(inc, reason, detail);
+		if (dp->partial != NULL && unlink(dp->partial) == 0)
+			log_info("removed %s left by the dump", dp->partial);
 	}
-	free(inc->partial);
-	inc->partial = NULL;
-	/* First give the slot to the next queued dump, then go on. */
+	if (dp->done != NULL)
+		dp->done(&res, dp->arg);
+	dump_report_free(&rep);
+	dump_free(dp);
 	dump_kick(m);
-	incident_advance(inc);
 }
 
-/* Start queued dumps while there is room. */
+/* Start waiting dumps while there is room. */
 static void
 dump_kick(struct manager *m)
 {
-	struct incident	*inc;
+	struct dump	*dp;
+	struct dump_result res;
 	char		 what[128], name[NAME_MAX + 1];
 
-	while (m->dumps_running < m->conf->dump.max_parallel &&
-	    (inc = TAILQ_FIRST(&m->dump_queue)) != NULL) {
-		TAILQ_REMOVE(&m->dump_queue, inc, qentry);
-		inc->qentry.tqe_prev = NULL;
-		if (inc->gone) {
-			dump_failed(inc, "gone", "the domain went away while "
-			    "its dump waited");
-			incident_advance(inc);
-			continue;
-		}
-		/* Where the child writes, kept for cleaning up after a kill:
-		 * a reload may change the directory meanwhile. */
-		free(inc->partial);
-		inc->partial = NULL;
-		if (dump_file_name(inc->name, inc->uuid, inc->when,
+	while (m->dumps.running < m->conf->dump.max_parallel &&
+	    (dp = TAILQ_FIRST(&m->dumps.waiting)) != NULL) {
+		TAILQ_REMOVE(&m->dumps.waiting, dp, entry);
+		dp->waiting = false;
+		/* The directory and limits in force now, and where the child
+		 * writes, kept for cleaning up after a kill: a reload may
+		 * change the directory meanwhile. */
+		dp->req.conf = &m->conf->dump;
+		if (dump_file_name(dp->name, dp->uuid, dp->req.when,
 		    m->conf->dump.compress, name, sizeof name) == 0 &&
-		    asprintf(&inc->partial, "%s/.%s.partial",
+		    asprintf(&dp->partial, "%s/.%s.partial",
 		    m->conf->dump.directory, name) == -1)
-			inc->partial = NULL;
-		snprintf(what, sizeof what, "dump of %s", inc->name);
-		inc->job = job_fork(m, what, dump_child_fn, inc,
-		    m->conf->dump.timeout, dump_done_cb, inc);
-		if (inc->job == NULL) {
-			dump_failed(inc, "fork", strerror(errno));
-			incident_advance(inc);
+			dp->partial = NULL;
+		snprintf(what, sizeof what, "dump of %s", dp->name);
+		dp->job = job_fork(m, what, dump_child_fn, dp,
+		    m->conf->dump.timeout, dump_job_done, dp);
+		if (dp->job == NULL) {
+			memset(&res, 0, sizeof res);
+			res.reason = "fork";
+			res.detail = strerror(errno);
+			if (dp->done != NULL)
+				dp->done(&res, dp->arg);
+			dump_free(dp);
 			continue;
 		}
-		m->dumps_running++;
-		log_info("domain %u (%s): dumping core", inc->domid, inc->name);
+		TAILQ_INSERT_TAIL(&m->dumps.active, dp, entry);
+		m->dumps.running++;
+		log_info("domain %u (%s): dumping core", dp->req.domid,
+		    dp->name);
 	}
-	manager_status(m);
 }
 
-void
-dump_enqueue(struct incident *inc)
+struct dump *
+dump_start(struct manager *m, unsigned domid, const char *name,
+    const char *uuid, time_t when, uint64_t guest_bytes, dump_done_cb *done,
+    void *arg)
 {
-	struct manager	*m = inc->m;
+	struct dump	*dp;
 
-	TAILQ_INSERT_TAIL(&m->dump_queue, inc, qentry);
-	if (m->dumps_running >= m->conf->dump.max_parallel)
+	if ((dp = calloc(1, sizeof *dp)) == NULL ||
+	    (dp->name = strdup(name)) == NULL) {
+		free(dp);
+		return NULL;
+	}
+	dp->m = m;
+	snprintf(dp->uuid, sizeof dp->uuid, "%s", uuid);
+	dp->req.domid = domid;
+	dp->req.name = dp->name;
+	dp->req.uuid = dp->uuid;
+	dp->req.when = when;
+	dp->req.guest_bytes = guest_bytes;
+	dp->done = done;
+	dp->arg = arg;
+	dp->waiting = true;
+	TAILQ_INSERT_TAIL(&m->dumps.waiting, dp, entry);
+	if (m->dumps.running >= m->conf->dump.max_parallel)
 		log_info("domain %u (%s): core dump queued behind %u running",
-		    inc->domid, inc->name, m->dumps_running);
+		    domid, name, m->dumps.running);
+	/* Started from the loop, so that DONE never runs inside
+	 * dump_start(), even when the fork fails. */
+	event_active(m->dumps.ev_kick, EV_TIMEOUT, 0);
+	return dp;
+}
+
+bool
+dump_waiting(const struct dump *dp)
+{
+	return dp->waiting;
+}
+
+bool
+dump_cancel(struct manager *m, struct dump *dp)
+{
+	if (dp->waiting) {
+		TAILQ_REMOVE(&m->dumps.waiting, dp, entry);
+		dump_free(dp);
+		return true;
+	}
+	dp->done = NULL;
+	return false;
+}
+
+static void
+dump_kick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct manager	*m = arg;
+
+	(void)fd;
+	(void)what;
 	dump_kick(m);
 }
 
-void
-dump_cancel(struct incident *inc)
+int
+dump_queue_init(struct manager *m)
 {
-	if (inc->qentry.tqe_prev != NULL) {
-		TAILQ_REMOVE(&inc->m->dump_queue, inc, qentry);
-		inc->qentry.tqe_prev = NULL;
+	TAILQ_INIT(&m->dumps.waiting);
+	TAILQ_INIT(&m->dumps.active);
+	m->dumps.running = 0;
+	m->dumps.ev_kick = evtimer_new(m->base, dump_kick_cb, m);
+	return m->dumps.ev_kick != NULL ? 0 : -ENOMEM;
+}
+
+/* At exit, after the jobs: the queue's own memory. */
+void
+dump_queue_free(struct manager *m)
+{
+	struct dump	*dp;
+
+	while ((dp = TAILQ_FIRST(&m->dumps.waiting)) != NULL) {
+		TAILQ_REMOVE(&m->dumps.waiting, dp, entry);
+		dump_free(dp);
 	}
+	while ((dp = TAILQ_FIRST(&m->dumps.active)) != NULL) {
+		TAILQ_REMOVE(&m->dumps.active, dp, entry);
+		dump_free(dp);
+	}
+	if (m->dumps.ev_kick != NULL)
+		event_free(m->dumps.ev_kick);
+	m->dumps.ev_kick = NULL;
 }
 
 static void
@@ -226,7 +267,10 @@ dump_partial_cb(const char *path, void *arg)
 	    "left by an earlier run", path);
 }
 
-/* At start-up and reload: the directory exists and holds no partials. */
+/*
+ * At start-up, before any dump runs: the directory exists and holds no
+ * partial files.  Never on reload, when a dump may be writing one.
+ */
 void
 dump_startup(struct manager *m)
 {

@@ -11,6 +11,14 @@
 
 #include "crashwatchd.h"
 
+/* policy/ speaks of shutdown codes without Xen's headers. */
+_Static_assert(SHUTDOWN_CODE_POWEROFF == SHUTDOWN_poweroff, "poweroff");
+_Static_assert(SHUTDOWN_CODE_REBOOT == SHUTDOWN_reboot, "reboot");
+_Static_assert(SHUTDOWN_CODE_SUSPEND == SHUTDOWN_suspend, "suspend");
+_Static_assert(SHUTDOWN_CODE_CRASH == SHUTDOWN_crash, "crash");
+_Static_assert(SHUTDOWN_CODE_WATCHDOG == SHUTDOWN_watchdog, "watchdog");
+_Static_assert(SHUTDOWN_CODE_SOFT_RESET == SHUTDOWN_soft_reset, "soft_reset");
+
 xc_interface *
 hv_open(void)
 {

@@ -20,6 +20,9 @@ log_init(bool verbose)
 	journal_open(false, verbose);
 }
 
+static void	log_vsend(int, const char *, const char *, va_list)
+		    __attribute__((format(printf, 3, 0)));
+
 /* Format once, send once: PRIO with no structured fields. */
 static void
 log_vsend(int prio, const char *suffix, const char *fmt, va_list ap)

@@ -96,7 +96,7 @@ main(int argc, char **argv)
 	}
 
 	log_init(verbose);
-	r = manager_init(&m, path, conf, dry_run, verbose);
+	r = manager_init(&m, path, conf, dry_run);
 	if (r == 0)
 		r = manager_run(&m);
 	manager_free(&m);

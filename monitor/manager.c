@@ -28,34 +28,6 @@ struct scan_ctx {
 	unsigned	 dying;
 };
 
-/* What a domain's shutdown means to us; -1 for "not ours". */
-static int
-classify(const struct domain *d, enum reason *reason)
-{
-	if (d->domid == 0 || d->state != DOM_SHUTDOWN)
-		return -1;
-	switch (d->shutdown_code) {
-	case SHUTDOWN_crash:
-		*reason = REASON_CRASH;
-		return 0;
-	case SHUTDOWN_watchdog:
-		*reason = REASON_WATCHDOG;
-		return 0;
-	default:
-		return -1;
-	}
-}
-
-static const char *
-shutdown_name(unsigned code)
-{
-	static const char *names[] = { "poweroff", "reboot", "suspend",
-	    "crash", "watchdog", "soft_reset" };
-
-	return code < sizeof names / sizeof names[0] ? names[code] :
-	    "unknown";
-}
-
 /* One domain from the walk: update the table, act on a new crash. */
 static void
 scan_cb(const struct hv_info *hi, void *arg)
@@ -94,18 +66,18 @@ scan_cb(const struct hv_info *hi, void *arg)
 	old = d->state;
 	oldcode = d->shutdown_code;
 	d->gen = m->gen;
-	d->flags = hi->flags;
 	d->mem_bytes = hi->tot_pages * XC_PAGE_SIZE;
 	d->state = hv_state(hi->flags, &d->shutdown_code);
 	if (d->state == DOM_DYING)
 		ctx->dying++;
 
-	if (classify(d, &reason) != 0) {
+	if (policy_classify(d->domid, d->state == DOM_SHUTDOWN,
+	    d->shutdown_code, &reason) != 0) {
 		if (d->state == DOM_SHUTDOWN && hi->domid != 0 &&
 		    (fresh || old != d->state || oldcode != d->shutdown_code))
 			log_debug("domain %u (%s) shut down (%s): left to the "
 			    "toolstack", d->domid, d->name ? d->name : "?",
-			    shutdown_name(d->shutdown_code));
+			    shutdown_code_name(d->shutdown_code));
 		return;
 	}
 	ctx->crashed++;
@@ -148,24 +120,6 @@ manager_busy(struct manager *m, const struct state_incident *si)
 	return false;
 }
 
-/*
- * An interrupted plan whose domain is gone can go on only from a step
- * that does not need the domain: after our destroy, the restart and the
- * hooks are still owed.
- */
-static bool
-manager_resumable(const struct state_incident *si)
-{
-	enum step	steps[PLAN_MAX_STEPS];
-	size_t		n;
-
-	n = plan_steps(si->action, steps, PLAN_MAX_STEPS);
-	if (si->step >= n)
-		return false;
-	return steps[si->step] == STEP_WAIT_GONE ||
-	    steps[si->step] == STEP_RESTART || steps[si->step] == STEP_HOOKS;
-}
-
 /* Forget records of domains that are gone and were finished with;
  * resume the plans that a stopped daemon left half-way. */
 static void
@@ -182,7 +136,7 @@ manager_prune(struct manager *m)
 		if (!si->done) {
 			if (manager_busy(m, si))
 				continue;
-			if (manager_resumable(si)) {
+			if (plan_resumable(si->action, si->step)) {
 				incident_start(m, NULL, si->reason, si);
 				continue;
 			}
@@ -205,7 +159,6 @@ manager_rescan(struct manager *m)
 	int		 r;
 
 	m->gen++;
-	m->scans++;
 	if ((r = hv_scan(m->xch, scan_cb, &ctx)) != 0) {
 		/* A half-read walk must not look like domains going away. */
 		log_warnx("scanning domains failed: %s; retrying in %d s",
@@ -225,7 +178,8 @@ manager_rescan(struct manager *m)
 		domain_remove(&m->domains, i);
 	}
 	manager_prune(m);
-	manager_state_changed(m);
+	if (m->state->dirty)
+		event_active(m->ev_sweep, EV_TIMEOUT, 0);
 	m->dying = ctx.dying;
 	if (!m->ready) {
 		m->ready = true;
@@ -256,12 +210,6 @@ manager_rescan_cb(evutil_socket_t fd, short what, void *arg)
 		evtimer_add(m->ev_rescan, &tv);
 }
 
-void
-manager_rescan_soon(struct manager *m)
-{
-	event_active(m->ev_rescan, EV_TIMEOUT, 0);
-}
-
 /* Finished incidents are freed here, never inside their callbacks. */
 static void
 manager_sweep_cb(evutil_socket_t fd, short what, void *arg)
@@ -284,20 +232,6 @@ manager_sweep_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 void
-manager_sweep_soon(struct manager *m)
-{
-	event_active(m->ev_sweep, EV_TIMEOUT, 0);
-}
-
-/* State is saved once per loop pass however many steps changed it. */
-void
-manager_state_changed(struct manager *m)
-{
-	if (m->state->dirty)
-		manager_sweep_soon(m);
-}
-
-void
 manager_status(struct manager *m)
 {
 	unsigned	 crashed = 0;
@@ -308,7 +242,7 @@ manager_status(struct manager *m)
 			crashed++;
 	notify_status("%zu domains, %u being handled, %u handled, "
 	    "%u dumps running", m->domains.count, crashed, m->handled,
-	    m->dumps_running);
+	    m->dumps.running);
 }
 
 static void
@@ -376,7 +310,7 @@ manager_watchdog_cb(evutil_socket_t fd, short what, void *arg)
  */
 int
 manager_init(struct manager *m, const char *conf_path, struct conf *conf,
-    bool dry_run, bool verbose)
+    bool dry_run)
 {
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD };
 	size_t		 i;
@@ -387,13 +321,12 @@ manager_init(struct manager *m, const char *conf_path, struct conf *conf,
 	memset(m, 0, sizeof *m);
 	LIST_INIT(&m->jobs);
 	TAILQ_INIT(&m->incidents);
-	TAILQ_INIT(&m->dump_queue);
 	m->conf = conf;
 	m->dry_run = dry_run;
-	m->verbose = verbose;
 	if ((m->conf_path = strdup(conf_path)) == NULL ||
 	    domain_table_init(&m->domains) != 0 ||
-	    (m->base = event_base_new()) == NULL)
+	    (m->base = event_base_new()) == NULL ||
+	    dump_queue_init(m) != 0)
 		fatalx("out of memory");
 
 	/* libxenstore flips SIGPIPE per request; ignore it once for all. */
@@ -427,7 +360,7 @@ manager_init(struct manager *m, const char *conf_path, struct conf *conf,
 		log_warnx("cannot connect to xenstored: %s; retrying. Is "
 		    "xenstored running (xenstored.service)?", strerror(-r));
 		xs_reconnect_later(m);
-		manager_rescan_soon(m);
+		event_active(m->ev_rescan, EV_TIMEOUT, 0);
 	}
 	if ((wd = notify_watchdog_interval()) > 0) {
 		m->ev_watchdog = event_new(m->base, -1, EV_PERSIST,
@@ -464,6 +397,7 @@ manager_free(struct manager *m)
 		TAILQ_REMOVE(&m->incidents, inc, entry);
 		incident_free(inc);
 	}
+	dump_queue_free(m);
 	xs_stop(m);
 	if (m->ev_reconnect != NULL)
 		event_free(m->ev_reconnect);

@@ -381,3 +381,21 @@ state_restarted(struct state *st, const char *name, time_t when,
 	sr->times[sr->n++] = when;
 	st->dirty = true;
 }
+
+/* Progress of an incident: a restarted daemon goes on at step NEXT. */
+void
+state_progress(struct state *st, struct state_incident *si, unsigned next,
+    const char *coredump)
+{
+	/* Only forward: a mark made ahead of a step (a restart command
+	 * that must never run twice) is not taken back. */
+	if (si == NULL)
+		return;
+	if (next > si->step) {
+		si->step = next;
+		st->dirty = true;
+	}
+	if (coredump != NULL && si->coredump == NULL &&
+	    (si->coredump = strdup(coredump)) != NULL)
+		st->dirty = true;
+}

@@ -50,7 +50,7 @@ xs_event_cb(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	if (any)
-		manager_rescan_soon(m);
+		event_active(m->ev_rescan, EV_TIMEOUT, 0);
 }
 
 /* A cheap request: any answer, even an error reply, means alive. */
