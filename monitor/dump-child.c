@@ -35,7 +35,7 @@ struct child {
 	const char		*dir;
 	char			 final[NAME_MAX + 1];
 	char			 partial[NAME_MAX + 1];
-	int			 have_partial;
+	bool			 have_partial;
 };
 
 /* Report a failure; the exit status says the same. */
@@ -46,7 +46,7 @@ child_fail(struct child *c, enum dump_reason r, int err, const char *what)
 		err = EIO;
 	dump_report_line(c->fd, "failed %s %d %s: %s", dump_reason_name(r),
 	    err, what, strerror(err));
-	return (DUMP_EXIT(r));
+	return DUMP_EXIT(r);
 }
 
 static void
@@ -71,11 +71,11 @@ child_name(struct child *c, const char *stem, unsigned n)
 		len = snprintf(c->final, sizeof c->final, "%.*s-%u%s",
 		    (int)(ext - stem), stem, n, ext);
 	if (len < 0 || (size_t)len >= sizeof c->final)
-		return (-ENAMETOOLONG);
+		return -ENAMETOOLONG;
 	len = snprintf(c->partial, sizeof c->partial, ".%s.partial", c->final);
 	if (len < 0 || (size_t)len >= sizeof c->partial)
-		return (-ENAMETOOLONG);
-	return (0);
+		return -ENAMETOOLONG;
+	return 0;
 }
 
 /* Does NAME exist in the directory (as anything, even a dangling link)? */
@@ -84,8 +84,8 @@ child_exists(struct child *c, const char *name)
 {
 	struct stat	st;
 
-	return (fstatat(c->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 ||
-	    errno != ENOENT);
+	return fstatat(c->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 ||
+	    errno != ENOENT;
 }
 
 /*
@@ -102,17 +102,17 @@ child_create(struct child *c, const char *stem)
 
 	for (n = 0; n < CHILD_TRIES; n++) {
 		if ((r = child_name(c, stem, n)) != 0)
-			return (r);
+			return r;
 		c->outfd = openat(c->dirfd, c->partial, O_WRONLY | O_CREAT |
 		    O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (c->outfd >= 0) {
-			c->have_partial = 1;
-			return (0);
+			c->have_partial = true;
+			return 0;
 		}
 		if (errno != EEXIST)
-			return (-errno);
+			return -errno;
 	}
-	return (-EEXIST);
+	return -EEXIST;
 }
 
 /* Rename without replacing; link+unlink where the FS has no NOREPLACE. */
@@ -121,13 +121,13 @@ child_link(struct child *c)
 {
 	if (renameat2(c->dirfd, c->partial, c->dirfd, c->final,
 	    RENAME_NOREPLACE) == 0)
-		return (0);
+		return 0;
 	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
-		return (-errno);
+		return -errno;
 	if (linkat(c->dirfd, c->partial, c->dirfd, c->final, 0) != 0)
-		return (-errno);
+		return -errno;
 	unlinkat(c->dirfd, c->partial, 0);
-	return (0);
+	return 0;
 }
 
 /* Give the partial file a final name; another name if one appeared. */
@@ -147,14 +147,14 @@ child_publish(struct child *c, const char *stem)
 		if (child_exists(c, c->final))
 			continue;
 		if ((r = child_link(c)) == 0) {
-			c->have_partial = 0;
-			return (0);
+			c->have_partial = false;
+			return 0;
 		}
 		if (r != -EEXIST)
-			return (r);
+			return r;
 	}
 	strcpy(c->partial, partial);
-	return (r != 0 ? r : -EEXIST);
+	return r != 0 ? r : -EEXIST;
 }
 
 static uint64_t
@@ -163,13 +163,13 @@ child_usec(const struct timespec *t0)
 	struct timespec	t1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return ((uint64_t)(t1.tv_sec - t0->tv_sec) * 1000000 +
-	    (uint64_t)((t1.tv_nsec - t0->tv_nsec) / 1000));
+	return (uint64_t)(t1.tv_sec - t0->tv_sec) * 1000000 +
+	    (uint64_t)((t1.tv_nsec - t0->tv_nsec) / 1000);
 }
 
 /* Everything after the directory is open; the caller cleans up. */
 static int
-child_dump(struct child *c, const struct dump_source *src, int *opened)
+child_dump(struct child *c, const struct dump_source *src, bool *opened)
 {
 	const struct dump_req	*req = c->req;
 	const struct conf_dump	*conf = req->conf;
@@ -186,11 +186,11 @@ child_dump(struct child *c, const struct dump_source *src, int *opened)
 	r = dump_file_name(req->name, req->uuid, req->when, conf->compress,
 	    stem, sizeof stem);
 	if (r != 0)
-		return (child_fail(c, DUMP_FAIL_IO, -r, "file name"));
+		return child_fail(c, DUMP_FAIL_IO, -r, "file name");
 	if (src->open != NULL && (r = src->open(src->arg)) != 0)
-		return (child_fail(c, DUMP_FAIL_HYPERVISOR, -r,
-		    "opening the hypervisor interface"));
-	*opened = 1;
+		return child_fail(c, DUMP_FAIL_HYPERVISOR, -r,
+		    "opening the hypervisor interface");
+	*opened = true;
 
 	/*
 	 * Room for the whole guest, compressed or not: how well it will
@@ -201,15 +201,15 @@ child_dump(struct child *c, const struct dump_source *src, int *opened)
 	r = dump_evict(c->dirfd, c->dir, safe, req->guest_bytes, conf, NULL,
 	    child_evicted, c, &own);
 	if (r == -EDQUOT)
-		return (child_fail(c, DUMP_FAIL_LIMIT, EDQUOT,
-		    "no room within max_use/keep_free"));
+		return child_fail(c, DUMP_FAIL_LIMIT, EDQUOT,
+		    "no room within max_use/keep_free");
 	if (r != 0)
-		return (child_fail(c, DUMP_FAIL_IO, -r, "making room"));
+		return child_fail(c, DUMP_FAIL_IO, -r, "making room");
 
 	if ((r = child_create(c, stem)) != 0)
-		return (child_fail(c, r == -EEXIST ? DUMP_FAIL_EXISTS :
+		return child_fail(c, r == -EEXIST ? DUMP_FAIL_EXISTS :
 		    r == -ENOSPC || r == -EDQUOT ? DUMP_FAIL_ENOSPC :
-		    DUMP_FAIL_IO, -r, "creating the file"));
+		    DUMP_FAIL_IO, -r, "creating the file");
 
 	memset(&lim, 0, sizeof lim);
 	lim.max_use = conf->max_use;
@@ -217,37 +217,37 @@ child_dump(struct child *c, const struct dump_source *src, int *opened)
 	lim.keep_free = conf->keep_free;
 	if ((r = dump_sink_open(&sink, c->outfd, conf->compress,
 	    conf->compress_level, &lim)) != 0)
-		return (child_fail(c, DUMP_FAIL_IO, -r, "setting up"));
+		return child_fail(c, DUMP_FAIL_IO, -r, "setting up");
 
 	r = src->stream(src->arg, req->domid, sink);
 	if ((why = dump_sink_failure(sink, &err)) != DUMP_OK) {
 		dump_sink_free(sink);
-		return (child_fail(c, why, err, why == DUMP_FAIL_LIMIT ?
-		    "writing: over max_use/keep_free" : "writing"));
+		return child_fail(c, why, err, why == DUMP_FAIL_LIMIT ?
+		    "writing: over max_use/keep_free" : "writing");
 	}
 	if (r < 0) {
 		dump_sink_free(sink);
-		return (child_fail(c, DUMP_FAIL_HYPERVISOR, -r,
-		    "reading guest memory"));
+		return child_fail(c, DUMP_FAIL_HYPERVISOR, -r,
+		    "reading guest memory");
 	}
 	r = dump_sink_finish(sink);
 	why = dump_sink_failure(sink, &err);
 	image = dump_sink_image_bytes(sink);
 	dump_sink_free(sink);
 	if (r != 0)
-		return (child_fail(c, why, err, "flushing"));
+		return child_fail(c, why, err, "flushing");
 
 	if ((r = child_publish(c, stem)) != 0)
-		return (child_fail(c, r == -EEXIST ? DUMP_FAIL_EXISTS :
-		    DUMP_FAIL_IO, -r, "renaming"));
+		return child_fail(c, r == -EEXIST ? DUMP_FAIL_EXISTS :
+		    DUMP_FAIL_IO, -r, "renaming");
 	if (fsync(c->dirfd) != 0)
-		return (child_fail(c, DUMP_FAIL_IO, errno, "syncing the dir"));
+		return child_fail(c, DUMP_FAIL_IO, errno, "syncing the dir");
 	if (fstat(c->outfd, &st) != 0)
-		return (child_fail(c, DUMP_FAIL_IO, errno, "stat"));
+		return child_fail(c, DUMP_FAIL_IO, errno, "stat");
 	dump_report_line(c->fd, "done %llu %llu %llu %s/%s",
 	    (unsigned long long)image, (unsigned long long)st.st_blocks * 512,
 	    (unsigned long long)child_usec(&t0), c->dir, c->final);
-	return (0);
+	return 0;
 }
 
 int
@@ -255,7 +255,8 @@ dump_child_run(const struct dump_req *req, int fd,
     const struct dump_source *src)
 {
 	struct child	c;
-	int		r, opened = 0, status;
+	int		r, status;
+	bool		opened = false;
 
 	memset(&c, 0, sizeof c);
 	c.req = req;
@@ -263,10 +264,10 @@ dump_child_run(const struct dump_req *req, int fd,
 	c.dirfd = c.outfd = -1;
 	c.dir = req->conf->directory;
 	if ((r = dump_dir_make(c.dir)) != 0)
-		return (child_fail(&c, DUMP_FAIL_IO, -r, "making the dir"));
+		return child_fail(&c, DUMP_FAIL_IO, -r, "making the dir");
 	c.dirfd = open(c.dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (c.dirfd < 0)
-		return (child_fail(&c, DUMP_FAIL_IO, errno, "opening the dir"));
+		return child_fail(&c, DUMP_FAIL_IO, errno, "opening the dir");
 
 	status = child_dump(&c, src, &opened);
 
@@ -277,7 +278,7 @@ dump_child_run(const struct dump_req *req, int fd,
 	close(c.dirfd);
 	if (opened && src->close != NULL)
 		src->close(src->arg);
-	return (status);
+	return status;
 }
 
 /* The hypervisor as source: our own handle, never the parent's. */
@@ -292,15 +293,15 @@ xc_source_open(void *arg)
 
 	errno = 0;
 	if ((x->xch = xc_interface_open(NULL, NULL, 0)) == NULL)
-		return (errno != 0 ? -errno : -EACCES);
-	return (0);
+		return errno != 0 ? -errno : -EACCES;
+	return 0;
 }
 
 static int
 xc_source_write(xc_interface *xch, void *arg, char *buf, unsigned int len)
 {
 	(void)xch;
-	return (dump_sink_write(arg, buf, len));
+	return dump_sink_write(arg, buf, len);
 }
 
 /* xc_domain_dumpcore gives -errno, or -1 with errno set (or not). */
@@ -314,10 +315,10 @@ xc_source_stream(void *arg, unsigned domid, struct dump_sink *sink)
 	r = xc_domain_dumpcore_via_callback(x->xch, domid, sink,
 	    xc_source_write);
 	if (r >= 0)
-		return (0);
+		return 0;
 	if (r < -1)
-		return (r);
-	return (errno != 0 ? -errno : -EIO);
+		return r;
+	return errno != 0 ? -errno : -EIO;
 }
 
 static void
@@ -337,5 +338,5 @@ dump_child_main(const struct dump_req *req, int fd)
 		xc_source_open, xc_source_stream, xc_source_close, &x
 	};
 
-	return (dump_child_run(req, fd, &src));
+	return dump_child_run(req, fd, &src);
 }

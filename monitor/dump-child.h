@@ -129,7 +129,7 @@ void		 dump_sink_free(struct dump_sink *);
 
 /* dump-evict.c: our own files, and room for a new one. */
 /* Is NAME one of ours: "<safe>-<uuid>-<stamp>[-N].core[.zst]"? */
-int		 dump_name_is_ours(const char *name);
+bool		 dump_name_is_ours(const char *name);
 /*
  * Remove our oldest files in DIRFD (DIR for the reports) until a new dump
  * of SAFE name and EXPECTED bytes fits CONF's limits; each removal goes

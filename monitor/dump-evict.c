@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,35 +47,35 @@ struct own_file {
 static int
 is_digit(char c)
 {
-	return (c >= '0' && c <= '9');
+	return c >= '0' && c <= '9';
 }
 
 static int
 is_hex(char c)
 {
-	return (is_digit(c) || (c >= 'a' && c <= 'f') ||
-	    (c >= 'A' && c <= 'F'));
+	return is_digit(c) || (c >= 'a' && c <= 'f') ||
+	    (c >= 'A' && c <= 'F');
 }
 
 /* 8-4-4-4-12 hex digits. */
-static int
+static bool
 uuid_valid(const char *u, size_t len)
 {
 	size_t	i;
 
 	if (len != UUID_LEN)
-		return (0);
+		return false;
 	for (i = 0; i < UUID_LEN; i++) {
 		if (i == 8 || i == 13 || i == 18 || i == 23) {
 			if (u[i] != '-')
-				return (0);
+				return false;
 		} else if (!is_hex(u[i]))
-			return (0);
+			return false;
 	}
-	return (1);
+	return true;
 }
 
-static int
+static bool
 stamp_valid(const char *s)
 {
 	size_t	i;
@@ -82,33 +83,33 @@ stamp_valid(const char *s)
 	for (i = 0; i < STAMP_LEN; i++) {
 		if (i == 8) {
 			if (s[i] != 'T')
-				return (0);
+				return false;
 		} else if (i == 15) {
 			if (s[i] != 'Z')
-				return (0);
+				return false;
 		} else if (!is_digit(s[i]))
-			return (0);
+			return false;
 	}
-	return (1);
+	return true;
 }
 
 /* What name_sanitize can produce, and nothing else. */
-static int
+static bool
 safe_valid(const char *s, size_t len)
 {
 	size_t		i;
 	unsigned char	c;
 
 	if (len == 0 || len > NAME_SAFE_MAX - 1 || s[0] == '.')
-		return (0);
+		return false;
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)s[i];
 		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
 		    is_digit((char)c) || c == '.' || c == '_' || c == '+' ||
 		    c == '-'))
-			return (0);
+			return false;
 	}
-	return (1);
+	return true;
 }
 
 /*
@@ -116,7 +117,7 @@ safe_valid(const char *s, size_t len)
  * stamp, the uuid; what is left must be a safe name.  The safe name may
  * itself contain '-', which is why the fixed-size parts come first.
  */
-static int
+static bool
 name_parse(const char *name, size_t len, struct dump_name *dn)
 {
 	const char	*end;
@@ -128,7 +129,7 @@ name_parse(const char *name, size_t len, struct dump_name *dn)
 	else if (len > 5 && memcmp(name + len - 5, ".core", 5) == 0)
 		len -= 5;
 	else
-		return (0);
+		return false;
 	dn->n = 0;
 	end = name + len;
 	for (digits = 0; digits < len && is_digit(end[-1 - (long)digits]);
@@ -137,39 +138,39 @@ name_parse(const char *name, size_t len, struct dump_name *dn)
 	if (digits > 0) {
 		if (digits > 4 || digits + 1 > len ||
 		    end[-1 - (long)digits] != '-' || end[-(long)digits] == '0')
-			return (0);
+			return false;
 		n = strtoul(end - digits, NULL, 10);
 		if (n == 0 || n > SUFFIX_MAX)
-			return (0);
+			return false;
 		dn->n = (unsigned)n;
 		len -= digits + 1;
 	}
 	if (len < 1 + 1 + UUID_LEN + 1 + STAMP_LEN)
-		return (0);
+		return false;
 	dn->stamp = name + len - STAMP_LEN;
 	if (!stamp_valid(dn->stamp) || name[len - STAMP_LEN - 1] != '-')
-		return (0);
+		return false;
 	len -= STAMP_LEN + 1;
 	if (!uuid_valid(name + len - UUID_LEN, UUID_LEN) ||
 	    name[len - UUID_LEN - 1] != '-')
-		return (0);
+		return false;
 	len -= UUID_LEN + 1;
 	if (!safe_valid(name, len))
-		return (0);
+		return false;
 	dn->safe_len = len;
-	return (1);
+	return true;
 }
 
-int
+bool
 dump_name_is_ours(const char *name)
 {
 	struct dump_name	dn;
 
-	return (name_parse(name, strlen(name), &dn));
+	return name_parse(name, strlen(name), &dn);
 }
 
 /* ".<ours>.partial": what a killed dump leaves behind. */
-static int
+static bool
 partial_is_ours(const char *name)
 {
 	struct dump_name	dn;
@@ -177,8 +178,8 @@ partial_is_ours(const char *name)
 
 	if (len < 1 + 8 || name[0] != '.' ||
 	    strcmp(name + len - 8, ".partial") != 0)
-		return (0);
-	return (name_parse(name + 1, len - 1 - 8, &dn));
+		return false;
+	return name_parse(name + 1, len - 1 - 8, &dn);
 }
 
 int
@@ -191,7 +192,7 @@ dump_file_name(const char *name, const char *uuid, time_t when,
 	int		n;
 
 	if (uuid == NULL || !uuid_valid(uuid, strlen(uuid)))
-		return (-EINVAL);
+		return -EINVAL;
 	for (i = 0; i < UUID_LEN; i++)
 		lower[i] = (uuid[i] >= 'A' && uuid[i] <= 'F') ?
 		    (char)(uuid[i] - 'A' + 'a') : uuid[i];
@@ -199,7 +200,7 @@ dump_file_name(const char *name, const char *uuid, time_t when,
 	name_sanitize(name, safe, sizeof safe);
 	if (gmtime_r(&when, &tm) == NULL || tm.tm_year + 1900 > 9999 ||
 	    tm.tm_year + 1900 < 0)
-		return (-EOVERFLOW);
+		return -EOVERFLOW;
 	n = snprintf(out, outlen, "%s-%s-%04d%02d%02dT%02d%02d%02dZ.core%s",
 	    safe, lower, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
 	    tm.tm_hour, tm.tm_min, tm.tm_sec,
@@ -207,9 +208,9 @@ dump_file_name(const char *name, const char *uuid, time_t when,
 	if (n < 0 || (size_t)n >= outlen) {
 		if (outlen > 0)
 			out[0] = '\0';
-		return (-ENAMETOOLONG);
+		return -ENAMETOOLONG;
 	}
-	return (0);
+	return 0;
 }
 
 /* Oldest first: stamp, then suffix, then mtime, then name for a total order. */
@@ -220,14 +221,14 @@ own_cmp(const void *a, const void *b)
 	int			 c;
 
 	if ((c = memcmp(x->dn.stamp, y->dn.stamp, STAMP_LEN)) != 0)
-		return (c);
+		return c;
 	if (x->dn.n != y->dn.n)
-		return (x->dn.n < y->dn.n ? -1 : 1);
+		return x->dn.n < y->dn.n ? -1 : 1;
 	if (x->mtime.tv_sec != y->mtime.tv_sec)
-		return (x->mtime.tv_sec < y->mtime.tv_sec ? -1 : 1);
+		return x->mtime.tv_sec < y->mtime.tv_sec ? -1 : 1;
 	if (x->mtime.tv_nsec != y->mtime.tv_nsec)
-		return (x->mtime.tv_nsec < y->mtime.tv_nsec ? -1 : 1);
-	return (strcmp(x->name, y->name));
+		return x->mtime.tv_nsec < y->mtime.tv_nsec ? -1 : 1;
+	return strcmp(x->name, y->name);
 }
 
 static void
@@ -252,11 +253,11 @@ own_scan(int dirfd, struct own_file **out, size_t *nout)
 	int		 fd, r = 0;
 
 	if ((fd = dup(dirfd)) < 0)
-		return (-errno);
+		return -errno;
 	if ((d = fdopendir(fd)) == NULL) {
 		r = -errno;
 		close(fd);
-		return (r);
+		return r;
 	}
 	rewinddir(d);
 	while ((errno = 0, de = readdir(d)) != NULL) {
@@ -297,13 +298,13 @@ own_scan(int dirfd, struct own_file **out, size_t *nout)
 	closedir(d);
 	if (r != 0) {
 		own_free(f, n);
-		return (r);
+		return r;
 	}
 	if (n > 0)
 		qsort(f, n, sizeof *f, own_cmp);
 	*out = f;
 	*nout = n;
-	return (0);
+	return 0;
 }
 
 /* Remove one file of ours and report it. */
@@ -314,20 +315,20 @@ own_remove(int dirfd, const char *dir, struct own_file *f,
 	char	path[PATH_MAX];
 
 	if (unlinkat(dirfd, f->name, 0) != 0 && errno != ENOENT)
-		return (-errno);
+		return -errno;
 	f->gone = 1;
 	snprintf(path, sizeof path, "%s/%s", dir, f->name);
 	if (cb != NULL)
 		cb(path, f->bytes, arg);
-	return (0);
+	return 0;
 }
 
 /* Is F a dump of the domain named SAFE? */
 static int
 own_named(const struct own_file *f, const char *safe)
 {
-	return (f->dn.safe_len == strlen(safe) &&
-	    memcmp(f->name, safe, f->dn.safe_len) == 0);
+	return f->dn.safe_len == strlen(safe) &&
+	    memcmp(f->name, safe, f->dn.safe_len) == 0;
 }
 
 /* The oldest file still there, of name SAFE if SAFE is not NULL. */
@@ -338,9 +339,9 @@ own_oldest(struct own_file *f, size_t n, const char *safe)
 
 	for (i = 0; i < n; i++) {
 		if (!f[i].gone && (safe == NULL || own_named(&f[i], safe)))
-			return (&f[i]);
+			return &f[i];
 	}
-	return (NULL);
+	return NULL;
 }
 
 int
@@ -355,7 +356,7 @@ dump_evict(int dirfd, const char *dir, const char *safe, uint64_t expected,
 	int		 r;
 
 	if ((r = own_scan(dirfd, &f, &n)) != 0)
-		return (r);
+		return r;
 	for (i = 0; i < n; i++) {
 		total += f[i].bytes;
 		freeable += f[i].freed;
@@ -408,7 +409,7 @@ out:
 	if (own != NULL)
 		*own = total;
 	own_free(f, n);
-	return (r);
+	return r;
 }
 
 /* mkdir(2) that is happy with an existing directory. */
@@ -418,12 +419,12 @@ mkdir_one(const char *path, mode_t mode)
 	struct stat	st;
 
 	if (mkdir(path, mode) == 0)
-		return (0);
+		return 0;
 	if (errno != EEXIST)
-		return (-errno);
+		return -errno;
 	if (stat(path, &st) != 0)
-		return (-errno);
-	return (S_ISDIR(st.st_mode) ? 0 : -ENOTDIR);
+		return -errno;
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }
 
 int
@@ -435,9 +436,9 @@ dump_dir_make(const char *dir)
 	int		 r = 0;
 
 	if (dir == NULL || *dir == '\0')
-		return (-EINVAL);
+		return -EINVAL;
 	if ((p = strdup(dir)) == NULL)
-		return (-ENOMEM);
+		return -ENOMEM;
 	/* "dir/" would make lstat follow a symlink. */
 	for (len = strlen(p); len > 1 && p[len - 1] == '/'; len--)
 		p[len - 1] = '\0';
@@ -461,7 +462,7 @@ dump_dir_make(const char *dir)
 		r = -ENOTDIR;
 out:
 	free(p);
-	return (r);
+	return r;
 }
 
 int
@@ -475,14 +476,14 @@ dump_dir_prepare(const char *dir, void (*cb)(const char *, void *),
 	int		 fd, r;
 
 	if ((r = dump_dir_make(dir)) != 0)
-		return (r);
+		return r;
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return (-errno);
+		return -errno;
 	if ((d = fdopendir(fd)) == NULL) {
 		r = -errno;
 		close(fd);
-		return (r);
+		return r;
 	}
 	while ((errno = 0, de = readdir(d)) != NULL) {
 		if (!partial_is_ours(de->d_name))
@@ -503,5 +504,5 @@ dump_dir_prepare(const char *dir, void (*cb)(const char *, void *),
 	if (r == 0 && errno != 0)
 		r = -errno;
 	closedir(d);
-	return (r);
+	return r;
 }

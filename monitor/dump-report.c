@@ -71,14 +71,14 @@ report_number(const char *s, const char *end, uint64_t *v,
 	unsigned long long	 n;
 
 	if (s >= end || *s < '0' || *s > '9')
-		return (-1);
+		return -1;
 	errno = 0;
 	n = strtoull(s, &e, 10);
 	if (errno != 0 || e > end || (e < end && *e != ' '))
-		return (-1);
+		return -1;
 	*v = n;
 	*next = e < end ? e + 1 : e;
-	return (0);
+	return 0;
 }
 
 /* The rest of the line, LEN bytes at S, as a new string; "" is refused. */
@@ -86,10 +86,10 @@ static int
 report_rest(const char *s, size_t len, char **out)
 {
 	if (len == 0)
-		return (-1);
+		return -1;
 	if ((*out = strndup(s, len)) == NULL)
-		return (-ENOMEM);
-	return (0);
+		return -ENOMEM;
+	return 0;
 }
 
 /* One line of LEN bytes (no newline) into R.  0, -1 unreadable, -ENOMEM. */
@@ -104,52 +104,52 @@ report_parse_line(const char *s, size_t len, struct dump_report *r)
 
 	if (len > 8 && strncmp(s, "evicted ", 8) == 0) {
 		if (report_number(s + 8, end, &a, &p) != 0 || p >= end)
-			return (-1);
+			return -1;
 		if ((e = report_rest(p, (size_t)(end - p), &path)) != 0)
-			return (e);
+			return e;
 		ev = reallocarray(r->evicted, r->nevicted + 1, sizeof *ev);
 		if (ev == NULL) {
 			free(path);
-			return (-ENOMEM);
+			return -ENOMEM;
 		}
 		r->evicted = ev;
 		ev[r->nevicted].path = path;
 		ev[r->nevicted++].bytes = a;
-		return (0);
+		return 0;
 	}
 	if (len > 5 && strncmp(s, "done ", 5) == 0) {
 		if (report_number(s + 5, end, &a, &p) != 0 || p >= end ||
 		    report_number(p, end, &b, &p) != 0 || p >= end ||
 		    report_number(p, end, &c, &p) != 0 || p >= end)
-			return (-1);
+			return -1;
 		if ((e = report_rest(p, (size_t)(end - p), &path)) != 0)
-			return (e);
+			return e;
 		free(r->path);
 		r->path = path;
 		r->guest_bytes = a;
 		r->disk_bytes = b;
 		r->usec = c;
 		r->done = true;
-		return (0);
+		return 0;
 	}
 	if (len > 7 && strncmp(s, "failed ", 7) == 0) {
 		s += 7;
 		if ((sp = memchr(s, ' ', (size_t)(end - s))) == NULL || sp == s)
-			return (-1);
+			return -1;
 		if (report_number(sp + 1, end, &a, &p) != 0 || a > INT_MAX)
-			return (-1);
+			return -1;
 		free(r->reason);
 		free(r->message);
 		r->message = NULL;
 		if ((r->reason = strndup(s, (size_t)(sp - s))) == NULL)
-			return (-ENOMEM);
+			return -ENOMEM;
 		r->err = (int)a;
 		if (p < end && report_rest(p, (size_t)(end - p),
 		    &r->message) == -ENOMEM)
-			return (-ENOMEM);
-		return (0);
+			return -ENOMEM;
+		return 0;
 	}
-	return (-1);
+	return -1;
 }
 
 /*
@@ -171,13 +171,13 @@ dump_report_parse(const char *text, struct dump_report *r)
 		if (len > 0) {
 			e = report_parse_line(text, len, r);
 			if (e == -ENOMEM)
-				return (e);
+				return e;
 			if (e != 0)
 				r->bad++;
 		}
 		text += len + (nl != NULL);
 	}
-	return (0);
+	return 0;
 }
 
 void

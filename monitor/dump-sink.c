@@ -87,21 +87,21 @@ dump_reason_name(enum dump_reason r)
 {
 	switch (r) {
 	case DUMP_OK:
-		return ("ok");
+		return "ok";
 	case DUMP_FAIL_IO:
-		return ("io");
+		return "io";
 	case DUMP_FAIL_ENOSPC:
-		return ("enospc");
+		return "enospc";
 	case DUMP_FAIL_LIMIT:
-		return ("limit");
+		return "limit";
 	case DUMP_FAIL_HYPERVISOR:
-		return ("hypervisor");
+		return "hypervisor";
 	case DUMP_FAIL_EXISTS:
-		return ("exists");
+		return "exists";
 	case DUMP_FAIL_GONE:
-		return ("gone");
+		return "gone";
 	}
-	return ("io");
+	return "io";
 }
 
 /* Remember the first failure only: later ones are its consequences. */
@@ -115,7 +115,7 @@ sink_fail(struct dump_sink *s, enum dump_reason r, int err)
 	}
 	pthread_cond_broadcast(&s->cv);
 	pthread_mutex_unlock(&s->mu);
-	return (-1);
+	return -1;
 }
 
 /* A write error's reason: a full file system (or quota) is not "io". */
@@ -123,8 +123,8 @@ static int
 sink_fail_errno(struct dump_sink *s, int err)
 {
 	if (err == ENOSPC || err == EDQUOT)
-		return (sink_fail(s, DUMP_FAIL_ENOSPC, err));
-	return (sink_fail(s, DUMP_FAIL_IO, err));
+		return sink_fail(s, DUMP_FAIL_ENOSPC, err);
+	return sink_fail(s, DUMP_FAIL_IO, err);
 }
 
 /* Free bytes as seen now; limits the disk growth to stay above keep_free. */
@@ -137,19 +137,19 @@ sink_check_free(struct dump_sink *s)
 
 	s->check_at = s->disk + SINK_WINDOW;
 	if (s->lim.keep_free == 0)
-		return (0);
+		return 0;
 	if (s->lim.statvfs != NULL)
 		r = s->lim.statvfs(s->fd, &sv);
 	else
 		r = fstatvfs(s->fd, &sv);
 	if (r != 0)
-		return (sink_fail(s, DUMP_FAIL_IO, r < -1 ? -r : errno));
+		return sink_fail(s, DUMP_FAIL_IO, r < -1 ? -r : errno);
 	avail = (uint64_t)sv.f_bavail * sv.f_frsize;
 	if (avail < s->lim.keep_free)
 		s->free_end = s->disk;
 	else
 		s->free_end = s->disk + (avail - s->lim.keep_free);
-	return (0);
+	return 0;
 }
 
 /* May N more bytes go to disk without breaking max_use or keep_free? */
@@ -158,14 +158,14 @@ sink_account(struct dump_sink *s, size_t n)
 {
 	if (s->lim.max_use != 0 &&
 	    s->lim.others + s->disk + n > s->lim.max_use)
-		return (sink_fail(s, DUMP_FAIL_LIMIT, EDQUOT));
+		return sink_fail(s, DUMP_FAIL_LIMIT, EDQUOT);
 	if (s->lim.keep_free != 0) {
 		if (s->disk + n > s->check_at && sink_check_free(s) != 0)
-			return (-1);
+			return -1;
 		if (s->disk + n > s->free_end)
-			return (sink_fail(s, DUMP_FAIL_LIMIT, EDQUOT));
+			return sink_fail(s, DUMP_FAIL_LIMIT, EDQUOT);
 	}
-	return (0);
+	return 0;
 }
 
 /*
@@ -203,21 +203,21 @@ sink_pwrite(struct dump_sink *s, const unsigned char *p, size_t n,
 	ssize_t	w;
 
 	if (sink_account(s, n) != 0)
-		return (-1);
+		return -1;
 	while (n > 0) {
 		w = pwrite(s->fd, p, n, (off_t)off);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0)
-			return (sink_fail_errno(s, errno));
+			return sink_fail_errno(s, errno);
 		if (w == 0)
-			return (sink_fail(s, DUMP_FAIL_IO, EIO));
+			return sink_fail(s, DUMP_FAIL_IO, EIO);
 		p += w;
 		n -= (size_t)w;
 		off += (uint64_t)w;
 		s->disk += (uint64_t)w;
 	}
-	return (0);
+	return 0;
 }
 
 /* Is this block (at most 4 KiB) all zero?  memcmp is vectorised. */
@@ -225,8 +225,8 @@ static int
 block_zero(const unsigned char *p, size_t n)
 {
 	if (p[0] != 0 || p[n - 1] != 0)
-		return (0);
-	return (memcmp(p, sink_zero, n) == 0);
+		return 0;
+	return memcmp(p, sink_zero, n) == 0;
 }
 
 /*
@@ -244,14 +244,14 @@ sink_plain_out(struct dump_sink *s, const unsigned char *p, size_t n)
 		if (!block_zero(p + i, blk))
 			continue;
 		if (i > run && sink_pwrite(s, p + run, i - run, s->off + run))
-			return (-1);
+			return -1;
 		run = i + blk;
 	}
 	if (n > run && sink_pwrite(s, p + run, n - run, s->off + run))
-		return (-1);
+		return -1;
 	s->off += n;
 	sink_window(s, s->off);
-	return (0);
+	return 0;
 }
 
 /* The writer thread: batches in order until the caller closes the ring. */
@@ -282,7 +282,7 @@ sink_writer(void *arg)
 		pthread_cond_broadcast(&s->cv);
 	}
 	pthread_mutex_unlock(&s->mu);
-	return (NULL);
+	return NULL;
 }
 
 /* Queue the batch being filled; wait for a free one.  -1 if failed. */
@@ -299,7 +299,7 @@ sink_hand_over(struct dump_sink *s)
 	s->buf = s->ring[(s->head + s->queued) % SINK_RING];
 	pthread_mutex_unlock(&s->mu);
 	s->fill = 0;
-	return (s->failed ? -1 : 0);
+	return s->failed ? -1 : 0;
 }
 
 /* Copy into the current batch, handing each full one to the writer. */
@@ -317,9 +317,9 @@ sink_plain_write(struct dump_sink *s, const unsigned char *p, size_t n)
 		p += take;
 		n -= take;
 		if (s->fill == SINK_BATCH && sink_hand_over(s) != 0)
-			return (-1);
+			return -1;
 	}
-	return (0);
+	return 0;
 }
 
 /* Hand over the last batch and wait for the writer; 0 or -1. */
@@ -327,7 +327,7 @@ static int
 sink_plain_close(struct dump_sink *s, int abandon)
 {
 	if (!s->has_writer)
-		return (0);
+		return 0;
 	pthread_mutex_lock(&s->mu);
 	if (!abandon && s->fill > 0 && s->queued < SINK_RING) {
 		s->len[(s->head + s->queued) % SINK_RING] = s->fill;
@@ -340,7 +340,7 @@ sink_plain_close(struct dump_sink *s, int abandon)
 	pthread_join(s->writer, NULL);
 	s->has_writer = 0;
 	s->failed = s->reason != DUMP_OK;
-	return (s->failed ? -1 : 0);
+	return s->failed ? -1 : 0;
 }
 
 /* Compressed output is written in order; no holes. */
@@ -348,13 +348,13 @@ static int
 sink_zstd_out(struct dump_sink *s)
 {
 	if (s->fill == 0)
-		return (0);
+		return 0;
 	if (sink_pwrite(s, s->buf, s->fill, s->off) != 0)
-		return (-1);
+		return -1;
 	s->off += s->fill;
 	s->fill = 0;
 	sink_window(s, s->off);
-	return (0);
+	return 0;
 }
 
 /* Feed P to the compressor, writing each full output batch. */
@@ -373,15 +373,15 @@ sink_zstd_stream(struct dump_sink *s, const void *p, size_t n,
 		left = ZSTD_compressStream2(s->zc, &out, &in, end);
 		s->fill = out.pos;
 		if (ZSTD_isError(left))
-			return (sink_fail(s, DUMP_FAIL_IO,
+			return sink_fail(s, DUMP_FAIL_IO,
 			    ZSTD_getErrorCode(left) ==
-			    ZSTD_error_memory_allocation ? ENOMEM : EIO));
+			    ZSTD_error_memory_allocation ? ENOMEM : EIO);
 		if (s->fill == SINK_BATCH && sink_zstd_out(s) != 0)
-			return (-1);
+			return -1;
 		if (end == ZSTD_e_end ? left == 0 : in.pos == in.size)
 			break;
 	}
-	return (0);
+	return 0;
 }
 
 int
@@ -395,7 +395,7 @@ dump_sink_open(struct dump_sink **out, int fd, enum dump_compress compress,
 
 	*out = NULL;
 	if ((s = calloc(1, sizeof *s)) == NULL)
-		return (-ENOMEM);
+		return -ENOMEM;
 	s->fd = fd;
 	s->compress = compress;
 	if (lim != NULL)
@@ -406,11 +406,11 @@ dump_sink_open(struct dump_sink **out, int fd, enum dump_compress compress,
 		if (posix_memalign((void **)&s->buf, SINK_BLOCK,
 		    SINK_BATCH) != 0) {
 			dump_sink_free(s);
-			return (-ENOMEM);
+			return -ENOMEM;
 		}
 		if ((s->zc = ZSTD_createCCtx()) == NULL) {
 			dump_sink_free(s);
-			return (-ENOMEM);
+			return -ENOMEM;
 		}
 		r = ZSTD_CCtx_setParameter(s->zc, ZSTD_c_compressionLevel,
 		    level);
@@ -419,7 +419,7 @@ dump_sink_open(struct dump_sink **out, int fd, enum dump_compress compress,
 			    1);
 		if (ZSTD_isError(r)) {
 			dump_sink_free(s);
-			return (-EINVAL);
+			return -EINVAL;
 		}
 		/* Fails where libzstd was built without threads: fine. */
 		(void)ZSTD_CCtx_setParameter(s->zc, ZSTD_c_nbWorkers, 2);
@@ -427,26 +427,26 @@ dump_sink_open(struct dump_sink **out, int fd, enum dump_compress compress,
 	if (sink_check_free(s) != 0) {
 		r = (size_t)s->err;
 		dump_sink_free(s);
-		return (-(int)r);
+		return -(int)r;
 	}
 	if (compress != DUMP_COMPRESS_ZSTD) {
 		for (i = 0; i < SINK_RING; i++) {
 			if (posix_memalign((void **)&s->ring[i], SINK_BLOCK,
 			    SINK_BATCH) != 0) {
 				dump_sink_free(s);
-				return (-ENOMEM);
+				return -ENOMEM;
 			}
 		}
 		s->buf = s->ring[0];
 		if ((e = pthread_create(&s->writer, NULL, sink_writer,
 		    s)) != 0) {
 			dump_sink_free(s);
-			return (-e);
+			return -e;
 		}
 		s->has_writer = 1;
 	}
 	*out = s;
-	return (0);
+	return 0;
 }
 
 int
@@ -454,15 +454,15 @@ dump_sink_write(struct dump_sink *s, const void *p, size_t n)
 {
 	if (s->compress == DUMP_COMPRESS_ZSTD) {
 		if (s->reason != DUMP_OK)
-			return (-1);
+			return -1;
 		s->image += n;
-		return (n == 0 ? 0 : sink_zstd_stream(s, p, n,
-		    ZSTD_e_continue));
+		return n == 0 ? 0 : sink_zstd_stream(s, p, n,
+		    ZSTD_e_continue);
 	}
 	if (s->failed || !s->has_writer)
-		return (-1);
+		return -1;
 	s->image += n;
-	return (sink_plain_write(s, p, n));
+	return sink_plain_write(s, p, n);
 }
 
 int
@@ -470,21 +470,21 @@ dump_sink_finish(struct dump_sink *s)
 {
 	if (s->compress == DUMP_COMPRESS_ZSTD) {
 		if (s->reason != DUMP_OK)
-			return (-1);
+			return -1;
 		if (sink_zstd_stream(s, NULL, 0, ZSTD_e_end) != 0 ||
 		    sink_zstd_out(s) != 0)
-			return (-1);
+			return -1;
 	} else {
 		/* From here on this thread is the only one. */
 		if (s->failed || !s->has_writer || sink_plain_close(s, 0) != 0)
-			return (-1);
+			return -1;
 		/* A trailing hole exists only once the size says so. */
 		if (ftruncate(s->fd, (off_t)s->off) != 0)
-			return (sink_fail_errno(s, errno));
+			return sink_fail_errno(s, errno);
 	}
 	if (fsync(s->fd) != 0)
-		return (sink_fail_errno(s, errno));
-	return (0);
+		return sink_fail_errno(s, errno);
+	return 0;
 }
 
 enum dump_reason
@@ -497,13 +497,13 @@ dump_sink_failure(struct dump_sink *s, int *err)
 	if (err != NULL)
 		*err = s->err;
 	pthread_mutex_unlock(&s->mu);
-	return (r);
+	return r;
 }
 
 uint64_t
 dump_sink_image_bytes(const struct dump_sink *s)
 {
-	return (s->image);
+	return s->image;
 }
 
 void

@@ -13,8 +13,8 @@ unsigned
 destroy_backoff(unsigned tries)
 {
 	if (tries == 0)
-		return (1);
+		return 1;
 	if (tries > 6)
-		return (DESTROY_BACKOFF_MAX);
-	return (1U << (tries - 1));
+		return DESTROY_BACKOFF_MAX;
+	return 1U << (tries - 1);
 }

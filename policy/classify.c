@@ -23,16 +23,16 @@ policy_classify(unsigned domid, bool shut_down, unsigned code,
     enum reason *reason)
 {
 	if (domid == 0 || !shut_down)
-		return (-1);
+		return -1;
 	switch (code) {
 	case SHUTDOWN_CODE_CRASH:
 		*reason = REASON_CRASH;
-		return (0);
+		return 0;
 	case SHUTDOWN_CODE_WATCHDOG:
 		*reason = REASON_WATCHDOG;
-		return (0);
+		return 0;
 	default:
-		return (-1);
+		return -1;
 	}
 }
 
@@ -41,6 +41,6 @@ const char *
 shutdown_code_name(unsigned code)
 {
 	if (code >= sizeof shutdown_names / sizeof shutdown_names[0])
-		return ("unknown");
-	return (shutdown_names[code]);
+		return "unknown";
+	return shutdown_names[code];
 }

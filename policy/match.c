@@ -18,11 +18,11 @@ rule_matches(const struct conf_rule *rule, const char *name, const char *uuid)
 {
 	if (rule->uuid != NULL && uuid != NULL &&
 	    strcasecmp(rule->uuid, uuid) == 0)
-		return (true);
+		return true;
 	if (rule->match != NULL && name != NULL &&
 	    fnmatch(rule->match, name, 0) == 0)
-		return (true);
-	return (false);
+		return true;
+	return false;
 }
 
 /* First rule matching NAME (glob) or UUID, in file order; NULL if none. */
@@ -33,7 +33,7 @@ policy_match(const struct conf *conf, const char *name, const char *uuid)
 
 	for (i = 0; i < conf->nrules; i++) {
 		if (rule_matches(&conf->rules[i], name, uuid))
-			return (&conf->rules[i]);
+			return &conf->rules[i];
 	}
-	return (NULL);
+	return NULL;
 }

@@ -17,9 +17,9 @@
 static bool
 name_byte_safe(unsigned char c)
 {
-	return ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
 	    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '+' ||
-	    c == '-');
+	    c == '-';
 }
 
 /*
@@ -66,16 +66,16 @@ rename_crashed(const char *name, time_t when, char *out, size_t outlen)
 	int		n;
 
 	if (name == NULL)
-		return (-EINVAL);
+		return -EINVAL;
 	if (gmtime_r(&when, &tm) == NULL)
-		return (-EOVERFLOW);
+		return -EOVERFLOW;
 	n = snprintf(stamp, sizeof stamp, "%04d%02d%02dT%02d%02d%02dZ",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec);
 	if (n < 0 || (size_t)n >= sizeof stamp)
-		return (-EOVERFLOW);
+		return -EOVERFLOW;
 	if (strlen(name) + strlen("-crashed-") + (size_t)n >= outlen)
-		return (-ENAMETOOLONG);
+		return -ENAMETOOLONG;
 	snprintf(out, outlen, "%s-crashed-%s", name, stamp);
-	return (0);
+	return 0;
 }

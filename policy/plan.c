@@ -58,8 +58,8 @@ const char *
 step_name(enum step s)
 {
 	if ((unsigned)s >= nitems(step_names) || step_names[s] == NULL)
-		return ("unknown");
-	return (step_names[s]);
+		return "unknown";
+	return step_names[s];
 }
 
 const char *
@@ -67,11 +67,11 @@ reason_name(enum reason r)
 {
 	switch (r) {
 	case REASON_CRASH:
-		return ("crash");
+		return "crash";
 	case REASON_WATCHDOG:
-		return ("watchdog");
+		return "watchdog";
 	}
-	return ("unknown");
+	return "unknown";
 }
 
 /*
@@ -85,13 +85,13 @@ plan_steps(enum action action, enum step *steps, size_t max)
 	size_t	i, n;
 
 	if ((unsigned)action >= ACTION_COUNT)
-		return (0);
+		return 0;
 	n = action_steps[action].n;
 	if (n > max)
 		n = max;
 	for (i = 0; i < n; i++)
 		steps[i] = action_steps[action].steps[i];
-	return (n);
+	return n;
 }
 
 /*

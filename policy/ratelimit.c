@@ -17,8 +17,8 @@ static bool
 in_window(time_t t, time_t now, unsigned interval)
 {
 	if (t > now)
-		return (true);
-	return ((uintmax_t)now - (uintmax_t)t < interval);
+		return true;
+	return (uintmax_t)now - (uintmax_t)t < interval;
 }
 
 /* Restarts in (now - interval, now] below burst? */
@@ -34,5 +34,5 @@ ratelimit_allow(const struct conf_restart *limit,
 				count++;
 		}
 	}
-	return (count < limit->burst);
+	return count < limit->burst;
 }

@@ -17,9 +17,9 @@ plan_resumable(enum action action, unsigned step)
 
 	n = plan_steps(action, steps, PLAN_MAX_STEPS);
 	if (step >= n)
-		return (false);
-	return (steps[step] == STEP_WAIT_GONE || steps[step] == STEP_RESTART ||
-	    steps[step] == STEP_HOOKS);
+		return false;
+	return steps[step] == STEP_WAIT_GONE || steps[step] == STEP_RESTART ||
+	    steps[step] == STEP_HOOKS;
 }
 
 /*
@@ -34,5 +34,5 @@ plan_after_wait_timeout(const struct plan *plan, size_t step)
 
 	if (next < plan->nsteps && plan->steps[next] == STEP_RESTART)
 		next++;
-	return (next);
+	return next;
 }

@@ -29,19 +29,19 @@ template_value(const struct template_values *v, char c)
 {
 	switch (c) {
 	case 'n':
-		return (v->name);
+		return v->name;
 	case 'u':
-		return (v->uuid);
+		return v->uuid;
 	case 'd':
-		return (v->domid);
+		return v->domid;
 	case 'r':
-		return (v->reason);
+		return v->reason;
 	case 'c':
-		return (v->coredump);
+		return v->coredump;
 	case '%':
-		return ("%");
+		return "%";
 	}
-	return (NULL);
+	return NULL;
 }
 
 /*
@@ -62,16 +62,16 @@ template_expand_one(const char *in, const struct template_values *v,
 			continue;
 		}
 		if ((val = template_value(v, p[1])) == NULL)
-			return (-EINVAL);	/* unknown, or a trailing '%' */
+			return -EINVAL;	/* unknown, or a trailing '%' */
 		vlen = strlen(val);
 		if (len > SIZE_MAX - 1 - vlen)
-			return (-ENOMEM);
+			return -ENOMEM;
 		len += vlen;
 		p++;
 	}
 
 	if ((s = malloc(len + 1)) == NULL)
-		return (-ENOMEM);
+		return -ENOMEM;
 	for (p = in, q = s; *p != '\0'; p++) {
 		if (*p != '%') {
 			*q++ = *p;
@@ -85,7 +85,7 @@ template_expand_one(const char *in, const struct template_values *v,
 	}
 	*q = '\0';
 	*out = s;
-	return (0);
+	return 0;
 }
 
 /*
@@ -110,16 +110,16 @@ template_expand(char *const *tmpl, const struct template_vars *vars,
 	for (argc = 0; tmpl[argc] != NULL; argc++)
 		;
 	if ((argv = calloc(argc + 1, sizeof *argv)) == NULL)
-		return (-ENOMEM);
+		return -ENOMEM;
 	for (i = 0; i < argc; i++) {
 		error = template_expand_one(tmpl[i], &v, &argv[i]);
 		if (error != 0) {
 			template_free(argv);
-			return (error);
+			return error;
 		}
 	}
 	*out = argv;
-	return (0);
+	return 0;
 }
 
 /* Free an argv from template_expand; NULL is fine. */
