@@ -44,6 +44,7 @@ void		 log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 void		 log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void		 log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void		 log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+void		 log_crit(const char *, ...) __attribute__((format(printf, 1, 2)));
 void		 fatalx(const char *, ...)
 		     __attribute__((format(printf, 1, 2), noreturn));
 
@@ -171,6 +172,8 @@ struct state {
 /* Load DIR/state; a missing or corrupt file is reported and empty. */
 struct state	*state_load(const char *dir);
 int		 state_save(struct state *);
+int		 state_serialize(struct state *, char **, size_t *);
+int		 state_write_file(const char *path, const char *, size_t);
 void		 state_free(struct state *);
 struct state_incident *state_find(struct state *, unsigned, const char *);
 struct state_incident *state_add(struct state *, unsigned, const char *uuid,
@@ -217,6 +220,12 @@ bool		 dump_waiting(const struct dump *);
 int		 dump_queue_init(struct manager *);
 void		 dump_queue_free(struct manager *);
 void		 dump_startup(struct manager *);
+
+/* state-writer.c: the state file written by a thread, off the loop. */
+struct state_writer;
+struct state_writer *state_writer_start(struct event_base *, const char *);
+void		 state_writer_submit(struct state_writer *, char *, size_t);
+int		 state_writer_stop(struct state_writer *);
 
 /* incident.c: carrying out a plan for one crashed domain. */
 enum incident_wait {
@@ -321,6 +330,7 @@ struct manager {
 	unsigned	 gen;
 	unsigned	 dying;		/* domains being torn down at the last scan */
 	struct state	*state;
+	struct state_writer *writer;	/* NULL in a dry run */
 	LIST_HEAD(, job) jobs;
 	TAILQ_HEAD(, incident) incidents;
 	struct dump_queue dumps;

@@ -86,6 +86,17 @@ log_warn(const char *fmt, ...)
 	errno = saved;
 }
 
+/* Something the operator must act on, while the daemon goes on. */
+void
+log_crit(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vsend(LOG_CRIT, NULL, fmt, ap);
+	va_end(ap);
+}
+
 void
 fatalx(const char *fmt, ...)
 {

@@ -210,6 +210,25 @@ manager_rescan_cb(evutil_socket_t fd, short what, void *arg)
 		evtimer_add(m->ev_rescan, &tv);
 }
 
+/* Hand the state to the writer if it changed: once per loop pass. */
+static void
+manager_save(struct manager *m)
+{
+	char	*buf;
+	size_t	 len;
+	int	 r;
+
+	if (!m->state->dirty || m->writer == NULL)
+		return;
+	if ((r = state_serialize(m->state, &buf, &len)) != 0) {
+		log_warnx("%s: cannot save the state: %s", m->state->path,
+		    strerror(-r));
+		return;
+	}
+	state_writer_submit(m->writer, buf, len);
+	m->state->dirty = false;
+}
+
 /* Finished incidents are freed here, never inside their callbacks. */
 static void
 manager_sweep_cb(evutil_socket_t fd, short what, void *arg)
@@ -226,8 +245,7 @@ manager_sweep_cb(evutil_socket_t fd, short what, void *arg)
 		TAILQ_REMOVE(&m->incidents, inc, entry);
 		incident_free(inc);
 	}
-	if (m->state->dirty && !m->dry_run && state_save(m->state) != 0)
-		log_warn("%s: cannot save the state", m->state->path);
+	manager_save(m);
 	manager_status(m);
 }
 
@@ -351,6 +369,9 @@ manager_init(struct manager *m, const char *conf_path, struct conf *conf,
 	}
 	if ((m->state = state_load(conf->state_dir)) == NULL)
 		fatalx("out of memory");
+	if (!dry_run && (m->writer = state_writer_start(m->base,
+	    m->state->path)) == NULL)
+		fatalx("cannot start the state writer: %s", strerror(errno));
 	if (!dry_run)
 		dump_startup(m);
 	if ((r = xs_start(m)) != 0) {
@@ -380,8 +401,11 @@ manager_run(struct manager *m)
 	    " in dry-run mode (nothing will be done)" : "", m->conf_path);
 	event_base_dispatch(m->base);
 	job_kill_all(m);
-	if (m->state->dirty && !m->dry_run && state_save(m->state) != 0)
-		log_warn("%s: cannot save the state", m->state->path);
+	manager_save(m);
+	if (state_writer_stop(m->writer) != 0)
+		log_warnx("%s: the last state could not be saved",
+		    m->state->path);
+	m->writer = NULL;
 	return 0;
 }
 
@@ -398,6 +422,7 @@ manager_free(struct manager *m)
 		incident_free(inc);
 	}
 	dump_queue_free(m);
+	state_writer_stop(m->writer);
 	xs_stop(m);
 	if (m->ev_reconnect != NULL)
 		event_free(m->ev_reconnect);

@@ -3,12 +3,15 @@
  * restarts of the daemon so that no crash is acted on twice.
  *
  * The file is libconfig text (the same library as the configuration),
- * written whole to a private temporary file, checked, fsynced and renamed
- * over the old one.  A missing file is an empty state; a corrupt one is reported, kept
+ * serialised in the loop and written whole by the writer thread
+ * (state-writer.c) to a private temporary file, checked, fsynced and
+ * renamed over the old one.  A missing file is an empty state; a corrupt one is reported, kept
  * aside as "state.corrupt" for the operator, and treated as empty.
  */
 #include <sys/stat.h>
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -87,6 +90,35 @@ state_read_restarts(struct state *st, config_setting_t *e)
 	return 0;
 }
 
+/*
+ * "state.XXXXXX" files are what a writer killed before its rename left:
+ * never the state, always safe to remove.
+ */
+static void
+state_sweep_temporary(const char *dir)
+{
+	DIR		*d;
+	struct dirent	*de;
+	size_t		 i;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, STATE_FILE ".", sizeof STATE_FILE) != 0 ||
+		    strlen(de->d_name) != sizeof STATE_FILE + 6 ||
+		    strcmp(de->d_name, STATE_FILE ".corrupt") == 0)
+			continue;
+		for (i = sizeof STATE_FILE; de->d_name[i] != '\0'; i++)
+			if (!isalnum((unsigned char)de->d_name[i]))
+				break;
+		if (de->d_name[i] == '\0' && unlinkat(dirfd(d), de->d_name, 0)
+		    == 0)
+			log_info("%s/%s: removed, a state file left half-written",
+			    dir, de->d_name);
+	}
+	closedir(d);
+}
+
 /* The state in DIR; never NULL unless out of memory. */
 struct state *
 state_load(const char *dir)
@@ -109,6 +141,7 @@ state_load(const char *dir)
 	/* Created private if missing; an existing one is the operator's. */
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
 		log_warn("%s: cannot create the state directory", dir);
+	state_sweep_temporary(dir);
 	if (access(st->path, F_OK) == -1) {
 		if (errno != ENOENT)
 			log_warn("%s: cannot read the state, starting empty",
@@ -165,18 +198,17 @@ set_string(config_setting_t *parent, const char *key, const char *value)
 		config_setting_set_string(s, value);
 }
 
-/* Write the whole state: temporary file, fsync, rename, fsync the dir. */
+/* The whole state as libconfig text, into *BUF (*LEN bytes): 0, -errno. */
 int
-state_save(struct state *st)
+state_serialize(struct state *st, char **buf, size_t *len)
 {
 	struct state_incident	*si;
 	struct state_restarts	*sr;
 	config_t		 cfg;
 	config_setting_t	*root, *list, *e, *s, *arr;
-	char			 tmp[4096], *dir, *slash;
 	FILE			*f;
 	size_t			 i;
-	int			 fd, r = 0;
+	int			 r = 0;
 
 	config_init(&cfg);
 	root = config_root_setting(&cfg);
@@ -212,39 +244,69 @@ state_save(struct state *st)
 			config_setting_set_int64(s, (long long)sr->times[i]);
 		}
 	}
+	*buf = NULL;
+	*len = 0;
+	if ((f = open_memstream(buf, len)) == NULL)
+		r = -errno;
+	else {
+		config_write(&cfg, f);
+		if (fclose(f) == EOF)
+			r = -ENOMEM;
+	}
+	if (r != 0) {
+		free(*buf);
+		*buf = NULL;
+	}
+	config_destroy(&cfg);
+	return r;
+}
 
-	/*
-	 * Our own stream, so that every write error is seen: libconfig's
-	 * config_write_file() ignores them, and a disk filled by a dump
-	 * would otherwise turn the state into a truncated file.
-	 */
-	snprintf(tmp, sizeof tmp, "%s.tmp", st->path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
-	if (fd == -1 || (f = fdopen(fd, "w")) == NULL) {
-		r = -errno;
-		if (fd != -1)
-			close(fd);
-		goto out;
+/* All of BUF to FD: 0 or -errno. */
+static int
+state_write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		n = write(fd, buf, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -errno;
+		buf += n;
+		len -= (size_t)n;
 	}
-	config_write(&cfg, f);
-	if (fflush(f) == EOF || ferror(f) || fsync(fd) == -1) {
-		r = errno != 0 ? -errno : -EIO;
-		fclose(f);
+	return 0;
+}
+
+/*
+ * BUF as the file PATH, durably: a new private file beside it (a name
+ * nobody can plant in advance), fsync, rename over PATH, fsync the
+ * directory.  Touches nothing but the files, so the writer thread may
+ * call it.  0 or -errno.
+ */
+int
+state_write_file(const char *path, const char *buf, size_t len)
+{
+	char	 tmp[4096], *dir, *slash;
+	int	 fd, r;
+
+	if (snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= (int)sizeof tmp)
+		return -ENAMETOOLONG;
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1)
+		return -errno;
+	if ((r = state_write_all(fd, buf, len)) != 0 ||
+	    (fsync(fd) == -1 && (r = -errno) != 0)) {
+		close(fd);
 		unlink(tmp);
-		goto out;
+		return r;
 	}
-	if (fclose(f) == EOF) {
+	if (close(fd) == -1 || rename(tmp, path) == -1) {
 		r = -errno;
 		unlink(tmp);
-		goto out;
+		return r;
 	}
-	if (rename(tmp, st->path) == -1) {
-		r = -errno;
-		unlink(tmp);
-		goto out;
-	}
-	if ((dir = strdup(st->path)) != NULL) {
+	if ((dir = strdup(path)) != NULL) {
 		if ((slash = strrchr(dir, '/')) != NULL)
 			*slash = '\0';
 		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
@@ -253,9 +315,23 @@ state_save(struct state *st)
 		}
 		free(dir);
 	}
-	st->dirty = false;
-out:
-	config_destroy(&cfg);
+	return 0;
+}
+
+/* Write the whole state now, in the caller's thread: 0 or -errno. */
+int
+state_save(struct state *st)
+{
+	char	*buf;
+	size_t	 len;
+	int	 r;
+
+	if ((r = state_serialize(st, &buf, &len)) != 0)
+		return r;
+	r = state_write_file(st->path, buf, len);
+	free(buf);
+	if (r == 0)
+		st->dirty = false;
 	return r;
 }
 

@@ -1,13 +1,16 @@
 /*
  * notify-listen: stand in for systemd's end of NOTIFY_SOCKET in tests.
  * Binds a datagram socket at PATH and prints every message on one line
- * (newlines inside a message become " | ") until killed.
+ * (newlines inside a message become " | ") until killed.  With -t, each
+ * line starts with the CLOCK_MONOTONIC time it arrived, in microseconds,
+ * for the benchmarks.
  */
 #include <sys/socket.h>
 #include <sys/un.h>
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 int
@@ -16,10 +19,16 @@ main(int argc, char **argv)
 	struct sockaddr_un	 sun;
 	char			 buf[4096];
 	ssize_t			 n, i;
-	int			 fd;
+	struct timespec		 ts;
+	int			 fd, stamp = 0;
 
+	if (argc == 3 && strcmp(argv[1], "-t") == 0) {
+		stamp = 1;
+		argv++;
+		argc--;
+	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: notify-listen PATH\n");
+		fprintf(stderr, "usage: notify-listen [-t] PATH\n");
 		return 1;
 	}
 	memset(&sun, 0, sizeof sun);
@@ -40,6 +49,11 @@ main(int argc, char **argv)
 		n = recv(fd, buf, sizeof buf - 1, 0);
 		if (n <= 0)
 			continue;
+		if (stamp) {
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			printf("%lld ", (long long)ts.tv_sec * 1000000 +
+			    ts.tv_nsec / 1000);
+		}
 		while (n > 0 && buf[n - 1] == '\n')
 			n--;
 		for (i = 0; i < n; i++)

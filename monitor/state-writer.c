@@ -1,0 +1,190 @@
+/*
+ * state-writer.c: the state file written off the loop.
+ *
+ * Saving means an fsync of the file and of its directory, on a disk that
+ * a core dump may be filling: measured at 10 to 15 ms a save (make
+ * bench, "loop"), too long for the loop.  The loop serialises the state
+ * (fast, in memory) and hands the text to one writer thread; a newer
+ * text replaces one not yet written, so a burst of changes costs one
+ * write.  The thread touches only its own fields, under the lock, and
+ * the files; it tells the loop through an eventfd.  At exit the last
+ * text is written before the thread ends.
+ */
+#include <sys/eventfd.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "crashwatchd.h"
+
+struct state_writer {
+	pthread_t	 thread;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cond;
+	char		*path;
+	/* Under the lock. */
+	char		*buf;		/* the newest text not yet taken */
+	size_t		 len;
+	uint64_t	 submitted;	/* generation of the newest text */
+	uint64_t	 written;	/* generation last on disk */
+	int		 error;		/* of the last write, 0 or -errno */
+	uint64_t	 worst_usec;	/* the slowest write so far */
+	bool		 stop;
+	/* The loop's. */
+	int		 efd;
+	struct event	*ev;
+	bool		 failing;	/* said at CRIT, not yet said fixed */
+};
+
+static void *
+state_writer_main(void *arg)
+{
+	struct state_writer	*w = arg;
+	struct timespec		 t0, t1;
+	uint64_t		 gen, one = 1, usec;
+	char			*buf;
+	size_t			 len;
+	int			 r;
+
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		while (w->buf == NULL && !w->stop)
+			pthread_cond_wait(&w->cond, &w->lock);
+		if (w->buf == NULL)
+			break;	/* stopping, and all written */
+		buf = w->buf;
+		len = w->len;
+		gen = w->submitted;
+		w->buf = NULL;
+		pthread_mutex_unlock(&w->lock);
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		r = state_write_file(w->path, buf, len);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		free(buf);
+		usec = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000 +
+		    (uint64_t)(t1.tv_nsec - t0.tv_nsec) / 1000;
+
+		pthread_mutex_lock(&w->lock);
+		w->error = r;
+		if (r == 0)
+			w->written = gen;
+		if (usec > w->worst_usec)
+			w->worst_usec = usec;
+		(void)!write(w->efd, &one, sizeof one);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+/* The thread wrote, or failed to: say so once, not at every save. */
+static void
+state_writer_event_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct state_writer	*w = arg;
+	uint64_t		 n, worst;
+	int			 error;
+
+	(void)what;
+	(void)!read(fd, &n, sizeof n);
+	pthread_mutex_lock(&w->lock);
+	error = w->error;
+	worst = w->worst_usec;
+	pthread_mutex_unlock(&w->lock);
+	if (error != 0 && !w->failing) {
+		w->failing = true;
+		log_crit("%s: cannot save the state: %s. Until it can, a "
+		    "restarted daemon forgets restarts and incidents since "
+		    "the last save", w->path, strerror(-error));
+	} else if (error == 0 && w->failing) {
+		w->failing = false;
+		log_info("%s: state saved again", w->path);
+	}
+	log_debug("state written; slowest write so far %llu us",
+	    (unsigned long long)worst);
+}
+
+/* Start the writer of PATH; NULL and errno set on failure. */
+struct state_writer *
+state_writer_start(struct event_base *base, const char *path)
+{
+	struct state_writer	*w;
+	sigset_t		 all, old;
+	int			 r;
+
+	if ((w = calloc(1, sizeof *w)) == NULL)
+		return NULL;
+	w->efd = -1;
+	if ((w->path = strdup(path)) == NULL ||
+	    (w->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1 ||
+	    (w->ev = event_new(base, w->efd, EV_READ | EV_PERSIST,
+	    state_writer_event_cb, w)) == NULL || event_add(w->ev, NULL) != 0)
+		goto fail;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	/* Signals are the loop's: the thread starts with all blocked. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	r = pthread_create(&w->thread, NULL, state_writer_main, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r != 0) {
+		pthread_cond_destroy(&w->cond);
+		pthread_mutex_destroy(&w->lock);
+		errno = r;
+		goto fail;
+	}
+	return w;
+
+fail:
+	if (w->ev != NULL)
+		event_free(w->ev);
+	if (w->efd != -1)
+		close(w->efd);
+	free(w->path);
+	free(w);
+	return NULL;
+}
+
+/* Hand BUF (ours now) to the thread, replacing any text not yet taken. */
+void
+state_writer_submit(struct state_writer *w, char *buf, size_t len)
+{
+	pthread_mutex_lock(&w->lock);
+	free(w->buf);
+	w->buf = buf;
+	w->len = len;
+	w->submitted++;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Write what is pending, end the thread, free.  0, or the last error. */
+int
+state_writer_stop(struct state_writer *w)
+{
+	int	error;
+
+	if (w == NULL)
+		return 0;
+	pthread_mutex_lock(&w->lock);
+	w->stop = true;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	error = w->error;
+	pthread_cond_destroy(&w->cond);
+	pthread_mutex_destroy(&w->lock);
+	event_free(w->ev);
+	close(w->efd);
+	free(w->buf);
+	free(w->path);
+	free(w);
+	return error;
+}
