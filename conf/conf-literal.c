@@ -7,7 +7,8 @@
  * the text with libconfig's own lexical rules and remember every integer
  * literal that does not fit, with its line and the 32-bit value libconfig
  * will report; a setting read later with that line and that value is an
- * error.  A libconfig that promotes such literals to int64 gives them type
+ * error.  The text is the main file with every include spliced in (see
+ * conf-file.c), so included files are checked the same way.  A libconfig that promotes such literals to int64 gives them type
  * CONFIG_TYPE_INT64, and then nothing is reported.
  */
 #include <ctype.h>
@@ -154,8 +155,7 @@ conf_literal_check(struct conf_ctx *ctx, const config_setting_t *s,
 	const struct conf_bigint	*b;
 	size_t				 i;
 
-	if (config_setting_type(s) != CONFIG_TYPE_INT ||
-	    config_setting_source_file(s) != NULL)
+	if (config_setting_type(s) != CONFIG_TYPE_INT)
 		return 0;
 	for (i = 0; i < ctx->nbigints; i++) {
 		b = &ctx->bigints[i];

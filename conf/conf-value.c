@@ -49,51 +49,13 @@ type_name(int type)
 	return "nothing";
 }
 
-static void
-type_error(struct conf_ctx *ctx, const config_setting_t *s, const char *path,
-    const char *want)
+/* "path: expected WANT, not a string". */
+void
+conf_type_error(struct conf_ctx *ctx, const config_setting_t *s,
+    const char *path, const char *want)
 {
 	conf_error(ctx, s, "%s: expected %s, not %s", path, want,
 	    type_name(config_setting_type(s)));
-}
-
-/* Check S is a group whose members are all among VALID. */
-int
-conf_value_group(struct conf_ctx *ctx, const config_setting_t *s,
-    const char *path, const char *const *valid)
-{
-	const config_setting_t	 *e;
-	const char *const	 *v;
-	const char		 *name;
-	char			  list[256], p[256];
-	int			  i, n;
-	size_t			  off = 0;
-
-	if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
-		type_error(ctx, s, path, "a group { ... }");
-		return -EINVAL;
-	}
-	list[0] = '\0';
-	for (v = valid; *v != NULL; v++) {
-		snprintf(list + off, sizeof list - off, "%s%s",
-		    v == valid ? "" : ", ", *v);
-		off = strlen(list);
-	}
-	n = config_setting_length(s);
-	for (i = 0; i < n; i++) {
-		e = config_setting_get_elem(s, (unsigned)i);
-		if ((name = config_setting_name(e)) == NULL)
-			continue;
-		for (v = valid; *v != NULL; v++)
-			if (strcmp(name, *v) == 0)
-				break;
-		if (*v == NULL) {
-			conf_path(p, sizeof p, path, name);
-			conf_error(ctx, e, "%s: unknown setting (valid: %s)",
-			    p, list);
-		}
-	}
-	return 0;
 }
 
 /* An integer, written plainly or with the L suffix, within [MIN, MAX]. */
@@ -105,7 +67,7 @@ conf_value_int(struct conf_ctx *ctx, const config_setting_t *s,
 	int		type = config_setting_type(s);
 
 	if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64) {
-		type_error(ctx, s, path, "an integer");
+		conf_type_error(ctx, s, path, "an integer");
 		return -EINVAL;
 	}
 	if (conf_literal_check(ctx, s, path) != 0)
@@ -146,7 +108,7 @@ conf_value_string(struct conf_ctx *ctx, const config_setting_t *s,
 	const char		*v;
 
 	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
-		type_error(ctx, s, path, "a string");
+		conf_type_error(ctx, s, path, "a string");
 		return -EINVAL;
 	}
 	if ((v = config_setting_get_string(s)) == NULL)
@@ -247,7 +209,7 @@ conf_value_size(struct conf_ctx *ctx, const config_setting_t *s,
 			    "or T suffix, such as \"10G\")", path, v);
 		return r;
 	}
-	type_error(ctx, s, path, "a size (an integer or a string such as "
+	conf_type_error(ctx, s, path, "a size (an integer or a string such as "
 	    "\"10G\")");
 	return -EINVAL;
 }
@@ -308,7 +270,7 @@ conf_value_argv(struct conf_ctx *ctx, const config_setting_t *s,
 
 	type = config_setting_type(s);
 	if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST) {
-		type_error(ctx, s, path, "a list of strings such as "
+		conf_type_error(ctx, s, path, "a list of strings such as "
 		    "[ \"xl\", \"create\", \"/etc/xen/%n.cfg\" ]");
 		return -EINVAL;
 	}

@@ -64,7 +64,6 @@ struct conf_dump {
 };
 
 struct conf {
-	char			*path;		/* file it was read from */
 	char			*state_dir;
 	struct conf_dump	 dump;
 	char			**destroy_argv;	/* NULL: xc_domain_destroy */
