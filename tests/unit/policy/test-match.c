@@ -15,9 +15,9 @@
 #define UUID_B "5f2e8a10-3c4d-4e6f-9a7b-1d2c3b4a5f60"
 
 static struct conf_rule rules[] = {
-	{ .match = "web-*", .line = 10 },
-	{ .uuid = UUID_A, .line = 20 },
-	{ .match = "*", .uuid = NULL, .line = 30, .has_on_crash = true },
+	{ .match = "web-*" },
+	{ .uuid = UUID_A },
+	{ .match = "*", .uuid = NULL, .has_on_crash = true },
 };
 
 static struct conf conf_all = { .rules = rules, .nrules = 3 };
