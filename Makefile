@@ -4,7 +4,7 @@ PREFIX	?= /usr/local
 DESTDIR	?=
 JOBS	?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps configure test demo bench install clean deb
+.PHONY: all deps configure check test demo bench install clean deb
 
 all: configure
 	cmake --build $(BUILD) -j $(JOBS)
@@ -15,6 +15,10 @@ deps:
 configure: deps
 	@test -f $(BUILD)/CMakeCache.txt || \
 	    cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX)
+
+# The fast tiers (ctest labels, see tests/CMakeLists.txt); "test" is all.
+check: all
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L '^(unit|sim|integ)$$'
 
 test: all
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
