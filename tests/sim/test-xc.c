@@ -521,8 +521,8 @@ check_core(const char *path, unsigned long long pages, unsigned zero_pct,
 	    "size %lld != %llu + %llu * 4096", (long long)sb.st_size,
 	    pages_off, pages);
 	for (i = 0; i < pages; i++) {
-		if (!CHECK(pread(fd, pg, sizeof(pg),
-		    (off_t)(pages_off + i * 4096)) == sizeof(pg), "page %llu", i))
+		if (pread(fd, pg, sizeof(pg), (off_t)(pages_off + i * 4096)) !=
+		    sizeof(pg))
 			break;
 		for (k = 0; k < sizeof(pg) && pg[k] == 0; k++)
 			;
@@ -538,6 +538,7 @@ check_core(const char *path, unsigned long long pages, unsigned zero_pct,
 		}
 	}
 	close(fd);
+	CHECK(i == pages, "page %llu of %llu cannot be read", i, pages);
 	printf("%s: %llu pages, %llu%% zero, %llu%% random\n", path, pages,
 	    zero * 100 / pages, random * 100 / pages);
 	CHECK(zero * 100 / pages + 3 >= zero_pct &&
