@@ -417,11 +417,12 @@ check_walk_calls(unsigned ndoms)
 	for (l = h; l != NULL && *l != '\0'; l = next) {
 		if ((next = strchr(l, '\n')) != NULL)
 			next++;
-		if (sscanf(l, "%lu xc_domain_getinfolist first=%lu max=%lu -> %u",
-		    &seq, &first, &max, &got) != 4)
+		if (sscanf(l, "%lu xc_domain_getinfolist first=%lu max=%lu "
+		    "-> %u", &seq, &first, &max, &got) != 4)
 			continue;
 		calls++;
-		CHECK(max == BATCH, "call %u asked for %lu domains", calls, max);
+		CHECK(max == BATCH, "call %u asked for %lu domains", calls,
+		    max);
 		CHECK(calls == 1 || first > prev, "call %u starts at %lu, "
 		    "after %lu", calls, first, prev);
 		CHECK(calls == want ? got < BATCH : got == BATCH,
