@@ -11,8 +11,11 @@ EOF2
 simctl create-many 100 storm --mem 8 >/dev/null || fail "create-many"
 simctl create-many 100 keep- --mem 8 >/dev/null || fail "create-many"
 daemon_start
+simctl history clear
+s0=$SECONDS
 simctl crash-every 1 >/dev/null || fail "crash-every"
-expect_log "storm" 10
+expect_log "domain [0-9]+ \(storm-[0-9]+\) crashed" 10 ||
+	fail "no crash of a storm-* domain reported"
 n=0
 while [ "$(count_log 'destroy done|preserve done')" -lt 200 ] && [ $n -lt 600 ]; do
 	sleep 0.1
@@ -23,8 +26,29 @@ check_eq "$(count_log 'destroy done|preserve done')" 200 "incidents finished"
 check_eq "$(count_log 'crashed; action')" 200 "crash alerts"
 check_eq "$(count_history 'xc_domain_destroy')" 100 "destroys"
 check_eq "$(simctl history | grep xc_domain_destroy | awk '{print $3}' | sort | uniq -d | wc -l)" 0 "domains destroyed twice"
-# Rescans stay batched: far fewer getinfolist calls than domains x events.
-calls=$(count_history 'xc_domain_getinfolist')
-echo "getinfolist calls for 200 crashes and 100 destroys: $calls"
+
+# Rescans stay batched and coalesced, counted from one snapshot of the
+# history (the figures do not depend on the machine's speed):
+# - a rescan is a walk from domid 0 in batches of 1024, so with 201
+#   domains each one is a single "first=0 max=1024" call;
+# - rescans come from @releaseDomain, one per loop pass however many
+#   arrived: the sim fired it once for the 200 crashes and once per
+#   reaped domain (at most one per destroy), and the first firing of the
+#   daemon's two watches may fall after the history was cleared;
+#   besides those, the daemon rescans at most once a second on a timer
+#   while domains are dying (s0..now in whole seconds, plus one);
+# - apart from walks, only one-domain identity checks before a destroy.
+simctl history >"$T/history" || fail "history"
+secs=$((SECONDS - s0 + 1))
+calls=$(grep -c ' xc_domain_getinfolist ' "$T/history")
+walks=$(grep -c ' xc_domain_getinfolist first=0 max=1024 ' "$T/history")
+batches=$(((201 + 1023) / 1024))
+destroys=$(grep -c ' xc_domain_destroy ' "$T/history")
+events=$((2 + 1 + destroys))
+echo "getinfolist calls: $calls; rescans: $walks (at most $events events + $secs timer rescans)"
+[ "$walks" -le $((events + secs)) ] ||
+	fail "$walks rescans for at most $events watch events in $secs s: not one per loop pass"
+[ "$calls" -le $(((events + secs) * batches + destroys)) ] ||
+	fail "$calls getinfolist calls: rescans are not batched by 1024"
 daemon_stop
 pass "200 crashes at once"

@@ -17,6 +17,7 @@
 #include <event2/bufferevent.h>
 #include <event2/listener.h>
 
+#include "ctl.h"
 #include "proto.h"
 #include "sim.h"
 
@@ -126,6 +127,15 @@ parse_domid(struct ctl_conn *c, const char *s, unsigned *domid)
 	return 0;
 }
 
+/* "usage: NAME ARGS" from the table. */
+static void
+send_usage(struct ctl_conn *c, const char *name)
+{
+	const struct ctl_cmd *cmd = ctl_find(name);
+
+	send_err(c, EINVAL, "usage: %s %s", name, cmd != NULL ? cmd->args : "");
+}
+
 static const char *shutdown_names[] = { "poweroff", "reboot", "suspend",
     "crash", "watchdog", "soft_reset", NULL };
 
@@ -153,150 +163,228 @@ result(int rc)
 	return buf;
 }
 
+/* Send the result of a stand-in call: its reply, or its errno. */
+static void
+xc_reply(struct ctl_conn *c, struct reply *r, int rc)
+{
+	if (rc < 0)
+		send_err(c, -rc, "%s", strerror(-rc));
+	else
+		send_reply(c, r);
+}
+
+/* xc_interface_open PID: the caller's pid names its later dumps. */
+static void
+xc_open(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	unsigned long pid;
+	int err;
+
+	(void)argc;
+	if (parse_uint(argv[1], 1ul << 31, &pid)) {
+		send_err(c, EINVAL, "usage: xc_interface_open PID");
+		return;
+	}
+	c->pid = (long)pid;
+	err = fault_take_fail(argv[0]);
+	history_add("xc_interface_open pid=%ld -> %s", c->pid, result(-err));
+	if (err)
+		send_err(c, err, "injected failure");
+	else
+		send_reply(c, r);
+}
+
+static void
+xc_close(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	(void)argc;
+	(void)argv;
+	history_add("xc_interface_close pid=%ld -> 0", c->pid);
+	send_reply(c, r);
+}
+
+/* xc_domain_getinfolist|xc_domain_getinfo FIRST MAX: raw records. */
+static void
+xc_getinfo(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	const char *fn = argv[0];
+	unsigned long first, max;
+	xc_domaininfo_t *info;
+	unsigned n;
+	int err;
+
+	(void)argc;
+	if (parse_uint(argv[1], UINT32_MAX, &first) ||
+	    parse_uint(argv[2], UINT32_MAX, &max)) {
+		send_err(c, EINVAL, "usage: %s FIRST MAX", fn);
+		return;
+	}
+	if ((err = fault_take_fail(fn)) != 0) {
+		history_add("%s first=%lu max=%lu -> %s", fn, first, max,
+		    result(-err));
+		send_err(c, err, "injected failure");
+		return;
+	}
+	if (max > SIM_MAX_DOMID)
+		max = SIM_MAX_DOMID;
+	if ((info = calloc(max ? max : 1, sizeof(*info))) == NULL)
+		abort();
+	n = dom_getinfo((unsigned)first, (unsigned)max, info);
+	history_add("%s first=%lu max=%lu -> %u", fn, first, max, n);
+	r->raw = info;
+	r->rawlen = n * sizeof(*info);
+	send_reply(c, r);
+	free(info);
+}
+
+/* xc_dump_begin FN DOMID [PATH]: the parameters the caller generates
+ * the image from; the dump is recorded when it ends. */
+static void
+xc_dump_begin(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	const char *fn = argv[1];
+	struct sim_dom *d;
+	unsigned domid;
+	char uuid[37];
+	int err;
+
+	(void)argc;
+	if (parse_domid(c, argv[2], &domid))
+		return;
+	d = dom_get(domid);
+	if (d == NULL || (d->flags & XEN_DOMINF_dying)) {
+		history_add("%s domid=%u -> -ESRCH", fn, domid);
+		send_err(c, ESRCH, "no domain %u", domid);
+		return;
+	}
+	err = fault_take_fail(fn);
+	uuid_format(d->uuid, uuid);
+	line(r, "uuid=%s pages=%llu vcpus=%u zero=%u random=%u fail=%d "
+	    "delay=%g", uuid, (unsigned long long)d->mem_mib * 256, d->vcpus,
+	    d->zero_pct, d->random_pct, err, fault_delay(fn));
+	c->dumping = true;
+	snprintf(c->dump_fn, sizeof(c->dump_fn), "%s", fn);
+	c->dump_domid = domid;
+	send_reply(c, r);
+}
+
+/* xc_dump_end FN DOMID RESULT BYTES [PATH] */
+static void
+xc_dump_end(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	char enc[PROTO_LINE_MAX];
+	unsigned domid;
+
+	if (parse_domid(c, argv[2], &domid))
+		return;
+	c->dumping = false;
+	if (argc > 5)
+		history_add("%s domid=%u path=%s bytes=%s -> %s", argv[1],
+		    domid, proto_encode(argv[5], enc, sizeof(enc)), argv[4],
+		    argv[3]);
+	else
+		history_add("%s domid=%u bytes=%s -> %s", argv[1], domid,
+		    argv[4], argv[3]);
+	send_reply(c, r);
+}
+
+/* xc_domain_shutdown D REASON */
+static void
+xc_shutdown(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	const char *fn = argv[0];
+	unsigned long reason;
+	unsigned domid;
+	int rc, err;
+
+	(void)argc;
+	if (parse_domid(c, argv[1], &domid))
+		return;
+	if (parse_uint(argv[2], 255, &reason)) {
+		send_err(c, EINVAL, "usage: xc_domain_shutdown D REASON");
+		return;
+	}
+	if ((err = fault_take_fail(fn)) != 0)
+		rc = -err;
+	else if (dom_get(domid) == NULL)
+		rc = -ESRCH;
+	else if (reason > SHUTDOWN_MAX)
+		rc = -EINVAL;
+	else {
+		/* Shutting down a shut-down domain changes nothing. */
+		rc = dom_shutdown(domid, (unsigned)reason, true);
+		if (rc == -EALREADY)
+			rc = 0;
+	}
+	history_add("%s domid=%u reason=%lu -> %s", fn, domid, reason,
+	    result(rc));
+	xc_reply(c, r, rc);
+}
+
+/* xc_domain_destroy|pause|unpause D */
+static void
+xc_domain_op(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	const char *fn = argv[0];
+	unsigned domid;
+	int rc, err;
+
+	(void)argc;
+	if (parse_domid(c, argv[1], &domid))
+		return;
+	if ((err = fault_take_fail(fn)) != 0)
+		rc = -err;
+	else if (strcmp(fn, "xc_domain_destroy") == 0)
+		rc = dom_destroy(domid);
+	else
+		rc = dom_pause(domid, strcmp(fn, "xc_domain_pause") == 0);
+	history_add("%s domid=%u -> %s", fn, domid, result(rc));
+	xc_reply(c, r, rc);
+}
+
+/* The stand-ins' calls.  Arguments are counted after the name. */
+static const struct xc_cmd {
+	const char	*name;
+	int		 min_args;
+	int		 max_args;
+	ctl_fn		*fn;
+	const char	*args;
+} xc_cmds[] = {
+	{ "xc_interface_open", 1, 1, xc_open, "PID" },
+	{ "xc_interface_close", 0, 0, xc_close, "" },
+	{ "xc_domain_getinfolist", 2, 2, xc_getinfo, "FIRST MAX" },
+	{ "xc_domain_getinfo", 2, 2, xc_getinfo, "FIRST MAX" },
+	{ "xc_dump_begin", 2, 3, xc_dump_begin, "FN DOMID [PATH]" },
+	{ "xc_dump_end", 4, 5, xc_dump_end, "FN DOMID RESULT BYTES [PATH]" },
+	{ "xc_domain_shutdown", 2, 2, xc_shutdown, "D REASON" },
+	{ "xc_domain_destroy", 1, 1, xc_domain_op, "D" },
+	{ "xc_domain_pause", 1, 1, xc_domain_op, "D" },
+	{ "xc_domain_unpause", 1, 1, xc_domain_op, "D" },
+};
+
 /* Stand-in calls: check for an injected failure, act, record. */
 static void
 xc_call(struct ctl_conn *c, int argc, char **argv)
 {
-	const char *fn = argv[0];
 	struct reply r = { .data = evbuffer_new() };
-	unsigned domid = 0, n;
-	unsigned long first, max, reason;
-	xc_domaininfo_t *info;
-	struct sim_dom *d;
-	int rc, err;
-	char uuid[37];
+	const struct xc_cmd *x;
+	size_t i;
 
-	if (strcmp(fn, "xc_interface_open") == 0) {
-		if (argc != 2 || parse_uint(argv[1], 1ul << 31, &first)) {
-			send_err(c, EINVAL, "usage: xc_interface_open PID");
-			goto out;
-		}
-		c->pid = (long)first;
-		err = fault_take_fail(fn);
-		history_add("xc_interface_open pid=%ld -> %s", c->pid,
-		    result(-err));
-		if (err)
-			send_err(c, err, "injected failure");
+	for (i = 0; i < sizeof(xc_cmds) / sizeof(xc_cmds[0]); i++) {
+		x = &xc_cmds[i];
+		if (strcmp(x->name, argv[0]) != 0)
+			continue;
+		if (argc - 1 < x->min_args || argc - 1 > x->max_args)
+			send_err(c, EINVAL, "usage: %s %s", x->name, x->args);
 		else
-			send_reply(c, &r);
-		goto out;
+			x->fn(c, argc, argv, &r);
+		evbuffer_free(r.data);
+		return;
 	}
-	if (strcmp(fn, "xc_interface_close") == 0) {
-		history_add("xc_interface_close pid=%ld -> 0", c->pid);
-		send_reply(c, &r);
-		goto out;
-	}
-	if (strcmp(fn, "xc_domain_getinfolist") == 0 ||
-	    strcmp(fn, "xc_domain_getinfo") == 0) {
-		if (argc != 3 || parse_uint(argv[1], UINT32_MAX, &first) ||
-		    parse_uint(argv[2], UINT32_MAX, &max)) {
-			send_err(c, EINVAL, "usage: %s FIRST MAX", fn);
-			goto out;
-		}
-		if ((err = fault_take_fail(fn)) != 0) {
-			history_add("%s first=%lu max=%lu -> %s", fn, first,
-			    max, result(-err));
-			send_err(c, err, "injected failure");
-			goto out;
-		}
-		if (max > SIM_MAX_DOMID)
-			max = SIM_MAX_DOMID;
-		if ((info = calloc(max ? max : 1, sizeof(*info))) == NULL)
-			abort();
-		n = dom_getinfo((unsigned)first, (unsigned)max, info);
-		history_add("%s first=%lu max=%lu -> %u", fn, first,
-		    max, n);
-		r.raw = info;
-		r.rawlen = n * sizeof(*info);
-		send_reply(c, &r);
-		free(info);
-		goto out;
-	}
-	if (strcmp(fn, "xc_dump_begin") == 0) {
-		/* xc_dump_begin FN DOMID [PATH] */
-		if (argc < 3 || parse_domid(c, argv[2], &domid))
-			goto out;
-		fn = argv[1];
-		d = dom_get(domid);
-		if (d == NULL || (d->flags & XEN_DOMINF_dying)) {
-			history_add("%s domid=%u -> -ESRCH", fn, domid);
-			send_err(c, ESRCH, "no domain %u", domid);
-			goto out;
-		}
-		err = fault_take_fail(fn);
-		uuid_format(d->uuid, uuid);
-		line(&r, "uuid=%s pages=%llu vcpus=%u zero=%u random=%u "
-		    "fail=%d delay=%g", uuid,
-		    (unsigned long long)d->mem_mib * 256, d->vcpus,
-		    d->zero_pct, d->random_pct, err, fault_delay(fn));
-		c->dumping = true;
-		snprintf(c->dump_fn, sizeof(c->dump_fn), "%s", fn);
-		c->dump_domid = domid;
-		send_reply(c, &r);
-		goto out;
-	}
-	if (strcmp(fn, "xc_dump_end") == 0) {
-		/* xc_dump_end FN DOMID RESULT BYTES [PATH] */
-		if (argc < 5 || parse_domid(c, argv[2], &domid))
-			goto out;
-		c->dumping = false;
-		if (argc > 5) {
-			char enc[PROTO_LINE_MAX];
-
-			history_add("%s domid=%u path=%s bytes=%s -> %s",
-			    argv[1], domid, proto_encode(argv[5], enc,
-			    sizeof(enc)), argv[4], argv[3]);
-		} else
-			history_add("%s domid=%u bytes=%s -> %s", argv[1],
-			    domid, argv[4], argv[3]);
-		send_reply(c, &r);
-		goto out;
-	}
-
-	/* Calls on one domain. */
-	if (argc < 2 || parse_domid(c, argv[1], &domid))
-		goto out;
-	if (strcmp(fn, "xc_domain_shutdown") == 0) {
-		if (argc != 3 || parse_uint(argv[2], 255, &reason)) {
-			send_err(c, EINVAL, "usage: xc_domain_shutdown D REASON");
-			goto out;
-		}
-		if ((err = fault_take_fail(fn)) != 0)
-			rc = -err;
-		else if (dom_get(domid) == NULL)
-			rc = -ESRCH;
-		else if (reason > SHUTDOWN_MAX)
-			rc = -EINVAL;
-		else {
-			/* Shutting down a shut-down domain changes nothing. */
-			rc = dom_shutdown(domid, (unsigned)reason, true);
-			if (rc == -EALREADY)
-				rc = 0;
-		}
-		history_add("%s domid=%u reason=%lu -> %s", fn, domid, reason,
-		    result(rc));
-	} else {
-		if ((err = fault_take_fail(fn)) != 0)
-			rc = -err;
-		else if (strcmp(fn, "xc_domain_destroy") == 0)
-			rc = dom_destroy(domid);
-		else if (strcmp(fn, "xc_domain_pause") == 0)
-			rc = dom_pause(domid, true);
-		else if (strcmp(fn, "xc_domain_unpause") == 0)
-			rc = dom_pause(domid, false);
-		else {
-			send_err(c, ENOSYS, "unknown call %s", fn);
-			goto out;
-		}
-		history_add("%s domid=%u -> %s", fn, domid, result(rc));
-	}
-	if (rc < 0)
-		send_err(c, -rc, "%s", strerror(-rc));
-	else
-		send_reply(c, &r);
-out:
+	send_err(c, ENOSYS, "unknown call %s", argv[0]);
 	evbuffer_free(r.data);
 }
+
 
 static int
 opt_value(int *i, int argc, char **argv, const char *name,
@@ -310,9 +398,9 @@ opt_value(int *i, int argc, char **argv, const char *name,
 	return 1;
 }
 
-/* create NAME [--mem MiB] [--uuid U] [--vcpus N] [--zero-pct P]
- *	[--random-pct P] */
-static void
+/* create NAME [options] | create-many N PREFIX [options]: the table
+ * has checked that NAME, or N and PREFIX, are there. */
+void
 cmd_create(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 {
 	struct dom_spec s = { .mem_mib = 64, .vcpus = 1 };
@@ -326,17 +414,11 @@ cmd_create(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 
 	i = 1;
 	if (many) {
-		if (argc < 3 || parse_uint(argv[1], SIM_MAX_DOMID, &count)) {
-			send_err(c, EINVAL, "usage: create-many N PREFIX "
-			    "[--mem MiB]");
+		if (parse_uint(argv[1], SIM_MAX_DOMID, &count)) {
+			send_usage(c, argv[0]);
 			return;
 		}
 		i = 2;
-	}
-	if (argc <= i) {
-		send_err(c, EINVAL, "usage: create NAME [--mem MiB] "
-		    "[--uuid U] [--vcpus N] [--zero-pct P] [--random-pct P]");
-		return;
 	}
 	prefix = argv[i++];
 	for (; i < argc; i++) {
@@ -394,8 +476,8 @@ bad:
 
 /* Like "xl list": the name is whatever xenstore says now (a toolstack
  * may have renamed the domain), the rest is the hypervisor's. */
-static void
-cmd_list(struct reply *r)
+void
+cmd_list(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 {
 	char uuid[37], st[32], path[64], *enc;
 	const char *name;
@@ -403,6 +485,8 @@ cmd_list(struct reply *r)
 	struct node *n;
 	unsigned id;
 
+	(void)argc;
+	(void)argv;
 	for (id = 0; id < SIM_MAX_DOMID; id++) {
 		if ((d = dom_get(id)) == NULL)
 			continue;
@@ -416,16 +500,19 @@ cmd_list(struct reply *r)
 		    3 * strlen(name) + 8), uuid, dom_state(d, st, sizeof(st)));
 		free(enc);
 	}
+	send_reply(c, r);
 }
 
-static void
+/* crash-every K: a storm, every K-th domain at once. */
+void
 cmd_crash_every(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 {
 	unsigned long k;
 	unsigned id, i = 0, n = 0;
 	struct sim_dom *d;
 
-	if (argc != 2 || parse_uint(argv[1], SIM_MAX_DOMID, &k) || k == 0) {
+	(void)argc;
+	if (parse_uint(argv[1], SIM_MAX_DOMID, &k) || k == 0) {
 		send_err(c, EINVAL, "usage: crash-every K (K >= 1)");
 		return;
 	}
@@ -442,14 +529,16 @@ cmd_crash_every(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 	send_reply(c, r);
 }
 
-static void
+/* read PATH | write PATH VALUE | rm PATH */
+void
 cmd_store(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 {
 	struct node *n;
 	char *enc;
 	int rc;
 
-	if (strcmp(argv[0], "read") == 0 && argc == 2) {
+	(void)argc;
+	if (strcmp(argv[0], "read") == 0) {
 		if ((n = store_get(argv[1])) == NULL) {
 			send_err(c, ENOENT, "no node %s", argv[1]);
 			return;
@@ -458,28 +547,25 @@ cmd_store(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 			abort();
 		line(r, "%s", proto_encode(n->value, enc, 3 * n->vlen + 8));
 		free(enc);
-	} else if (strcmp(argv[0], "write") == 0 && argc == 3) {
+	} else if (strcmp(argv[0], "write") == 0) {
 		if ((rc = store_write(argv[1], argv[2], strlen(argv[2]), 0))) {
 			send_err(c, -rc, "cannot write %s", argv[1]);
 			return;
 		}
 		xs_fire(argv[1]);
-	} else if (strcmp(argv[0], "rm") == 0 && argc == 2) {
+	} else {
 		if ((rc = store_rm(argv[1])) < 0) {
 			send_err(c, -rc, "cannot remove %s", argv[1]);
 			return;
 		}
 		if (rc == 0)
 			xs_fire_rm(argv[1]);
-	} else {
-		send_err(c, EINVAL, "usage: read PATH | write PATH VALUE | "
-		    "rm PATH");
-		return;
 	}
 	send_reply(c, r);
 }
 
-static void
+/* fail OP ERRNO [COUNT] | fail OP off | delay OP SECONDS */
+void
 cmd_fault(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 {
 	unsigned long count = 1;
@@ -488,11 +574,6 @@ cmd_fault(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 	int err, rc;
 
 	if (strcmp(argv[0], "fail") == 0) {
-		if (argc < 3 || argc > 4) {
-			send_err(c, EINVAL, "usage: fail OP ERRNO [COUNT] | "
-			    "fail OP off");
-			return;
-		}
 		if (strcmp(argv[2], "off") == 0)
 			err = 0;
 		else if ((err = proto_errnum(argv[2])) == 0) {
@@ -505,10 +586,6 @@ cmd_fault(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 		}
 		rc = fault_set_fail(argv[1], err, (unsigned)count);
 	} else {
-		if (argc != 3) {
-			send_err(c, EINVAL, "usage: delay OP SECONDS");
-			return;
-		}
 		secs = strtod(argv[2], &end);
 		if (end == argv[2] || *end != '\0') {
 			send_err(c, EINVAL, "bad seconds '%s'", argv[2]);
@@ -524,151 +601,202 @@ cmd_fault(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 	send_reply(c, r);
 }
 
-/* The commands of xensimctl. */
+/* crash D | watchdog D | shutdown D REASON */
+void
+cmd_shutdown(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	unsigned domid;
+	int rc, reason;
+
+	(void)argc;
+	if (parse_domid(c, argv[1], &domid))
+		return;
+	if (strcmp(argv[0], "crash") == 0)
+		reason = SHUTDOWN_crash;
+	else if (strcmp(argv[0], "watchdog") == 0)
+		reason = SHUTDOWN_watchdog;
+	else if ((reason = parse_reason(argv[2])) < 0) {
+		send_err(c, EINVAL, "unknown reason '%s' (poweroff reboot "
+		    "suspend crash watchdog soft_reset)", argv[2]);
+		return;
+	}
+	if (domid == 0) {
+		send_err(c, EINVAL, "domain 0 cannot be shut down here");
+		return;
+	}
+	rc = dom_shutdown(domid, (unsigned)reason, true);
+	if (rc == -ESRCH)
+		send_err(c, ESRCH, "no domain %u", domid);
+	else if (rc == -EALREADY)
+		send_err(c, EALREADY, "domain %u is already shut down or dying",
+		    domid);
+	else if (rc != 0)
+		send_err(c, -rc, "cannot shut down %u", domid);
+	else
+		send_reply(c, r);
+}
+
+/* destroy D | pause D | unpause D */
+void
+cmd_domain_op(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	unsigned domid;
+	int rc;
+
+	(void)argc;
+	if (parse_domid(c, argv[1], &domid))
+		return;
+	if (strcmp(argv[0], "destroy") == 0)
+		rc = dom_destroy(domid);
+	else
+		rc = dom_pause(domid, strcmp(argv[0], "pause") == 0);
+	if (rc == -ESRCH)
+		send_err(c, ESRCH, "no domain %u", domid);
+	else if (rc != 0)
+		send_err(c, -rc, "cannot %s domain %u", argv[0], domid);
+	else
+		send_reply(c, r);
+}
+
+void
+cmd_info(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	struct sim_dom *d;
+	unsigned domid;
+
+	(void)argc;
+	if (parse_domid(c, argv[1], &domid))
+		return;
+	if ((d = dom_get(domid)) == NULL) {
+		send_err(c, ESRCH, "no domain %u", domid);
+		return;
+	}
+	line(r, "flags=0x%x mem=%llu vcpus=%u", d->flags,
+	    (unsigned long long)d->mem_mib, d->vcpus);
+	send_reply(c, r);
+}
+
+void
+cmd_history(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	if (argc == 2 && strcmp(argv[1], "clear") == 0)
+		history_clear();
+	else if (argc == 1)
+		history_dump(r->data, &r->nlines);
+	else {
+		send_usage(c, argv[0]);
+		return;
+	}
+	send_reply(c, r);
+}
+
+void
+cmd_destroy_delay(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	unsigned long ms;
+
+	(void)argc;
+	if (parse_uint(argv[1], 3600000, &ms)) {
+		send_usage(c, argv[0]);
+		return;
+	}
+	dom_set_destroy_delay((unsigned)ms);
+	send_reply(c, r);
+}
+
+void
+cmd_release_event(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	(void)argc;
+	if (strcmp(argv[1], "early") != 0 && strcmp(argv[1], "late") != 0) {
+		send_usage(c, argv[0]);
+		return;
+	}
+	dom_set_release_early(strcmp(argv[1], "early") == 0);
+	send_reply(c, r);
+}
+
+void
+cmd_drop_connections(struct ctl_conn *c, int argc, char **argv,
+    struct reply *r)
+{
+	(void)argc;
+	(void)argv;
+	xs_drop_all();
+	send_reply(c, r);
+}
+
+/* xenstored stop|start: the socket goes and comes back, the store stays. */
+void
+cmd_xenstored(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	int rc;
+
+	(void)argc;
+	if (strcmp(argv[1], "stop") == 0)
+		xs_unlisten();
+	else if (strcmp(argv[1], "start") == 0) {
+		if (!xs_listening() && (rc = xs_listen(sim.xs_path))) {
+			send_err(c, -rc, "cannot listen on %s", sim.xs_path);
+			return;
+		}
+	} else {
+		send_usage(c, argv[0]);
+		return;
+	}
+	send_reply(c, r);
+}
+
+void
+cmd_xs_history(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	(void)argc;
+	if (strcmp(argv[1], "on") != 0 && strcmp(argv[1], "off") != 0) {
+		send_usage(c, argv[0]);
+		return;
+	}
+	xs_set_history(strcmp(argv[1], "on") == 0);
+	send_reply(c, r);
+}
+
+void
+cmd_xs_restrict(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	unsigned domid;
+
+	(void)argc;
+	if (parse_domid(c, argv[1], &domid))
+		return;
+	xs_restrict_next(domid);
+	send_reply(c, r);
+}
+
+void
+cmd_ping(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	(void)argc;
+	(void)argv;
+	send_reply(c, r);
+}
+
+/* The commands of xensimctl, through the table in ctl-table.c. */
 static void
 ctl_command(struct ctl_conn *c, int argc, char **argv)
 {
 	struct reply r = { .data = evbuffer_new() };
-	const char *cmd = argv[0];
-	unsigned long v;
-	unsigned domid;
-	int rc, reason;
-	struct sim_dom *d;
+	const struct ctl_cmd *cmd;
 
-	if (strcmp(cmd, "create") == 0 || strcmp(cmd, "create-many") == 0)
-		cmd_create(c, argc, argv, &r);
-	else if (strcmp(cmd, "crash") == 0 || strcmp(cmd, "watchdog") == 0 ||
-	    strcmp(cmd, "shutdown") == 0) {
-		if ((argc != 2 && cmd[0] != 's') ||
-		    (argc != 3 && cmd[0] == 's')) {
-			send_err(c, EINVAL, "usage: %s D%s", cmd,
-			    cmd[0] == 's' ? " REASON" : "");
-			goto out;
-		}
-		if (parse_domid(c, argv[1], &domid))
-			goto out;
-		if (cmd[0] == 's') {
-			if ((reason = parse_reason(argv[2])) < 0) {
-				send_err(c, EINVAL, "unknown reason '%s' "
-				    "(poweroff reboot suspend crash watchdog "
-				    "soft_reset)", argv[2]);
-				goto out;
-			}
-		} else
-			reason = cmd[0] == 'c' ? SHUTDOWN_crash :
-			    SHUTDOWN_watchdog;
-		if (domid == 0) {
-			send_err(c, EINVAL, "domain 0 cannot be shut down "
-			    "here");
-			goto out;
-		}
-		rc = dom_shutdown(domid, (unsigned)reason, true);
-		if (rc == -ESRCH)
-			send_err(c, ESRCH, "no domain %u", domid);
-		else if (rc == -EALREADY)
-			send_err(c, EALREADY, "domain %u is already shut "
-			    "down or dying", domid);
-		else if (rc != 0)
-			send_err(c, -rc, "cannot shut down %u", domid);
-		else
-			send_reply(c, &r);
-	} else if (strcmp(cmd, "destroy") == 0 || strcmp(cmd, "pause") == 0 ||
-	    strcmp(cmd, "unpause") == 0) {
-		if (argc != 2) {
-			send_err(c, EINVAL, "usage: %s D", cmd);
-			goto out;
-		}
-		if (parse_domid(c, argv[1], &domid))
-			goto out;
-		if (cmd[0] == 'd')
-			rc = dom_destroy(domid);
-		else
-			rc = dom_pause(domid, cmd[0] == 'p');
-		if (rc == -ESRCH)
-			send_err(c, ESRCH, "no domain %u", domid);
-		else if (rc != 0)
-			send_err(c, -rc, "cannot %s domain %u", cmd, domid);
-		else
-			send_reply(c, &r);
-	} else if (strcmp(cmd, "list") == 0 && argc == 1) {
-		cmd_list(&r);
-		send_reply(c, &r);
-	} else if (strcmp(cmd, "info") == 0 && argc == 2) {
-		if (parse_domid(c, argv[1], &domid))
-			goto out;
-		if ((d = dom_get(domid)) == NULL) {
-			send_err(c, ESRCH, "no domain %u", domid);
-			goto out;
-		}
-		line(&r, "flags=0x%x mem=%llu vcpus=%u", d->flags,
-		    (unsigned long long)d->mem_mib, d->vcpus);
-		send_reply(c, &r);
-	} else if (strcmp(cmd, "read") == 0 || strcmp(cmd, "write") == 0 ||
-	    strcmp(cmd, "rm") == 0)
-		cmd_store(c, argc, argv, &r);
-	else if (strcmp(cmd, "history") == 0) {
-		if (argc == 2 && strcmp(argv[1], "clear") == 0)
-			history_clear();
-		else if (argc == 1)
-			history_dump(r.data, &r.nlines);
-		else {
-			send_err(c, EINVAL, "usage: history [clear]");
-			goto out;
-		}
-		send_reply(c, &r);
-	} else if (strcmp(cmd, "fail") == 0 || strcmp(cmd, "delay") == 0)
-		cmd_fault(c, argc, argv, &r);
-	else if (strcmp(cmd, "destroy-delay") == 0) {
-		if (argc != 2 || parse_uint(argv[1], 3600000, &v)) {
-			send_err(c, EINVAL, "usage: destroy-delay MS");
-			goto out;
-		}
-		dom_set_destroy_delay((unsigned)v);
-		send_reply(c, &r);
-	} else if (strcmp(cmd, "release-event") == 0) {
-		if (argc != 2 || (strcmp(argv[1], "early") != 0 &&
-		    strcmp(argv[1], "late") != 0)) {
-			send_err(c, EINVAL, "usage: release-event early|late");
-			goto out;
-		}
-		dom_set_release_early(strcmp(argv[1], "early") == 0);
-		send_reply(c, &r);
-	} else if (strcmp(cmd, "drop-connections") == 0 && argc == 1) {
-		xs_drop_all();
-		send_reply(c, &r);
-	} else if (strcmp(cmd, "xenstored") == 0 && argc == 2) {
-		if (strcmp(argv[1], "stop") == 0)
-			xs_unlisten();
-		else if (strcmp(argv[1], "start") == 0) {
-			if (!xs_listening() && (rc = xs_listen(sim.xs_path))) {
-				send_err(c, -rc, "cannot listen on %s",
-				    sim.xs_path);
-				goto out;
-			}
-		} else {
-			send_err(c, EINVAL, "usage: xenstored stop|start");
-			goto out;
-		}
-		send_reply(c, &r);
-	} else if (strcmp(cmd, "xs-history") == 0 && argc == 2 &&
-	    (strcmp(argv[1], "on") == 0 || strcmp(argv[1], "off") == 0)) {
-		xs_set_history(argv[1][1] == 'n');
-		send_reply(c, &r);
-	} else if (strcmp(cmd, "xs-restrict") == 0 && argc == 2) {
-		if (parse_domid(c, argv[1], &domid))
-			goto out;
-		xs_restrict_next(domid);
-		send_reply(c, &r);
-	} else if (strcmp(cmd, "crash-every") == 0)
-		cmd_crash_every(c, argc, argv, &r);
-	else if (strcmp(cmd, "ping") == 0)
-		send_reply(c, &r);
+	if ((cmd = ctl_find(argv[0])) == NULL)
+		send_err(c, EINVAL, "unknown command %s (see xensimctl --help)",
+		    argv[0]);
+	else if (argc - 1 < cmd->min_args || (cmd->max_args != CTL_ARGS_ANY &&
+	    argc - 1 > cmd->max_args))
+		send_usage(c, argv[0]);
 	else
-		send_err(c, EINVAL, "unknown command or wrong arguments: %s",
-		    cmd);
-out:
+		cmd->fn(c, argc, argv, &r);
 	evbuffer_free(r.data);
 }
+
 
 static void
 defer_cb(evutil_socket_t fd, short what, void *arg)

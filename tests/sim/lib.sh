@@ -6,6 +6,10 @@
 #	simctl create web1 --mem 64	run xensimctl against it
 #	wait_for CMD ARGS...		retry CMD for up to 10 s
 #	fail "message"			print FAIL: message, exit 1
+#	check_that DESC 'CODE'		one check: a failure is counted and
+#					the script goes on
+#	checks_done NAME		"ok NAME (M checks)", or "N of M
+#					checks failed" and exit 1
 #	sim_stop			(also run by the EXIT trap)
 #
 # CW_BIN and CW_SIM_LIB default to <repo>/build/bin and <repo>/build/sim-lib.
@@ -42,6 +46,31 @@ SIM_DIR=""
 fail() {
 	echo "FAIL: $*" >&2
 	exit 1
+}
+
+CHECKS_RUN=0
+CHECKS_FAILED=0
+
+# check_that DESC CODE: eval CODE in a subshell (single-quote it: it may
+# hold pipes and $x, but not $1..$9, which are check_that's own); 0 if it
+# held, else report DESC, count it and return 1.
+check_that() {
+	CHECKS_RUN=$((CHECKS_RUN + 1))
+	if (eval "$2"); then
+		return 0
+	fi
+	CHECKS_FAILED=$((CHECKS_FAILED + 1))
+	echo "FAIL: $1" >&2
+	return 1
+}
+
+# checks_done NAME: the summary line, and exit 1 if any check failed.
+checks_done() {
+	if [ "$CHECKS_FAILED" -gt 0 ]; then
+		echo "FAIL $1: $CHECKS_FAILED of $CHECKS_RUN checks failed" >&2
+		exit 1
+	fi
+	echo "ok $1 ($CHECKS_RUN checks)"
 }
 
 simctl() {

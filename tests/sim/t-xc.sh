@@ -3,5 +3,7 @@
 # stand-ins: t-xc.sh states|faults|fork
 set -u
 . "$(dirname "$0")/lib.sh"
+mode=$1
 sim_start
-"$SIM_TEST_BIN/sim-test-xc" "$1" || fail "sim-test-xc $1"
+check_that "sim-test-xc $mode" '"$SIM_TEST_BIN/sim-test-xc" "$mode"'
+checks_done "sim.xc-$mode"

@@ -3,6 +3,6 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 sim_start
-"$SIM_TEST_BIN/sim-test-wire" || fail "wire protocol"
-"$SIM_TEST_BIN/sim-test-xs" || fail "libxenstore client"
-echo "ok sim.xenstore"
+check_that "wire protocol" '"$SIM_TEST_BIN/sim-test-wire"'
+check_that "libxenstore client" '"$SIM_TEST_BIN/sim-test-xs"'
+checks_done sim.xenstore

@@ -33,7 +33,7 @@ read_full(void *p, size_t len)
 
 	while (len > 0) {
 		n = read(fd, p, len);
-		CHECK(n > 0, "read: %s", n == 0 ? "EOF" : strerror(errno));
+		REQUIRE(n > 0, "read: %s", n == 0 ? "EOF" : strerror(errno));
 		p = (char *)p + n;
 		len -= (size_t)n;
 	}
@@ -45,7 +45,7 @@ recv_msg(char *body)
 	struct xsd_sockmsg m;
 
 	read_full(&m, sizeof(m));
-	CHECK(m.len <= XENSTORE_PAYLOAD_MAX, "reply len %u", m.len);
+	REQUIRE(m.len <= XENSTORE_PAYLOAD_MAX, "reply len %u", m.len);
 	read_full(body, m.len);
 	body[m.len] = '\0';
 	return m;
@@ -60,10 +60,11 @@ main(void)
 	struct xsd_sockmsg m;
 	uint32_t tx;
 
-	CHECK(path != NULL, "run me through lib.sh");
+	checks_begin("test-wire");
+	REQUIRE(path != NULL, "run me through lib.sh");
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	CHECK((fd = socket(AF_UNIX, SOCK_STREAM, 0)) >= 0, "socket");
-	CHECK(connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0,
+	REQUIRE((fd = socket(AF_UNIX, SOCK_STREAM, 0)) >= 0, "socket");
+	REQUIRE(connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0,
 	    "connect %s", path);
 
 	send_req(XS_READ, 77, 0, "/local/domain/0/name", 21, 21);
@@ -121,6 +122,5 @@ main(void)
 	CHECK(m.type == XS_GET_PERMS && strcmp(body, "n0") == 0, "perms");
 
 	close(fd);
-	printf("ok test-wire\n");
-	return 0;
+	return checks_done();
 }

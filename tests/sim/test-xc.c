@@ -34,7 +34,9 @@ flags_of(unsigned domid, bool *found)
 	int n, i;
 
 	n = xc_domain_getinfolist(xch, 0, BATCH, info);
-	CHECK(n > 0, "getinfolist: %d %s", n, strerror(errno));
+	*found = false;
+	if (!CHECK(n > 0, "getinfolist: %d %s", n, strerror(errno)))
+		return 0;
 	for (i = 0; i < n; i++)
 		if (info[i].domain == domid) {
 			*found = true;
@@ -73,14 +75,45 @@ has_line(const char *hist, const char *want)
 	    hist);
 }
 
+/* Poll for what the simulator does on its own timers: a loaded machine
+ * makes it late, never wrong, so only a generous deadline fails. */
+static bool
+wait_gone(unsigned domid)
+{
+	bool found = true;
+	int i;
+
+	for (i = 0; i < 1000 && found; i++) {
+		(void)flags_of(domid, &found);
+		if (found)
+			usleep(10000);
+	}
+	return !found;
+}
+
+/* The history once it has a line containing WANT (or after 10 s). */
+static const char *
+wait_history(const char *want)
+{
+	const char *h = CTL("history");
+	int i;
+
+	for (i = 0; i < 1000 && strstr(h, want) == NULL; i++) {
+		usleep(10000);
+		h = CTL("history");
+	}
+	return h;
+}
+
 static int
 test_nosim(void)
 {
 	/* The real library, no hypervisor: NULL, and it said why. */
+	checks_begin("nosim");
 	xch = xc_interface_open(NULL, NULL, 0);
 	CHECK(xch == NULL, "the real xc_interface_open succeeded without Xen");
-	printf("ok nosim (errno %d: %s)\n", errno, strerror(errno));
-	return 0;
+	printf("errno %d: %s\n", errno, strerror(errno));
+	return checks_done();
 }
 
 static int
@@ -89,13 +122,13 @@ test_states(void)
 	xc_domaininfo_t info[4];
 	unsigned d, e, r;
 	uint32_t f;
-	bool found;
 	char want[128];
 	const char *h;
 	static const char *reasons[] = { "poweroff", "reboot", "suspend",
 	    "crash", "watchdog", "soft_reset" };
 
-	CHECK((xch = xc_interface_open(NULL, NULL, 0)) != NULL, "open: %s",
+	checks_begin("states");
+	REQUIRE((xch = xc_interface_open(NULL, NULL, 0)) != NULL, "open: %s",
 	    strerror(errno));
 	d = create("st1 --mem 32 --vcpus 2 --uuid "
 	    "11111111-2222-4333-8444-555555555555");
@@ -143,9 +176,7 @@ test_states(void)
 	f = must_flags(d);
 	CHECK(f & XEN_DOMINF_dying, "dying: 0x%x", f);
 	CHECK(strstr(CTL("list"), "dying") != NULL, "list dying");
-	usleep(500000);
-	(void)flags_of(d, &found);
-	CHECK(!found, "domain %u still listed after destroy", d);
+	CHECK(wait_gone(d), "domain %u still listed 10 s after destroy", d);
 	CTL("destroy-delay 20");
 
 	/* Unknown domains. */
@@ -169,8 +200,7 @@ test_states(void)
 	has_line(h, " xc_domain_getinfolist first=30000 max=10 -> 0\n");
 	CHECK(strstr(h, "xc_domain_crash") == NULL, "ctl not recorded");
 	CHECK(xc_interface_close(xch) == 0, "close");
-	printf("ok states\n");
-	return 0;
+	return checks_done();
 }
 
 static double
@@ -193,19 +223,39 @@ count_cb(xc_interface *x, void *arg, char *buf, unsigned int len)
 	return 0;
 }
 
+/* The first bytes of a dump: tell the parent through the pipe, once. */
+static int
+signal_cb(xc_interface *x, void *arg, char *buf, unsigned int len)
+{
+	int *fd = arg;
+	ssize_t n;
+
+	(void)x;
+	(void)buf;
+	(void)len;
+	if (*fd >= 0) {
+		n = write(*fd, "b", 1);
+		(void)n;
+		close(*fd);
+		*fd = -1;
+	}
+	return 0;
+}
+
 static int
 test_faults(void)
 {
 	xc_domaininfo_t info[4];
 	unsigned d, i;
-	int rc, err, st;
+	int rc, err, st, p[2];
 	double t;
 	unsigned long long bytes = 0;
 	char want[128];
 	const char *h;
 	pid_t pid;
 
-	CHECK((xch = xc_interface_open(NULL, NULL, 0)) != NULL, "open");
+	checks_begin("faults");
+	REQUIRE((xch = xc_interface_open(NULL, NULL, 0)) != NULL, "open");
 	d = create("f1 --mem 4");
 
 	CTL("fail destroy EIO");
@@ -258,24 +308,31 @@ test_faults(void)
 	CHECK(xc_domain_dumpcore(xch, 4000, "/dev/null") < 0 &&
 	    errno == ESRCH, "dump of no domain");
 
-	/* A dump killed half way is recorded as such. */
+	/* A dump killed half way is recorded as such.  The headers come
+	 * before the delay: the child's first callback says the simulator
+	 * has begun the dump, so the kill lands in the middle of it. */
 	CTL("delay dumpcore 30");
+	REQUIRE(pipe(p) == 0, "pipe");
 	if ((pid = fork()) == 0) {
 		xc_interface *c = xc_interface_open(NULL, NULL, 0);
 
+		close(p[0]);
 		if (c == NULL)
 			_exit(3);
-		(void)xc_domain_dumpcore_via_callback(c, d, &bytes, count_cb);
+		(void)xc_domain_dumpcore_via_callback(c, d, &p[1], signal_cb);
 		_exit(4);
 	}
-	usleep(300000);
+	close(p[1]);
+	CHECK(read(p[0], &st, 1) == 1, "the dump child sent nothing");
+	close(p[0]);
 	kill(pid, SIGKILL);
 	waitpid(pid, &st, 0);
 	CHECK(WIFSIGNALED(st), "dump child was not killed");
 	CTL("delay dumpcore 0");
-	usleep(100000);
 
-	h = CTL("history");
+	snprintf(want, sizeof(want),
+	    " xc_domain_dumpcore_via_callback domid=%u -> killed\n", d);
+	h = wait_history(want);
 	snprintf(want, sizeof(want), " xc_domain_destroy domid=%u -> -EIO\n",
 	    d - 1);
 	has_line(h, want);
@@ -311,8 +368,7 @@ test_faults(void)
 	ctl_run(1, &st, "nosuchcommand 2>/dev/null");
 	CHECK(st != 0, "unknown command must fail");
 	xc_interface_close(xch);
-	printf("ok faults\n");
-	return 0;
+	return checks_done();
 }
 
 static int
@@ -324,8 +380,9 @@ test_fork(void)
 	ssize_t n;
 	pid_t pid;
 
-	CHECK((xch = xc_interface_open(NULL, NULL, 0)) != NULL, "open");
-	CHECK(pipe(p) == 0, "pipe");
+	checks_begin("fork");
+	REQUIRE((xch = xc_interface_open(NULL, NULL, 0)) != NULL, "open");
+	REQUIRE(pipe(p) == 0, "pipe");
 	if ((pid = fork()) == 0) {
 		dup2(p[1], 2);
 		(void)xc_domain_getinfolist(xch, 0, 4, info);
@@ -342,8 +399,38 @@ test_fork(void)
 	/* The parent's handle still works. */
 	CHECK(xc_domain_getinfolist(xch, 0, 4, info) >= 1, "parent");
 	xc_interface_close(xch);
-	printf("ok fork\n");
-	return 0;
+	return checks_done();
+}
+
+/*
+ * The walk's calls, from the history: every one but the last returned a
+ * full batch, so N domains took N / BATCH + 1 calls (the last short or
+ * empty), each starting past the one before.
+ */
+static void
+check_walk_calls(unsigned ndoms)
+{
+	const char *h = CTL("history"), *l, *next;
+	unsigned long seq, first, max, prev = 0;
+	unsigned calls = 0, want = ndoms / BATCH + 1, got;
+
+	for (l = h; l != NULL && *l != '\0'; l = next) {
+		if ((next = strchr(l, '\n')) != NULL)
+			next++;
+		if (sscanf(l, "%lu xc_domain_getinfolist first=%lu max=%lu "
+		    "-> %u", &seq, &first, &max, &got) != 4)
+			continue;
+		calls++;
+		CHECK(max == BATCH, "call %u asked for %lu domains", calls,
+		    max);
+		CHECK(calls == 1 || first > prev, "call %u starts at %lu, "
+		    "after %lu", calls, first, prev);
+		CHECK(calls == want ? got < BATCH : got == BATCH,
+		    "call %u of %u returned %u", calls, want, got);
+		prev = first;
+	}
+	CHECK(calls == want, "%u getinfolist calls for %u domains, want %u",
+	    calls, ndoms, want);
 }
 
 static int
@@ -353,19 +440,18 @@ test_scale(unsigned n)
 	unsigned first = 0, total = 0, crashed = 0, idx = 0;
 	unsigned domid;
 	int got, i;
-	double t;
 	bool want;
 
-	CHECK((xch = xc_interface_open(NULL, NULL, 0)) != NULL, "open");
-	t = mono_s();
+	checks_begin("scale");
+	REQUIRE((xch = xc_interface_open(NULL, NULL, 0)) != NULL, "open");
 	CTL("create-many %u s --mem 1 >/dev/null", n);
-	printf("created %u domains in %.3f s\n", n, mono_s() - t);
 	CHECK(atoi(CTL("crash-every 10")) == (int)(n / 10), "crash-every");
 
-	t = mono_s();
+	CTL("history clear");
 	for (;;) {
 		got = xc_domain_getinfolist(xch, first, BATCH, info);
-		CHECK(got >= 0, "getinfolist: %s", strerror(errno));
+		if (!CHECK(got >= 0, "getinfolist: %s", strerror(errno)))
+			break;
 		if (got == 0)
 			break;
 		for (i = 0; i < got; i++) {
@@ -388,14 +474,11 @@ test_scale(unsigned n)
 		if (got < BATCH)
 			break;
 	}
-	t = mono_s() - t;
 	CHECK(total == n + 1, "walk saw %u of %u", total, n + 1);
 	CHECK(crashed == n / 10, "crashed %u", crashed);
-	printf("getinfolist walk of %u domains: %.3f ms\n", total, t * 1e3);
-	CHECK(t < 0.010, "walk took %.3f ms (limit 10 ms)", t * 1e3);
+	check_walk_calls(n + 1);
 	xc_interface_close(xch);
-	printf("ok scale\n");
-	return 0;
+	return checks_done();
 }
 
 /* Check the file's layout and page shares. */
@@ -412,15 +495,23 @@ check_core(const char *path, unsigned long long pages, unsigned zero_pct,
 	unsigned k;
 	int fd;
 
-	CHECK((fd = open(path, O_RDONLY)) >= 0, "open %s", path);
-	CHECK(fstat(fd, &sb) == 0, "stat");
-	CHECK(pread(fd, &eh, sizeof(eh), 0) == sizeof(eh), "ehdr");
-	CHECK(memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 &&
-	    eh.e_type == ET_CORE && eh.e_shnum <= 16, "ELF core");
-	CHECK(pread(fd, sh, eh.e_shnum * sizeof(sh[0]), (off_t)eh.e_shoff) ==
-	    (ssize_t)(eh.e_shnum * sizeof(sh[0])), "shdrs");
-	CHECK(pread(fd, strtab, sizeof(strtab),
-	    (off_t)sh[eh.e_shstrndx].sh_offset) > 0, "strtab");
+	if (!CHECK((fd = open(path, O_RDONLY)) >= 0, "open %s", path))
+		return;
+	/* The rest reads through the headers: stop at the first bad one. */
+	if (!CHECK(fstat(fd, &sb) == 0, "stat") ||
+	    !CHECK(pread(fd, &eh, sizeof(eh), 0) == sizeof(eh), "ehdr") ||
+	    !CHECK(memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 &&
+	    eh.e_type == ET_CORE && eh.e_shnum <= 16 &&
+	    eh.e_shstrndx < eh.e_shnum, "ELF core") ||
+	    !CHECK(pread(fd, sh, eh.e_shnum * sizeof(sh[0]),
+	    (off_t)eh.e_shoff) == (ssize_t)(eh.e_shnum * sizeof(sh[0])),
+	    "shdrs") ||
+	    !CHECK(pread(fd, strtab, sizeof(strtab) - 1,
+	    (off_t)sh[eh.e_shstrndx].sh_offset) > 0, "strtab")) {
+		close(fd);
+		return;
+	}
+	strtab[sizeof(strtab) - 1] = '\0';
 	for (k = 0; k < eh.e_shnum; k++)
 		if (strcmp(strtab + sh[k].sh_name, ".xen_pages") == 0) {
 			pages_off = sh[k].sh_offset;
@@ -431,8 +522,9 @@ check_core(const char *path, unsigned long long pages, unsigned zero_pct,
 	    "size %lld != %llu + %llu * 4096", (long long)sb.st_size,
 	    pages_off, pages);
 	for (i = 0; i < pages; i++) {
-		CHECK(pread(fd, pg, sizeof(pg), (off_t)(pages_off + i * 4096))
-		    == sizeof(pg), "page %llu", i);
+		if (pread(fd, pg, sizeof(pg), (off_t)(pages_off + i * 4096)) !=
+		    sizeof(pg))
+			break;
 		for (k = 0; k < sizeof(pg) && pg[k] == 0; k++)
 			;
 		if (k == sizeof(pg))
@@ -447,6 +539,7 @@ check_core(const char *path, unsigned long long pages, unsigned zero_pct,
 		}
 	}
 	close(fd);
+	CHECK(i == pages, "page %llu of %llu cannot be read", i, pages);
 	printf("%s: %llu pages, %llu%% zero, %llu%% random\n", path, pages,
 	    zero * 100 / pages, random * 100 / pages);
 	CHECK(zero * 100 / pages + 3 >= zero_pct &&
@@ -455,16 +548,46 @@ check_core(const char *path, unsigned long long pages, unsigned zero_pct,
 	    random * 100 / pages <= random_pct + 3, "random share");
 }
 
+struct compare {
+	int	fd;
+	off_t	off;
+	bool	same;
+};
+
+/* Compare a dump's stream with a file, chunk by chunk. */
+static int
+compare_cb(xc_interface *x, void *arg, char *buf, unsigned int len)
+{
+	static char file[1 << 20];
+	struct compare *c = arg;
+	unsigned int n;
+
+	(void)x;
+	while (c->same && len > 0) {
+		n = len < sizeof(file) ? len : sizeof(file);
+		if (pread(c->fd, file, n, c->off) != (ssize_t)n ||
+		    memcmp(file, buf, n) != 0) {
+			c->same = false;
+			break;
+		}
+		c->off += n;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
 static int
 test_dump(const char *dir)
 {
+	struct compare cmp = { .same = true };
 	char a[512], b[512];
+	struct stat sb;
 	unsigned d;
 	int rc;
-	double t;
-	unsigned long long bytes = 0;
 
-	CHECK((xch = xc_interface_open(NULL, NULL, 0)) != NULL, "open");
+	checks_begin("dump");
+	REQUIRE((xch = xc_interface_open(NULL, NULL, 0)) != NULL, "open");
 	d = create("dumpme --mem 64 --zero-pct 30 --random-pct 20 --uuid "
 	    "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee");
 	snprintf(a, sizeof(a), "%s/a.core", dir);
@@ -474,19 +597,18 @@ test_dump(const char *dir)
 	CTL("crash %u", d);
 	CHECK(xc_domain_dumpcore(xch, d, b) == 0, "dump b (crashed)");
 	check_core(a, 64 * 256, 30, 20);
-	/* Generation speed, without a disk in the way. */
-	CTL("destroy %u", d);
-	d = create("fast --mem 1024 --random-pct 50");
-	t = mono_s();
-	rc = xc_domain_dumpcore_via_callback(xch, d, &bytes, count_cb);
-	t = mono_s() - t;
-	CHECK(rc == 0, "callback dump");
-	printf("generated %llu bytes in %.3f s: %.2f GB/s\n", bytes, t,
-	    (double)bytes / t / 1e9);
-	CHECK((double)bytes / t > 1e9, "generation too slow");
+	/* The callback gets the very bytes the file got.  (How fast they
+	 * come is a figure for "make bench", not a check.) */
+	REQUIRE((cmp.fd = open(a, O_RDONLY)) >= 0, "open %s", a);
+	CHECK(fstat(cmp.fd, &sb) == 0, "stat %s", a);
+	rc = xc_domain_dumpcore_via_callback(xch, d, &cmp, compare_cb);
+	CHECK(rc == 0, "callback dump: %d %s", rc, strerror(errno));
+	CHECK(cmp.same && cmp.off == sb.st_size, "the callback's %lld bytes "
+	    "%s %s (%lld bytes)", (long long)cmp.off, cmp.same ? "end early "
+	    "in" : "differ from", a, (long long)sb.st_size);
+	close(cmp.fd);
 	xc_interface_close(xch);
-	printf("ok dump\n");
-	return 0;
+	return checks_done();
 }
 
 int

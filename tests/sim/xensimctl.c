@@ -15,28 +15,26 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ctl.h"
 #include "proto.h"
 
+/* The help, from the table xensim dispatches through. */
 static void
 usage(void)
 {
-	fprintf(stderr,
-"usage: xensimctl [-s SOCKET] COMMAND [ARGS...]\n"
-"  create NAME [--mem MiB] [--uuid U] [--vcpus N] [--zero-pct P]\n"
-"         [--random-pct P]                     prints the domid\n"
-"  create-many N PREFIX [--mem MiB]           prints the domids\n"
-"  crash D | watchdog D | destroy D | pause D | unpause D\n"
-"  shutdown D poweroff|reboot|suspend|crash|watchdog|soft_reset\n"
-"  crash-every K                              crash every K-th domain\n"
-"  list                                       domid name uuid state\n"
-"  info D | read PATH | write PATH VALUE | rm PATH\n"
-"  history | history clear\n"
-"  fail OP ERRNO [COUNT] | fail OP off | delay OP SECONDS\n"
-"  destroy-delay MS | drop-connections | xenstored stop|start\n"
-"  release-event early|late    @releaseDomain as Xen 4.17 (early) or once\n"
-"                              the domain is gone (late, the default)\n"
-"  xs-restrict DOMID                          next xenstore client is DOMID\n"
-"  xs-history on|off                          record xenstore requests too\n");
+	const struct ctl_cmd *cmd;
+	int n;
+
+	fprintf(stderr, "usage: xensimctl [-s SOCKET] COMMAND [ARGS...]\n");
+	for (cmd = ctl_cmds; cmd->name != NULL; cmd++) {
+		n = fprintf(stderr, "  %s%s%s", cmd->name,
+		    cmd->args[0] != '\0' ? " " : "", cmd->args);
+		if (n > 30)
+			fprintf(stderr, "\n%32s", "");
+		else
+			fprintf(stderr, "%*s", 32 - n, "");
+		fprintf(stderr, "%s\n", cmd->help);
+	}
 	exit(2);
 }
 
