@@ -19,8 +19,8 @@ kill -KILL "$DAEMON_PID"
 wait "$DAEMON_PID" 2>/dev/null
 DAEMON_PID=""
 # The child must not outlive the daemon and finish the dump on its own.
-sleep 1
-pgrep -f "xen-crashwatchd -v -c $CONF" >/dev/null && fail "a dump child outlived the daemon"
+wait_for sh -c "! pgrep -f '[x]en-crashwatchd -v -c $CONF'" ||
+	fail "a dump child outlived the daemon"
 ls -A "$T/dump" | grep -q partial || fail "expected the killed dump's partial file"
 
 simctl delay dumpcore 0

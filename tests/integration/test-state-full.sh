@@ -19,8 +19,7 @@ b=$(simctl create second --mem 8)
 daemon_start
 simctl crash "$a"
 expect_log "domain $a \(first\): preserve done" || fail "first crash"
-sleep 0.5
-grep -q first "$T/state/state" || fail "first crash not saved"
+wait_for grep -q first "$T/state/state" || fail "first crash not saved"
 cp "$T/state/state" "$T/good-state"
 dd if=/dev/zero of="$T/state/filler" bs=4k 2>/dev/null
 simctl crash "$b"

@@ -23,7 +23,7 @@ expect_log "started restart of slow" || fail "restart not started"
 daemon_stop
 : >"$DAEMON_LOG"
 daemon_start
-sleep 3
+wait_for test -s "$T/created" || fail "the restart command never finished"
 check_eq "$(cat "$T/created" 2>/dev/null)" "slow" "restart commands run"
 check_eq "$(count_log 'crashed; (action|resuming)')" 0 "crash alerted again"
 expect_log "domain $d \(slow\): resuming restart at its hooks step" ||
