@@ -67,6 +67,7 @@ struct domain {
 	uint64_t	 mem_bytes;	/* tot_pages * page size */
 	unsigned	 gen;		/* scan generation it was last seen in */
 	struct incident	*incident;	/* being handled */
+	uint64_t	 cpu_time;	/* ns, at the last scan */
 	bool		 destroyed;	/* by us: its xenstore nodes are ours */
 };
 
@@ -87,6 +88,7 @@ struct hv_info {
 	unsigned	 domid;
 	uint32_t	 flags;
 	uint64_t	 tot_pages;
+	uint64_t	 cpu_time;	/* ns the domain ran */
 	uint8_t		 handle[16];
 };
 xc_interface	*hv_open(void);
@@ -146,6 +148,7 @@ void		 job_log_output(const struct job *);
 /* state.c: what was handled, across restarts of the daemon. */
 struct state_incident {
 	TAILQ_ENTRY(state_incident) entry;
+	char		 id[33];	/* INCIDENT_ID: 32 hex digits */
 	unsigned	 domid;
 	char		 uuid[37];
 	char		*name;
@@ -167,7 +170,8 @@ struct state {
 	char		*path;
 	TAILQ_HEAD(, state_incident) incidents;
 	TAILQ_HEAD(, state_restarts) restarts;
-	bool		 dirty;
+	uint64_t	 version;	/* bumped by every change */
+	uint64_t	 submitted;	/* the version last handed to be saved */
 };
 /* Load DIR/state; a missing or corrupt file is reported and empty. */
 struct state	*state_load(const char *dir);
@@ -179,6 +183,8 @@ struct state_incident *state_find(struct state *, unsigned, const char *);
 struct state_incident *state_add(struct state *, unsigned, const char *uuid,
 		     const char *name, enum reason, time_t, enum action);
 void		 state_remove(struct state *, struct state_incident *);
+void		 state_changed(struct state *);
+bool		 state_dirty(const struct state *);
 /* A restarted daemon goes on at step NEXT, with COREDUMP if any. */
 void		 state_progress(struct state *, struct state_incident *,
 		     unsigned next, const char *coredump);
@@ -217,14 +223,24 @@ struct dump	*dump_start(struct manager *, unsigned domid, const char *name,
  * false if it runs on, its result unheard. */
 bool		 dump_cancel(struct manager *, struct dump *);
 bool		 dump_waiting(const struct dump *);
+/* A complete core of this crash left by an earlier run, or NULL. */
+char		*dump_find(struct manager *, const char *name, const char *uuid,
+		     time_t when);
 int		 dump_queue_init(struct manager *);
 void		 dump_queue_free(struct manager *);
 void		 dump_startup(struct manager *);
 
 /* state-writer.c: the state file written by a thread, off the loop. */
 struct state_writer;
-struct state_writer *state_writer_start(struct event_base *, const char *);
-void		 state_writer_submit(struct state_writer *, char *, size_t);
+/* DONE(ARG) runs in the loop after each write, good or failed. */
+struct state_writer *state_writer_start(struct event_base *, const char *,
+		     void (*done)(void *), void *arg);
+/* Hand BUF, the state at VERSION, to be written. */
+void		 state_writer_submit(struct state_writer *, char *, size_t,
+		     uint64_t version);
+/* The version last on disk; whether the last write failed. */
+uint64_t	 state_writer_written(struct state_writer *);
+bool		 state_writer_failing(struct state_writer *);
 int		 state_writer_stop(struct state_writer *);
 
 /* incident.c: carrying out a plan for one crashed domain. */
@@ -234,10 +250,12 @@ enum incident_wait {
 	WAIT_DUMP,	/* for its core dump, queued or running */
 	WAIT_RETRY,	/* for the timer, to try the step again */
 	WAIT_GONE,	/* for the domain to go, or the timer */
+	WAIT_SAVED,	/* for the state to be on disk, before acting */
 };
 struct incident {
 	TAILQ_ENTRY(incident) entry;
 	struct manager	*m;
+	char		 id[33];	/* INCIDENT_ID */
 	unsigned	 domid;
 	char		 uuid[37];
 	char		*name;
@@ -249,6 +267,9 @@ struct incident {
 	size_t		 step;
 	size_t		 skip_to;	/* set by a step to skip ahead, or 0 */
 	enum incident_wait wait;
+	uint64_t	 save_version;	/* WAIT_SAVED: the state it waits for */
+	bool		 resumed;	/* begun by an earlier run of the daemon */
+	bool		 verify_restart; /* that run started the restart */
 	char		*coredump;
 	bool		 failed;	/* some step failed */
 	bool		 gone;		/* no longer seen by the hypervisor */
@@ -269,6 +290,7 @@ struct incident {
 void		 incident_start(struct manager *, struct domain *, enum reason,
 		     struct state_incident *);
 void		 incident_gone(struct incident *);
+void		 incident_saved(struct incident *);
 void		 incident_free(struct incident *);
 
 /* incident-fields.c: what is said about an incident, and to whom. */
@@ -302,6 +324,8 @@ struct step_kind {
 	enum incident_wait (*timer)(struct incident *);
 	/* A rescan no longer sees the domain. */
 	enum incident_wait (*gone)(struct incident *);
+	/* The state the step waited for is on disk. */
+	enum incident_wait (*saved)(struct incident *);
 };
 extern const struct step_kind step_dump;		/* step-dump.c */
 extern const struct step_kind step_destroy;		/* step-destroy.c */

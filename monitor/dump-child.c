@@ -23,6 +23,7 @@
 #include <xenguest.h>
 
 #include "dump-child.h"
+#include "killpoint.h"
 #include "policy.h"
 
 #define CHILD_TRIES	100	/* final names tried: stem, stem-1 .. stem-99 */
@@ -242,6 +243,7 @@ child_dump(struct child *c, const struct dump_source *src, bool *opened)
 		    DUMP_FAIL_IO, -r, "renaming");
 	if (fsync(c->dirfd) != 0)
 		return child_fail(c, DUMP_FAIL_IO, errno, "syncing the dir");
+	KILL_PARENT_POINT("dump-renamed");
 	if (fstat(c->outfd, &st) != 0)
 		return child_fail(c, DUMP_FAIL_IO, errno, "stat");
 	dump_report_line(c->fd, "done %llu %llu %llu %s/%s",

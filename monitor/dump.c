@@ -9,6 +9,9 @@
  * of incidents.
  */
 #include <sys/prctl.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -20,6 +23,7 @@
 #include <unistd.h>
 
 #include "crashwatchd.h"
+#include "killpoint.h"
 #include "dump-child.h"
 
 struct dump {
@@ -161,6 +165,7 @@ dump_kick(struct manager *m)
 		}
 		TAILQ_INSERT_TAIL(&m->dumps.active, dp, entry);
 		m->dumps.running++;
+		KILL_POINT("dump-started");
 		log_info("domain %u (%s): dumping core", dp->req.domid,
 		    dp->name);
 	}
@@ -253,6 +258,88 @@ dump_queue_free(struct manager *m)
 	if (m->dumps.ev_kick != NULL)
 		event_free(m->dumps.ev_kick);
 	m->dumps.ev_kick = NULL;
+}
+
+/* Is NAME the final file STEM ("x.core" or "x.core.zst") or STEM with
+ * a "-N" before ".core", as the child names it when STEM is taken? */
+static bool
+dump_name_of(const char *name, const char *stem)
+{
+	const char	*ext = strstr(stem, ".core");
+	size_t		 base;
+
+	if (ext == NULL)
+		return false;
+	if (strcmp(name, stem) == 0)
+		return true;
+	base = (size_t)(ext - stem);
+	if (strncmp(name, stem, base) != 0 || name[base] != '-')
+		return false;
+	name += base + 1;
+	if (*name < '1' || *name > '9')
+		return false;
+	name += strspn(name, "0123456789");
+	return strcmp(name, ext) == 0;
+}
+
+/* Is PATH some other incident's recorded core? */
+static bool
+dump_recorded(struct manager *m, const char *path)
+{
+	struct state_incident	*si;
+
+	TAILQ_FOREACH(si, &m->state->incidents, entry)
+		if (si->coredump != NULL && strcmp(si->coredump, path) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The core an earlier run of the daemon finished for this crash, if
+ * any: a final name is only ever given to a complete, synced file, so
+ * one with this crash's name, time and either format, and recorded for
+ * no other incident, is this crash's dump.  The newest, if several.
+ */
+char *
+dump_find(struct manager *m, const char *name, const char *uuid, time_t when)
+{
+	static const enum dump_compress	 fmts[] = { DUMP_COMPRESS_NONE,
+					     DUMP_COMPRESS_ZSTD };
+	char				 stem[2][NAME_MAX + 1], *path, *best;
+	const char			*dir = m->conf->dump.directory;
+	struct dirent			*de;
+	struct stat			 st;
+	struct timespec			 newest = { 0, 0 };
+	DIR				*d;
+	size_t				 i;
+
+	for (i = 0; i < 2; i++)
+		if (dump_file_name(name, uuid, when, fmts[i], stem[i],
+		    sizeof stem[i]) != 0)
+			return NULL;
+	if ((d = opendir(dir)) == NULL)
+		return NULL;
+	best = NULL;
+	while ((de = readdir(d)) != NULL) {
+		if (!dump_name_of(de->d_name, stem[0]) &&
+		    !dump_name_of(de->d_name, stem[1]))
+			continue;
+		if (asprintf(&path, "%s/%s", dir, de->d_name) == -1)
+			break;
+		if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+		    dump_recorded(m, path) || (best != NULL &&
+		    (st.st_mtim.tv_sec < newest.tv_sec ||
+		    (st.st_mtim.tv_sec == newest.tv_sec &&
+		    st.st_mtim.tv_nsec <= newest.tv_nsec)))) {
+			free(path);
+			continue;
+		}
+		free(best);
+		best = path;
+		newest = st.st_mtim;
+	}
+	closedir(d);
+	return best;
 }
 
 static void

@@ -71,6 +71,7 @@ hv_scan(xc_interface *xch, void (*cb)(const struct hv_info *, void *),
 			hi.domid = buf[i].domain;
 			hi.flags = buf[i].flags;
 			hi.tot_pages = buf[i].tot_pages;
+			hi.cpu_time = buf[i].cpu_time;
 			memcpy(hi.handle, buf[i].handle, sizeof hi.handle);
 			cb(&hi, arg);
 		}

@@ -33,6 +33,7 @@ incident_fields(const struct incident *inc, struct journal_fields *f)
 	f->reason = reason_name(inc->reason);
 	f->action = action_name(inc->plan.action);
 	f->coredump = inc->coredump;
+	f->incident = inc->id;
 }
 
 /* Values for %n %u %d %r %c in commands and hooks. */

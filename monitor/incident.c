@@ -18,7 +18,10 @@
 #include <string.h>
 #include <syslog.h>
 
+#include <systemd/sd-id128.h>
+
 #include "crashwatchd.h"
+#include "killpoint.h"
 
 static const struct step_kind *const step_kinds[] = {
 	[STEP_DUMP] = &step_dump,
@@ -43,7 +46,7 @@ incident_record(struct incident *inc)
 
 	state_progress(m->state, inc->rec, (unsigned)inc->step,
 	    inc->coredump);
-	if (m->state->dirty)
+	if (state_dirty(m->state))
 		event_active(m->ev_sweep, EV_TIMEOUT, 0);
 }
 
@@ -65,13 +68,14 @@ incident_finish(struct incident *inc)
 		inc->rec->done = true;
 		free(inc->rec->result);
 		inc->rec->result = strdup(result);
-		m->state->dirty = true;
+		state_changed(m->state);
 	}
 	m->handled++;
 	if ((d = domain_find(&m->domains, inc->domid)) != NULL &&
 	    d->incident == inc)
 		d->incident = NULL;
 	inc->dead = true;
+	KILL_POINT("finished");
 	/* Freed and saved there, never inside a callback of its own. */
 	event_active(m->ev_sweep, EV_TIMEOUT, 0);
 }
@@ -99,6 +103,8 @@ incident_run(struct incident *inc, enum incident_wait wait)
 		inc->wait = incident_kind(inc)->start(inc);
 	}
 	incident_record(inc);
+	if (inc->wait == WAIT_SAVED)
+		inc->save_version = inc->m->state->version;
 }
 
 /* Begin at the current step, which has not started yet. */
@@ -162,6 +168,28 @@ incident_gone(struct incident *inc)
 	    incident_kind(inc)->gone == NULL)
 		return;
 	incident_run(inc, incident_kind(inc)->gone(inc));
+}
+
+/* What the step waited for is on disk (or cannot be, and was said). */
+void
+incident_saved(struct incident *inc)
+{
+	if (inc->dead || inc->wait != WAIT_SAVED ||
+	    inc->step >= inc->plan.nsteps ||
+	    incident_kind(inc)->saved == NULL)
+		return;
+	incident_run(inc, incident_kind(inc)->saved(inc));
+}
+
+/* A new INCIDENT_ID: 128 random bits as 32 hex digits. */
+static void
+incident_new_id(char *out)
+{
+	sd_id128_t	id;
+
+	if (sd_id128_randomize(&id) < 0)
+		memset(&id, 0, sizeof id);
+	sd_id128_to_string(id, out);
 }
 
 /* The crash record, and the alert when the restart limit was reached. */
@@ -236,31 +264,48 @@ incident_start(struct manager *m, struct domain *d, enum reason reason,
 
 	if (rec != NULL) {
 		/* Resuming after a restart of the daemon: the decision was
-		 * made then, rate limit included. */
+		 * made then, rate limit included, and so was the alert. */
+		inc->resumed = true;
 		inc->plan.action = rec->action;
 		inc->plan.suppressed = false;
 		inc->plan.nsteps = plan_steps(rec->action, inc->plan.steps,
 		    PLAN_MAX_STEPS);
 		inc->step = rec->step;
+		inc->verify_restart = inc->step > 0 &&
+		    inc->step - 1 < inc->plan.nsteps &&
+		    inc->plan.steps[inc->step - 1] == STEP_RESTART;
 		if (rec->coredump != NULL)
 			inc->coredump = strdup(rec->coredump);
-	} else if ((rec = state_add(m->state, domid, inc->uuid, inc->name,
-	    reason, inc->when, inc->plan.action)) == NULL)
-		log_warnx("domain %u: cannot record the crash (out of memory)",
-		    domid);
+		if (rec->id[0] == '\0')
+			incident_new_id(rec->id);
+		memcpy(inc->id, rec->id, sizeof inc->id);
+	} else {
+		incident_new_id(inc->id);
+		if ((rec = state_add(m->state, domid, inc->uuid, inc->name,
+		    reason, inc->when, inc->plan.action)) == NULL)
+			log_warnx("domain %u: cannot record the crash (out of "
+			    "memory)", domid);
+		else
+			memcpy(rec->id, inc->id, sizeof rec->id);
+		/* Counted when decided, so that two crashes decided in one
+		 * pass cannot both pass the limit. */
+		if (action_restarts(inc->plan.action))
+			state_restarted(m->state, inc->name, time(NULL),
+			    inc->restart.interval);
+	}
 	inc->rec = rec;
 	TAILQ_INSERT_TAIL(&m->incidents, inc, entry);
+	if (d != NULL)
+		d->incident = inc;
 
-	if (d == NULL) {
-		/* Resumed from the state file for a domain already gone:
-		 * the crash was alerted by the run that began it. */
+	if (inc->resumed)
 		log_info("domain %u (%s): resuming %s at its %s step",
 		    inc->domid, inc->name, action_name(inc->plan.action),
 		    inc->step < inc->plan.nsteps ?
 		    step_name(inc->plan.steps[inc->step]) : "last");
-	} else {
+	else {
 		incident_alert(inc);
-		d->incident = inc;
+		KILL_POINT("crash-alerted");
 	}
 	incident_begin(inc);
 }

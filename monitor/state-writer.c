@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "crashwatchd.h"
+#include "killpoint.h"
 
 struct state_writer {
 	pthread_t	 thread;
@@ -32,8 +33,8 @@ struct state_writer {
 	/* Under the lock. */
 	char		*buf;		/* the newest text not yet taken */
 	size_t		 len;
-	uint64_t	 submitted;	/* generation of the newest text */
-	uint64_t	 written;	/* generation last on disk */
+	uint64_t	 submitted;	/* version of the newest text */
+	uint64_t	 written;	/* version last on disk */
 	int		 error;		/* of the last write, 0 or -errno */
 	uint64_t	 worst_usec;	/* the slowest write so far */
 	bool		 stop;
@@ -41,6 +42,8 @@ struct state_writer {
 	int		 efd;
 	struct event	*ev;
 	bool		 failing;	/* said at CRIT, not yet said fixed */
+	void		(*done)(void *);
+	void		*arg;
 };
 
 static void *
@@ -67,6 +70,7 @@ state_writer_main(void *arg)
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		r = state_write_file(w->path, buf, len);
+		KILL_POINT("state-saved");
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		free(buf);
 		usec = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000 +
@@ -109,11 +113,14 @@ state_writer_event_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	log_debug("state written; slowest write so far %llu us",
 	    (unsigned long long)worst);
+	if (w->done != NULL)
+		w->done(w->arg);
 }
 
 /* Start the writer of PATH; NULL and errno set on failure. */
 struct state_writer *
-state_writer_start(struct event_base *base, const char *path)
+state_writer_start(struct event_base *base, const char *path,
+    void (*done)(void *), void *arg)
 {
 	struct state_writer	*w;
 	sigset_t		 all, old;
@@ -122,6 +129,8 @@ state_writer_start(struct event_base *base, const char *path)
 	if ((w = calloc(1, sizeof *w)) == NULL)
 		return NULL;
 	w->efd = -1;
+	w->done = done;
+	w->arg = arg;
 	if ((w->path = strdup(path)) == NULL ||
 	    (w->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1 ||
 	    (w->ev = event_new(base, w->efd, EV_READ | EV_PERSIST,
@@ -154,15 +163,34 @@ fail:
 
 /* Hand BUF (ours now) to the thread, replacing any text not yet taken. */
 void
-state_writer_submit(struct state_writer *w, char *buf, size_t len)
+state_writer_submit(struct state_writer *w, char *buf, size_t len,
+    uint64_t version)
 {
 	pthread_mutex_lock(&w->lock);
 	free(w->buf);
 	w->buf = buf;
 	w->len = len;
-	w->submitted++;
+	w->submitted = version;
 	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
+}
+
+uint64_t
+state_writer_written(struct state_writer *w)
+{
+	uint64_t	v;
+
+	pthread_mutex_lock(&w->lock);
+	v = w->written;
+	pthread_mutex_unlock(&w->lock);
+	return v;
+}
+
+/* The last write failed: the loop knows, as it said so at CRIT. */
+bool
+state_writer_failing(struct state_writer *w)
+{
+	return w->failing;
 }
 
 /* Write what is pending, end the thread, free.  0, or the last error. */

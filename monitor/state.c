@@ -38,7 +38,7 @@ static int
 state_read_incident(struct state *st, config_setting_t *e)
 {
 	const char		*uuid, *name, *reason, *action, *result,
-				*core;
+				*core, *id;
 	int			 domid, step, done;
 	long long		 when;
 	enum action		 a;
@@ -69,6 +69,10 @@ state_read_incident(struct state *st, config_setting_t *e)
 		si->result = strdup(result);
 	if (config_setting_lookup_string(e, "coredump", &core))
 		si->coredump = strdup(core);
+	/* Written by every version that knows of incident IDs. */
+	if (config_setting_lookup_string(e, "id", &id) && strlen(id) == 32 &&
+	    strspn(id, "0123456789abcdef") == 32)
+		memcpy(si->id, id, sizeof si->id);
 	return 0;
 }
 
@@ -179,12 +183,12 @@ state_load(const char *dir)
 		bad = 0;
 	}
 	config_destroy(&cfg);
+	st->submitted = st->version;
 	if (bad) {
 		snprintf(aside, sizeof aside, "%s.corrupt", st->path);
 		if (rename(st->path, aside) == -1)
 			log_warn("%s: cannot move aside", st->path);
 	}
-	st->dirty = false;
 	return st;
 }
 
@@ -217,6 +221,8 @@ state_serialize(struct state *st, char **buf, size_t *len)
 	list = config_setting_add(root, "incidents", CONFIG_TYPE_LIST);
 	TAILQ_FOREACH(si, &st->incidents, entry) {
 		e = config_setting_add(list, NULL, CONFIG_TYPE_GROUP);
+		if (si->id[0] != '\0')
+			set_string(e, "id", si->id);
 		s = config_setting_add(e, "domid", CONFIG_TYPE_INT);
 		config_setting_set_int(s, (int)si->domid);
 		set_string(e, "uuid", si->uuid);
@@ -331,8 +337,21 @@ state_save(struct state *st)
 	r = state_write_file(st->path, buf, len);
 	free(buf);
 	if (r == 0)
-		st->dirty = false;
+		st->submitted = st->version;
 	return r;
+}
+
+/* Something changed: the next save writes it. */
+void
+state_changed(struct state *st)
+{
+	st->version++;
+}
+
+bool
+state_dirty(const struct state *st)
+{
+	return st->version != st->submitted;
 }
 
 void
@@ -343,7 +362,7 @@ state_remove(struct state *st, struct state_incident *si)
 	free(si->result);
 	free(si->coredump);
 	free(si);
-	st->dirty = true;
+	state_changed(st);
 }
 
 void
@@ -394,7 +413,7 @@ state_add(struct state *st, unsigned domid, const char *uuid,
 	si->when = when;
 	si->action = action;
 	TAILQ_INSERT_TAIL(&st->incidents, si, entry);
-	st->dirty = true;
+	state_changed(st);
 	return si;
 }
 
@@ -455,7 +474,7 @@ state_restarted(struct state *st, const char *name, time_t when,
 		sr->times[i - drop] = sr->times[i];
 	sr->n -= drop;
 	sr->times[sr->n++] = when;
-	st->dirty = true;
+	state_changed(st);
 }
 
 /* Progress of an incident: a restarted daemon goes on at step NEXT. */
@@ -469,9 +488,9 @@ state_progress(struct state *st, struct state_incident *si, unsigned next,
 		return;
 	if (next > si->step) {
 		si->step = next;
-		st->dirty = true;
+		state_changed(st);
 	}
 	if (coredump != NULL && si->coredump == NULL &&
 	    (si->coredump = strdup(coredump)) != NULL)
-		st->dirty = true;
+		state_changed(st);
 }

@@ -16,6 +16,7 @@
 #include <syslog.h>
 
 #include "crashwatchd.h"
+#include "killpoint.h"
 
 #define DESTROY_TIMEOUT		600	/* seconds for Xen to free a guest */
 
@@ -111,6 +112,7 @@ step_destroy_start(struct incident *inc)
 	    inc->job_done, inc);
 	if (inc->job == NULL)
 		return step_destroy_retry(inc, strerror(errno));
+	KILL_POINT("destroy-started");
 	return WAIT_JOB;
 }
 
@@ -142,6 +144,7 @@ step_destroy_job_done(struct incident *inc, struct job *job)
 	else if (st == 0 && strcmp(d->uuid, inc->uuid) == 0)
 		d->destroyed = true;
 	incident_ok(inc, st == 0 ? "destroyed" : "already gone");
+	KILL_POINT("destroy-done");
 	return WAIT_NONE;
 }
 

@@ -9,13 +9,30 @@
 #include <syslog.h>
 
 #include "crashwatchd.h"
+#include "killpoint.h"
 #include "dump-child.h"
 
 static enum incident_wait
 step_dump_start(struct incident *inc)
 {
+	char	*path;
+
 	if (inc->m->dry_run) {
 		incident_ok(inc, "would dump the core (dry run)");
+		return WAIT_NONE;
+	}
+	/* Killed after the rename, before the state said so: the file is
+	 * the proof, and the crash is not dumped twice. */
+	if (inc->resumed && (path = dump_find(inc->m, inc->name, inc->uuid,
+	    inc->when)) != NULL) {
+		free(inc->coredump);
+		inc->coredump = path;
+		incident_ok(inc, "core dumped to %s by the previous run", path);
+		return WAIT_NONE;
+	}
+	if (inc->gone) {
+		incident_failed(inc, MSGID_COREDUMP_FAILED, "gone", "core dump "
+		    "failed: gone: the domain went away before its dump");
 		return WAIT_NONE;
 	}
 	inc->dump = dump_start(inc->m, inc->domid, inc->name, inc->uuid,
@@ -77,6 +94,7 @@ step_dump_done(struct incident *inc, const struct dump_result *res)
 	    (unsigned long long)res->disk_bytes, (double)res->usec / 1e6,
 	    res->usec > 0 ? (double)res->guest_bytes / (double)res->usec :
 	    0.0);
+	KILL_POINT("dump-done");
 	return WAIT_NONE;
 }
 

@@ -2,6 +2,10 @@
  * step-hooks.c: the configured hooks, each a command (no shell) with the
  * incident in XCW_* variables, all started at once, each under its own
  * deadline.  The step is over when the last one ended, however it ended.
+ *
+ * At most once, like a restart: the step is recorded as over, on disk,
+ * before the hooks start, so that a daemon killed while they run does
+ * not page anyone twice when it comes back.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,8 +13,9 @@
 #include <syslog.h>
 
 #include "crashwatchd.h"
+#include "killpoint.h"
 
-#define HOOK_ENV_MAX	8
+#define HOOK_ENV_MAX	9
 
 /* The XCW_* variables, into ENV (HOOK_ENV_MAX + 1); 0 or -1. */
 static int
@@ -21,6 +26,7 @@ step_hooks_env(const struct incident *inc, const char *coredump, char **env)
 	memset(env, 0, (HOOK_ENV_MAX + 1) * sizeof *env);
 	if (asprintf(&env[j++], "XCW_EVENT=%s", inc->plan.suppressed ?
 	    "restart-suppressed" : "crash-handled") == -1 ||
+	    asprintf(&env[j++], "XCW_INCIDENT=%s", inc->id) == -1 ||
 	    asprintf(&env[j++], "XCW_DOMID=%u", inc->domid) == -1 ||
 	    asprintf(&env[j++], "XCW_NAME=%s", inc->name) == -1 ||
 	    asprintf(&env[j++], "XCW_UUID=%s", inc->uuid) == -1 ||
@@ -49,6 +55,27 @@ step_hooks_env_free(char **env)
 static enum incident_wait
 step_hooks_start(struct incident *inc)
 {
+	struct manager	*m = inc->m;
+	size_t		 i;
+
+	if (m->conf->nhooks == 0)
+		return WAIT_NONE;
+	if (m->dry_run) {
+		for (i = 0; i < m->conf->nhooks; i++)
+			log_info("domain %u (%s): would run hook %zu %s (dry "
+			    "run)", inc->domid, inc->name, i + 1,
+			    m->conf->hooks[i].argv[0]);
+		return WAIT_NONE;
+	}
+	state_progress(m->state, inc->rec, (unsigned)inc->step + 1,
+	    inc->coredump);
+	return WAIT_SAVED;
+}
+
+/* The mark is on disk: start every hook. */
+static enum incident_wait
+step_hooks_saved(struct incident *inc)
+{
 	struct manager		*m = inc->m;
 	struct template_vars	 v = incident_vars(inc);
 	char			**argv, what[64];
@@ -62,12 +89,6 @@ step_hooks_start(struct incident *inc)
 			log_warnx("domain %u: %s: bad template", inc->domid, what);
 			continue;
 		}
-		if (m->dry_run) {
-			log_info("domain %u (%s): would run %s %s (dry run)",
-			    inc->domid, inc->name, what, argv[0]);
-			template_free(argv);
-			continue;
-		}
 		if (step_hooks_env(inc, v.coredump, env) != 0)
 			log_warnx("domain %u: %s: out of memory", inc->domid,
 			    what);
@@ -79,6 +100,7 @@ step_hooks_start(struct incident *inc)
 		step_hooks_env_free(env);
 		template_free(argv);
 	}
+	KILL_POINT("hooks-started");
 	return inc->hooks_left > 0 ? WAIT_JOB : WAIT_NONE;
 }
 
@@ -99,5 +121,6 @@ step_hooks_job_done(struct incident *inc, struct job *job)
 
 const struct step_kind step_hooks = {
 	.start = step_hooks_start,
+	.saved = step_hooks_saved,
 	.job_done = step_hooks_job_done,
 };

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "crashwatchd.h"
+#include "killpoint.h"
 
 static enum incident_wait
 step_rename_start(struct incident *inc)
@@ -16,6 +17,11 @@ step_rename_start(struct incident *inc)
 	char		 name[1200];
 	int		 r;
 
+	if (inc->gone) {
+		/* Its name went with it: nothing is in the restart's way. */
+		incident_ok(inc, "gone; nothing to rename");
+		return WAIT_NONE;
+	}
 	if ((r = rename_crashed(inc->name, inc->when, name, sizeof name)) != 0) {
 		incident_failed(inc, MSGID_ACTION_FAILED, strerror(-r),
 		    "rename failed: %s", strerror(-r));
@@ -35,6 +41,7 @@ step_rename_start(struct incident *inc)
 		d->name = strdup(name);
 	}
 	incident_ok(inc, "renamed to %s", name);
+	KILL_POINT("rename-done");
 	return WAIT_NONE;
 }
 

@@ -5,21 +5,18 @@
 #include "policy.h"
 
 /*
- * An interrupted plan whose domain is gone can go on only from a step
- * that does not need the domain: after our destroy, the restart and the
- * hooks are still owed.
+ * An interrupted plan whose domain is gone goes on from any step it had
+ * not finished: a dump cannot be taken any more and says so, a destroy
+ * or a rename has nothing left to do, and the restart and the hooks are
+ * still owed.  A destroy that went on after the daemon was killed ends
+ * exactly so: the domain gone, the record at the destroy step.
  */
 bool
 plan_resumable(enum action action, unsigned step)
 {
 	enum step	steps[PLAN_MAX_STEPS];
-	size_t		n;
 
-	n = plan_steps(action, steps, PLAN_MAX_STEPS);
-	if (step >= n)
-		return false;
-	return steps[step] == STEP_WAIT_GONE || steps[step] == STEP_RESTART ||
-	    steps[step] == STEP_HOOKS;
+	return step < plan_steps(action, steps, PLAN_MAX_STEPS);
 }
 
 /*

@@ -124,6 +124,8 @@ journal_send(int prio, const struct journal_fields *f, const char *fmt, ...)
 				strs[n++] = field("COREDUMP_FILE", f->coredump);
 			if (f->result != NULL)
 				strs[n++] = field("RESULT", f->result);
+			if (f->incident != NULL)
+				strs[n++] = field("INCIDENT_ID", f->incident);
 			for (i = 0; i < 8 && f->extra[i] != NULL &&
 			    n < FIELD_MAX; i++)
 				strs[n++] = strdup(f->extra[i]);

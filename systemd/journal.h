@@ -30,6 +30,7 @@ struct journal_fields {
 	const char	*action;
 	const char	*coredump;
 	const char	*result;
+	const char	*incident;	/* INCIDENT_ID, 32 hex digits */
 	const char	*extra[8];	/* more "KEY=value", NULL-terminated */
 };
 
