@@ -93,20 +93,40 @@ stamp_valid(const char *s)
 	return true;
 }
 
-/* What name_sanitize can produce, and nothing else. */
+static bool
+safe_byte(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    is_digit((char)c) || c == '.' || c == '_' || c == '+' || c == '-';
+}
+
+/*
+ * What name_sanitize can produce, and what it used to: bytes of the safe
+ * set not starting with '.' (an unchanged name now, any name before
+ * NAME_MARK existed, whose files must still be evicted), or such a prefix
+ * not starting with '-' either, then NAME_MARK and 16 lowercase hex
+ * digits (a changed name).
+ */
 static bool
 safe_valid(const char *s, size_t len)
 {
-	size_t		i;
-	unsigned char	c;
+	size_t	i, plen;
+	bool	marked;
 
 	if (len == 0 || len > NAME_SAFE_MAX - 1 || s[0] == '.')
 		return false;
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    is_digit((char)c) || c == '.' || c == '_' || c == '+' ||
-		    c == '-'))
+	marked = len > 1 + 16 && s[len - 17] == NAME_MARK;
+	plen = marked ? len - 17 : len;
+	if (marked) {
+		if (s[0] == '-')
+			return false;
+		for (i = plen + 1; i < len; i++) {
+			if (!is_digit(s[i]) && !(s[i] >= 'a' && s[i] <= 'f'))
+				return false;
+		}
+	}
+	for (i = 0; i < plen; i++) {
+		if (!safe_byte((unsigned char)s[i]))
 			return false;
 	}
 	return true;

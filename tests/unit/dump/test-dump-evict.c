@@ -85,7 +85,8 @@ test_file_name_hostile(void **state)
 	}
 	assert_int_equal(dump_file_name(NULL, UUID1, T0, DUMP_COMPRESS_NONE,
 	    out, sizeof out), 0);
-	assert_string_equal(out, "_-" UUID1 "-20231114T221320Z.core");
+	assert_string_equal(out, "_~cbf29ce484222325-" UUID1
+	    "-20231114T221320Z.core");
 }
 
 static void
@@ -113,6 +114,32 @@ test_name_is_ours(void **state)
 	assert_false(dump_name_is_ours("web-0b4a3c2dx1e2f-4a5b-8c7d-"
 	    "6e5f4a3b2c1d-20231114T221320Z.core"));
 	assert_false(dump_name_is_ours(""));
+
+	/* Changed names: a safe prefix, the mark, 16 lowercase hex digits. */
+	assert_true(dump_name_is_ours("_rf~df312917deb4b268-" UUID1
+	    "-20231114T221320Z.core"));
+	assert_true(dump_name_is_ours("a_b~e620c3190468cf61-" UUID1
+	    "-20231114T221320Z-2.core.zst"));
+	assert_false(dump_name_is_ours("-rf~df312917deb4b268-" UUID1
+	    "-20231114T221320Z.core"));
+	assert_false(dump_name_is_ours(".rf~df312917deb4b268-" UUID1
+	    "-20231114T221320Z.core"));
+	assert_false(dump_name_is_ours("~df312917deb4b268-" UUID1
+	    "-20231114T221320Z.core"));
+	assert_false(dump_name_is_ours("rf~DF312917DEB4B268-" UUID1
+	    "-20231114T221320Z.core"));
+	assert_false(dump_name_is_ours("rf~df312917deb4b26-" UUID1
+	    "-20231114T221320Z.core"));
+	assert_false(dump_name_is_ours("r~f~df312917deb4b268-" UUID1
+	    "-20231114T221320Z.core"));
+	assert_false(dump_name_is_ours("rf~df312917deb4b268x-" UUID1
+	    "-20231114T221320Z.core"));
+
+	/* Names of the old scheme stay ours, so their files are evicted. */
+	assert_true(dump_name_is_ours("-rf-" UUID1 "-20231114T221320Z.core"));
+	assert_true(dump_name_is_ours("_-" UUID1 "-20231114T221320Z.core"));
+	assert_true(dump_name_is_ours("_._.._etc_passwd-" UUID1
+	    "-20231114T221320Z.core"));
 }
 
 /* A directory holding our dumps and other people's files. */
