@@ -5,10 +5,13 @@
 # background child on its output, still ends (the pipe is given up on).
 . "$CW_SOURCE_DIR/tests/integration/lib.sh"
 itest_start
-# Whatever the outcome, no sleeper of ours is left behind.
+# Whatever the outcome, no sleeper of ours is left behind: each hook
+# leads a process group, the others may have left it.
 leftovers() {
 	for f in "$T"/*.pid; do
-		[ -f "$f" ] && kill -KILL "$(cat "$f")" 2>/dev/null
+		[ -f "$f" ] || continue
+		_p=$(cat "$f")
+		kill -KILL -- "-$_p" "$_p" 2>/dev/null
 	done
 	itest_cleanup
 }
