@@ -443,6 +443,123 @@ test_evict_keep_free_tmpfs(void **state)
 	foreign_survive(fx);
 }
 
+/* Set NAME's mtime to T0 + MIN minutes, as a clock set back would. */
+static void
+set_mtime(struct fixture *fx, const char *name, int min)
+{
+	struct timespec	ts[2];
+
+	ts[0].tv_sec = ts[1].tv_sec = T0 + min * 60;
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	assert_int_equal(utimensat(fx->dirfd, name, ts, AT_SYMLINK_NOFOLLOW),
+	    0);
+}
+
+/* What the dump child does for one dump: make room, then write. */
+static void
+one_dump(struct fixture *fx, const struct conf_dump *conf, const char *name,
+    int min, char *out)
+{
+	assert_int_equal(dump_evict(fx->dirfd, fx->dir, name, 4 * KB, conf,
+	    NULL, removed_cb, fx, NULL), 0);
+	own_file(fx, name, UUID1, min, 4 * KB, out);
+	set_mtime(fx, out, min);
+}
+
+/* A daemon restart, or a reboot: nothing is kept but the directory. */
+static void
+reopen_dir(struct fixture *fx)
+{
+	close(fx->dirfd);
+	fx->dirfd = open(fx->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(fx->dirfd >= 0);
+}
+
+/*
+ * The clock is set back by ten hours after two dumps, across a reboot.
+ * The dumps after that have older stamps and mtimes than those before,
+ * yet the oldest dump written is the one evicted, never the newest.
+ */
+static void
+test_evict_clock_back(void **state)
+{
+	struct fixture		*fx = *state;
+	struct conf_dump	 conf = { .max_per_domain = 2 };
+	char			 f[5][256];
+
+	one_dump(fx, &conf, "web", 60, f[0]);
+	one_dump(fx, &conf, "web", 120, f[1]);
+	assert_int_equal(fx->nremoved, 0);
+
+	reopen_dir(fx);
+	one_dump(fx, &conf, "web", -600, f[2]);
+	assert_int_equal(fx->nremoved, 1);
+	assert_string_equal(fx->removed[0], f[0]);
+
+	/* f[1] has the newest stamp and mtime, but is the oldest dump. */
+	one_dump(fx, &conf, "web", -590, f[3]);
+	assert_int_equal(fx->nremoved, 2);
+	assert_string_equal(fx->removed[1], f[1]);
+	assert_true(in_dir(fx, f[2]) && in_dir(fx, f[3]));
+
+	/* The clock jumps forward again: still in the order written. */
+	reopen_dir(fx);
+	one_dump(fx, &conf, "web", 30, f[4]);
+	assert_int_equal(fx->nremoved, 3);
+	assert_string_equal(fx->removed[2], f[2]);
+	assert_true(in_dir(fx, f[3]) && in_dir(fx, f[4]));
+
+	/* max_use goes by the same order. */
+	conf.max_per_domain = 0;
+	conf.max_use = 1;
+	fx->nremoved = 0;
+	assert_int_equal(dump_evict(fx->dirfd, fx->dir, "db", 0, &conf, NULL,
+	    removed_cb, fx, NULL), 0);
+	assert_int_equal(fx->nremoved, 2);
+	assert_string_equal(fx->removed[0], f[3]);
+	assert_string_equal(fx->removed[1], f[4]);
+}
+
+/*
+ * The list of our files in the directory is advice: a damaged one, or
+ * one naming files that are not ours, never makes another program's file
+ * ours; with none left, there is no list either.
+ */
+static void
+test_evict_order_file(void **state)
+{
+	struct fixture		*fx = *state;
+	struct conf_dump	 conf = { .max_use = 1 };
+	char			 f[3][256], path[512];
+	FILE			*fp;
+	size_t			 i;
+
+	own_file(fx, "a", UUID1, 2, 4 * KB, f[2]);
+	own_file(fx, "a", UUID1, 0, 4 * KB, f[0]);
+	own_file(fx, "a", UUID1, 1, 4 * KB, f[1]);
+	foreign_files(fx, f[0]);
+
+	/* Foreign names first, then two of ours against their stamps. */
+	snprintf(path, sizeof path, "%s/.xen-crashwatch-order", fx->dir);
+	assert_non_null(fp = fopen(path, "w"));
+	for (i = 0; i < sizeof foreign / sizeof foreign[0]; i++)
+		fprintf(fp, "%s\n", foreign[i]);
+	fprintf(fp, "../%s\n\n%s\n%s\n", f[0], f[2], f[1]);
+	assert_int_equal(fclose(fp), 0);
+
+	assert_int_equal(dump_evict(fx->dirfd, fx->dir, "a", 0, &conf, NULL,
+	    removed_cb, fx, NULL), 0);
+	/* Listed first, in the list's order; the unlisted one is newest. */
+	assert_int_equal(fx->nremoved, 3);
+	assert_string_equal(fx->removed[0], f[2]);
+	assert_string_equal(fx->removed[1], f[1]);
+	assert_string_equal(fx->removed[2], f[0]);
+	foreign_survive(fx);
+	assert_false(in_dir(fx, ".xen-crashwatch-order"));
+	assert_false(in_dir(fx, ".xen-crashwatch-order.new"));
+	assert_false(dump_name_is_ours(".xen-crashwatch-order"));
+}
+
 static void
 partial_cb(const char *path, void *arg)
 {
@@ -527,6 +644,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_evict_max_use,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_evict_keep_free,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_evict_clock_back,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_evict_order_file,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_evict_keep_free_tmpfs,
 		    fx_setup, fx_teardown),
