@@ -135,7 +135,8 @@ bool		 dump_name_is_ours(const char *name);
  * of SAFE name and EXPECTED bytes fits CONF's limits; each removal goes
  * to CB.  *OWN gets the bytes our remaining files use.  0, -EDQUOT when
  * it cannot fit even with all our files gone (nothing is removed then),
- * or -errno.
+ * or -errno.  Oldest means first seen by an earlier call, whatever the
+ * clock said: each call keeps the order in DIRFD/.xen-crashwatch-order.
  */
 int		 dump_evict(int dirfd, const char *dir, const char *safe,
 		     uint64_t expected, const struct conf_dump *,

@@ -4,8 +4,23 @@
  * Only files whose names we could have made are ours:
  * "<safe-name>-<uuid>-<yyyymmddThhmmssZ>[-N].core[.zst]", regular files,
  * never symlinks, never directories.  Anything else in the directory
- * belongs to someone else and is never counted or removed.  Oldest first
- * means by the time stamp in the name, then N, then mtime.
+ * belongs to someone else and is never counted or removed.
+ *
+ * Oldest first means first seen first, not by any clock.  The stamp in the
+ * name and the mtime are both wall-clock time: after the clock is set back
+ * a new dump looks older than the ones before it, and evicting "the
+ * oldest" would remove the newest.  No clock that is both monotonic and
+ * kept across reboots exists, so the order is kept on disk instead: every
+ * eviction pass (one before each dump is written) writes the names of our
+ * files, in order, to ORDER_FILE in the directory, and files it did not
+ * list before go after those it did.  A dump is always written after the
+ * pass before it, so it is always seen after every file that pass saw.
+ * Only files first seen in the same pass (those there before this scheme,
+ * dumps written in parallel, files copied in) are ordered among
+ * themselves by the stamp in the name, then N, then mtime.  The list is
+ * advisory: a missing or unreadable one means every file is new, and a
+ * name in it that is not one of our files is ignored, so it can reorder
+ * our files but never make another's file ours.
  */
 
 #include <dirent.h>
@@ -16,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -26,6 +42,9 @@
 #define UUID_LEN	36
 #define STAMP_LEN	16	/* yyyymmddThhmmssZ */
 #define SUFFIX_MAX	9999
+#define ORDER_FILE	".xen-crashwatch-order"
+#define ORDER_TEMP	".xen-crashwatch-order.new"
+#define ORDER_MAX	(4 << 20)	/* bytes of ORDER_FILE read, at most */
 
 /* What a name of ours says. */
 struct dump_name {
@@ -41,6 +60,7 @@ struct own_file {
 	struct timespec	 mtime;
 	uint64_t	 bytes;		/* on disk */
 	uint64_t	 freed;		/* what removing it frees */
+	size_t		 seq;		/* place in ORDER_FILE from 1, 0: new */
 	int		 gone;
 };
 
@@ -93,20 +113,40 @@ stamp_valid(const char *s)
 	return true;
 }
 
-/* What name_sanitize can produce, and nothing else. */
+static bool
+safe_byte(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    is_digit((char)c) || c == '.' || c == '_' || c == '+' || c == '-';
+}
+
+/*
+ * What name_sanitize can produce, and what it used to: bytes of the safe
+ * set not starting with '.' (an unchanged name now, any name before
+ * NAME_MARK existed, whose files must still be evicted), or such a prefix
+ * not starting with '-' either, then NAME_MARK and 16 lowercase hex
+ * digits (a changed name).
+ */
 static bool
 safe_valid(const char *s, size_t len)
 {
-	size_t		i;
-	unsigned char	c;
+	size_t	i, plen;
+	bool	marked;
 
 	if (len == 0 || len > NAME_SAFE_MAX - 1 || s[0] == '.')
 		return false;
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    is_digit((char)c) || c == '.' || c == '_' || c == '+' ||
-		    c == '-'))
+	marked = len > 1 + 16 && s[len - 17] == NAME_MARK;
+	plen = marked ? len - 17 : len;
+	if (marked) {
+		if (s[0] == '-')
+			return false;
+		for (i = plen + 1; i < len; i++) {
+			if (!is_digit(s[i]) && !(s[i] >= 'a' && s[i] <= 'f'))
+				return false;
+		}
+	}
+	for (i = 0; i < plen; i++) {
+		if (!safe_byte((unsigned char)s[i]))
 			return false;
 	}
 	return true;
@@ -213,13 +253,21 @@ dump_file_name(const char *name, const char *uuid, time_t when,
 	return 0;
 }
 
-/* Oldest first: stamp, then suffix, then mtime, then name for a total order. */
+/*
+ * Oldest first: files listed in ORDER_FILE in its order, then new ones by
+ * stamp, suffix, mtime, and name for a total order.
+ */
 static int
 own_cmp(const void *a, const void *b)
 {
 	const struct own_file	*x = a, *y = b;
 	int			 c;
 
+	if (x->seq != y->seq) {
+		if (x->seq == 0 || y->seq == 0)
+			return x->seq == 0 ? 1 : -1;
+		return x->seq < y->seq ? -1 : 1;
+	}
 	if ((c = memcmp(x->dn.stamp, y->dn.stamp, STAMP_LEN)) != 0)
 		return c;
 	if (x->dn.n != y->dn.n)
@@ -229,6 +277,110 @@ own_cmp(const void *a, const void *b)
 	if (x->mtime.tv_nsec != y->mtime.tv_nsec)
 		return x->mtime.tv_nsec < y->mtime.tv_nsec ? -1 : 1;
 	return strcmp(x->name, y->name);
+}
+
+static int
+own_name_cmp(const void *a, const void *b)
+{
+	const struct own_file	*x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+/*
+ * Number F[0..n) by their lines in ORDER_FILE.  Any failure leaves them
+ * new: the order is advice, and losing it only falls back to the stamps.
+ */
+static void
+order_load(int dirfd, struct own_file *f, size_t n)
+{
+	struct own_file	 key, *o;
+	struct stat	 st;
+	char		*buf, *line, *nl;
+	size_t		 seq = 0;
+	ssize_t		 r;
+	int		 fd;
+
+	if (n == 0)
+		return;
+	fd = openat(dirfd, ORDER_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size > ORDER_MAX ||
+	    (buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		close(fd);
+		return;
+	}
+	r = pread(fd, buf, (size_t)st.st_size, 0);
+	close(fd);
+	if (r != st.st_size) {
+		free(buf);
+		return;
+	}
+	buf[r] = '\0';
+
+	qsort(f, n, sizeof *f, own_name_cmp);
+	memset(&key, 0, sizeof key);
+	for (line = buf; *line != '\0'; line = nl + 1) {
+		if ((nl = strchr(line, '\n')) == NULL)
+			break;	/* a cut last line is not trusted */
+		*nl = '\0';
+		if (*line == '#' || *line == '\0')
+			continue;
+		key.name = line;
+		o = bsearch(&key, f, n, sizeof *f, own_name_cmp);
+		if (o != NULL && o->seq == 0)
+			o->seq = ++seq;
+	}
+	free(buf);
+}
+
+/*
+ * Write the names of the files still there, oldest first, as the new
+ * ORDER_FILE (through a temporary file and a rename, so that a reader
+ * sees the old list or the new one); no files, no list.  0 or -errno.
+ */
+static int
+order_save(int dirfd, const struct own_file *f, size_t n)
+{
+	static const char	 head[] = "# xen-crashwatch: our dump files, "
+				    "oldest first; do not edit\n";
+	FILE			*fp;
+	size_t			 i, kept = 0;
+	int			 fd, r = 0;
+
+	for (i = 0; i < n; i++)
+		if (!f[i].gone)
+			kept++;
+	if (kept == 0) {
+		if (unlinkat(dirfd, ORDER_FILE, 0) != 0 && errno != ENOENT)
+			return -errno;
+		return 0;
+	}
+	fd = openat(dirfd, ORDER_TEMP, O_WRONLY | O_CREAT | O_TRUNC |
+	    O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if ((fp = fdopen(fd, "w")) == NULL) {
+		r = -errno;
+		close(fd);
+		unlinkat(dirfd, ORDER_TEMP, 0);
+		return r;
+	}
+	fputs(head, fp);
+	for (i = 0; i < n; i++)
+		if (!f[i].gone)
+			fprintf(fp, "%s\n", f[i].name);
+	if (fflush(fp) != 0 || ferror(fp) || fsync(fileno(fp)) != 0)
+		r = errno != 0 ? -errno : -EIO;
+	if (fclose(fp) != 0 && r == 0)
+		r = -errno;
+	if (r == 0 && renameat(dirfd, ORDER_TEMP, dirfd, ORDER_FILE) != 0)
+		r = -errno;
+	if (r != 0)
+		unlinkat(dirfd, ORDER_TEMP, 0);
+	return r;
 }
 
 static void
@@ -300,8 +452,10 @@ own_scan(int dirfd, struct own_file **out, size_t *nout)
 		own_free(f, n);
 		return r;
 	}
-	if (n > 0)
+	if (n > 0) {
+		order_load(dirfd, f, n);
 		qsort(f, n, sizeof *f, own_cmp);
+	}
 	*out = f;
 	*nout = n;
 	return 0;
@@ -354,9 +508,12 @@ dump_evict(int dirfd, const char *dir, const char *safe, uint64_t expected,
 	uint64_t	 total = 0, freeable = 0, avail = 0;
 	size_t		 n = 0, i, same = 0;
 	int		 r;
+	bool		 locked;
 
+	/* One pass at a time, so that parallel dumps keep one order. */
+	locked = flock(dirfd, LOCK_EX) == 0;
 	if ((r = own_scan(dirfd, &f, &n)) != 0)
-		return r;
+		goto unlock;
 	for (i = 0; i < n; i++) {
 		total += f[i].bytes;
 		freeable += f[i].freed;
@@ -406,9 +563,14 @@ dump_evict(int dirfd, const char *dir, const char *safe, uint64_t expected,
 	}
 	r = 0;
 out:
+	/* Advice only: a dump is not given up for want of it. */
+	(void)order_save(dirfd, f, n);
 	if (own != NULL)
 		*own = total;
 	own_free(f, n);
+unlock:
+	if (locked)
+		flock(dirfd, LOCK_UN);
 	return r;
 }
 

@@ -7,6 +7,11 @@
  * arrived.  A child that leaves a grandchild holding the pipe gets a short
  * grace period after its exit, then the pipe is closed on it.  Deadlines
  * send TERM, then KILL; the parent never waits for a child.
+ *
+ * Every child calls setsid(), so it leads a process group of its own
+ * whose id is its pid, and everything it starts is in that group unless
+ * it leaves on purpose.  Signals for a job go to the group: a hook's
+ * "sleep 300 &" must not outlive the hook's deadline.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -28,6 +33,18 @@
 extern char	**environ;
 
 static void	job_finish(struct job *);
+
+/*
+ * SIG to the job's process group.  Right after fork the child may not
+ * have called setsid() yet; then there is no such group and the child
+ * itself, still alone, gets the signal.
+ */
+static void
+job_signal(struct job *job, int sig)
+{
+	if (kill(-job->pid, sig) == -1 && errno == ESRCH)
+		kill(job->pid, sig);
+}
 
 /* The pipe is at its end, or given up on: no more output. */
 static void
@@ -103,14 +120,14 @@ job_deadline_cb(evutil_socket_t fd, short what, void *arg)
 	if (!(job->flags & JOB_TERMED)) {
 		log_warnx("%s (pid %ld) passed its deadline, sending TERM",
 		    job->what, (long)job->pid);
-		kill(job->pid, SIGTERM);
+		job_signal(job, SIGTERM);
 		job->flags |= JOB_TERMED;
 		evtimer_add(job->ev_deadline, &tv);
 		return;
 	}
 	log_warnx("%s (pid %ld) ignored TERM, sending KILL", job->what,
 	    (long)job->pid);
-	kill(job->pid, SIGKILL);
+	job_signal(job, SIGKILL);
 }
 
 /* The child exited but something still holds its pipe: stop waiting. */
@@ -323,24 +340,44 @@ job_finish(struct job *job)
 	job_free(job);
 }
 
-/* SIGCHLD: collect every exited child, dispatch by pid. */
+/*
+ * SIGCHLD: collect every exited child, dispatch by pid.
+ *
+ * A child is looked at before it is reaped (WNOWAIT): while it is a
+ * zombie its pid, and so its process group id, cannot be reused.  That
+ * is when a job past its deadline gets KILL for all of its group: the
+ * leader died of TERM, but a descendant that ignores TERM would
+ * otherwise live on, holding the pipe until the grace ends and then for
+ * ever, since the KILL timer goes with the job.
+ */
 void
 job_reap(struct manager *m)
 {
 	struct job	*job;
 	struct timeval	 tv = { PIPE_GRACE_SECS, 0 };
+	siginfo_t	 si;
 	pid_t		 pid;
 	int		 st;
 
 	for (;;) {
-		pid = waitpid(-1, &st, WNOHANG);
-		if (pid == -1 && errno == EINTR)
-			continue;
-		if (pid <= 0)
+		memset(&si, 0, sizeof si);
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (si.si_pid == 0)
 			break;
 		LIST_FOREACH(job, &m->jobs, entry)
-			if (job->pid == pid)
+			if (job->pid == si.si_pid)
 				break;
+		if (job != NULL && (job->flags & JOB_TERMED))
+			kill(-si.si_pid, SIGKILL);
+		while ((pid = waitpid(si.si_pid, &st, WNOHANG)) == -1 &&
+		    errno == EINTR)
+			;
+		if (pid <= 0)
+			break;
 		if (job == NULL) {
 			log_debug("reaped unknown child %ld", (long)pid);
 			continue;
@@ -374,7 +411,7 @@ job_kill_all(struct manager *m)
 
 	LIST_FOREACH(job, &m->jobs, entry)
 		if ((job->flags & JOB_FORKED) && !(job->flags & JOB_DEAD))
-			kill(job->pid, SIGTERM);
+			job_signal(job, SIGTERM);
 }
 
 void

@@ -109,19 +109,25 @@ struct template_vars {
 
 /*
  * Expand a NULL-terminated argv template into a new NULL-terminated argv
- * (free with template_free).  %n gives the sanitised name, so that it is
- * safe in a path; an unknown %x is -EINVAL.
+ * (free with template_free).  %n gives the sanitised name (name_sanitize),
+ * so that it is safe in a path, never an option, and distinct for
+ * distinct names; an unknown %x is -EINVAL.
  */
 int		 template_expand(char *const *tmpl, const struct template_vars *,
 		     char ***out);
 void		 template_free(char **);
 
 /*
- * A domain name made safe as one file-name component: bytes outside
- * [A-Za-z0-9._+-] become '_', a leading '.' becomes '_', empty becomes
- * "_", at most NAME_SAFE_MAX bytes.  Never contains '/', never "." or "..".
+ * A domain name made safe as one file-name component (%n, dump files):
+ * a name of bytes in [A-Za-z0-9._+-] not starting with '.' or '-' and
+ * shorter than NAME_SAFE_MAX is kept; any other has its unsafe bytes and
+ * a leading '.' or '-' replaced by '_', is cut, and gets NAME_MARK and 16
+ * hex digits of a hash of the raw name, so distinct names stay distinct.
+ * Never starts with '.', '-' or '~', never contains '/', never "." or "..",
+ * shorter than NAME_SAFE_MAX.
  */
 #define NAME_SAFE_MAX 64
+#define NAME_MARK '~'	/* only in changed names: never a safe byte */
 void		 name_sanitize(const char *in, char *out, size_t outlen);
 
 /* "<name>-crashed-<UTC yyyymmddThhmmssZ>" into out; -ENAMETOOLONG. */

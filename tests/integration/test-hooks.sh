@@ -48,19 +48,22 @@ EOF2
 # Hostile names, set in xenstore as a guest or a careless toolstack could.
 evil="x;touch $T/pwned1;\`touch $T/pwned2\`\$(touch $T/pwned3) | touch $T/pwned4 &"
 dotdot="../../etc"
+dash="-rf"
 id_plain=$(simctl create plain --mem 16) || fail "create plain"
 id_evil=$(simctl create evil --mem 16) || fail "create evil"
 id_dot=$(simctl create dotdot --mem 16) || fail "create dotdot"
 id_wd=$(simctl create wd --mem 16) || fail "create wd"
 id_slow=$(simctl create slow --mem 16) || fail "create slow"
+id_dash=$(simctl create dash --mem 16) || fail "create dash"
 simctl write "/local/domain/$id_evil/name" "$evil" || fail "write evil name"
 simctl write "/local/domain/$id_dot/name" "$dotdot" || fail "write .. name"
+simctl write "/local/domain/$id_dash/name" "$dash" || fail "write -rf name"
 check_eq "$(simctl read "/local/domain/$id_evil/name")" "$evil" \
     "the hostile name as stored"
 uuid_of() {
 	simctl list | awk -v d="$1" '$1 == d { print $3 }'
 }
-for v in plain evil dot wd slow; do
+for v in plain evil dot wd slow dash; do
 	eval "uuid_$v=\$(uuid_of \$id_$v)"
 done
 touch "$T/before"
@@ -71,11 +74,13 @@ simctl crash "$id_evil"
 simctl crash "$id_dot"
 simctl watchdog "$id_wd"
 simctl crash "$id_slow"
+simctl crash "$id_dash"
 
 expect_log "domain $id_plain \(plain\): coredump-destroy done" 20 || fail "plain"
 expect_log "domain $id_evil \(.*\): coredump-destroy done" 20 || fail "evil"
 expect_log "domain $id_dot \(.*\): coredump-destroy done" 20 || fail "dotdot"
 expect_log "domain $id_wd \(wd\): preserve done" 20 || fail "wd"
+expect_log "domain $id_dash \(-rf\): coredump-destroy done" 20 || fail "-rf"
 
 # The environment, domain by domain.
 env_of() {
@@ -107,24 +112,51 @@ check_eq "$(tr '\n' ' ' <"$T/hooks/$id_wd.argv")" \
     "argv of the hook for wd"
 
 # The hostile name: raw in the environment, sanitised in argv and paths,
-# and never run by a shell.
-sanitize() {
-	printf '%s' "$1" | sed 's/[^A-Za-z0-9._+-]/_/g; s/^\./_/' | cut -c1-63
+# and never run by a shell.  A name that needs changing becomes its safe
+# bytes (a leading '.' or '-' too), cut to 46, then '~' and 16 hex digits
+# of a hash of the raw name, so that distinct names stay distinct.
+sanitize_prefix() {
+	printf '%s' "$1" | sed 's/[^A-Za-z0-9._+-]/_/g; s/^[.-]/_/' | cut -c1-46
+}
+# check_changed GOT NAME WHAT: GOT is what NAME becomes once changed.
+check_changed() {
+	_p=$(sanitize_prefix "$2")
+	case "$1" in
+	"$_p~"*) ;;
+	*) fail "$3: expected '$_p~<hash>', got '$1'" ;;
+	esac
+	printf '%s\n' "${1#"$_p~"}" | grep -qxE '[0-9a-f]{16}' ||
+		fail "$3: no hash after '$_p~' in '$1'"
+}
+arg1() {
+	sed -n '1s/^\[\(.*\)\]$/\1/p' "$T/hooks/$1.argv"
 }
 check_eq "$(env_of "$id_evil" XCW_NAME)" "$evil" "XCW_NAME (hostile)"
-safe_evil=$(sanitize "$evil")
-check_eq "$(sed -n 1p "$T/hooks/$id_evil.argv")" "[$safe_evil]" "%n (hostile)"
+safe_evil=$(arg1 "$id_evil")
+check_changed "$safe_evil" "$evil" "%n (hostile)"
 for i in 1 2 3 4; do
 	[ -e "$T/pwned$i" ] && fail "the hostile name ran a shell (pwned$i)"
 done
 check_eq "$(env_of "$id_dot" XCW_NAME)" "$dotdot" "XCW_NAME (../../etc)"
-check_eq "$(sed -n 1p "$T/hooks/$id_dot.argv")" "[$(sanitize "$dotdot")]" \
-    "%n (../../etc)"
+safe_dot=$(arg1 "$id_dot")
+check_changed "$safe_dot" "$dotdot" "%n (../../etc)"
+
+# A name starting with '-' never reaches a hook as an option.
+check_eq "$(env_of "$id_dash" XCW_NAME)" "$dash" "XCW_NAME (-rf)"
+safe_dash=$(arg1 "$id_dash")
+check_changed "$safe_dash" "$dash" "%n (-rf)"
+case "$safe_dash" in
+-*) fail "%n starts with '-': $safe_dash" ;;
+esac
+core_dash=$(env_of "$id_dash" XCW_COREDUMP)
+check_eq "$(basename "$core_dash" | cut -c1-${#safe_dash})" "$safe_dash" \
+    "file name of the core of -rf"
+[ -f "$core_dash" ] || fail "no core file at $core_dash"
 
 # Every core file is in the dump directory, none escaped it.
 core_dot=$(env_of "$id_dot" XCW_COREDUMP)
 case "$core_dot" in
-"$T/dump/$(sanitize "$dotdot")"-*.core) ;;
+"$T/dump/$safe_dot"-*.core) ;;
 *) fail "core file for ../../etc at '$core_dot'" ;;
 esac
 [ -f "$core_dot" ] || fail "no core file at $core_dot"
@@ -132,7 +164,7 @@ core_evil=$(env_of "$id_evil" XCW_COREDUMP)
 check_eq "$(dirname "$core_evil")" "$T/dump" "directory of the hostile core"
 check_eq "$(basename "$core_evil" | cut -c1-${#safe_evil})" "$safe_evil" \
     "file name of the hostile core"
-check_eq "$(ls "$T/dump" | wc -l)" 3 "files in the dump directory"
+check_eq "$(ls "$T/dump" | wc -l)" 4 "files in the dump directory"
 # A core named after ../../etc would land in $T/dump/../../etc = /tmp/etc,
 # or in /etc: look for its uuid anywhere near.
 escaped=$(find "$T" "$(dirname "$T")" /etc -xdev -maxdepth 3 \

@@ -349,7 +349,7 @@ test_hostile_name(void **state)
 	assert_int_equal(run(fx), 0);
 	assert_int_equal(dump_file_name(fx->req.name, UUID, WHEN,
 	    DUMP_COMPRESS_NONE, name, sizeof name), 0);
-	assert_string_equal(name, "_._.._.._x__.._.y_z-" UUID
+	assert_string_equal(name, "_._.._.._x__.._.y_z~40ae38b3ff3cc37f-" UUID
 	    "-20251125T000000Z.core");
 	assert_done(fx, name);
 	/* Nothing after "<dir>/" in the reported path has a '/'. */

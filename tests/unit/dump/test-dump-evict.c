@@ -85,7 +85,8 @@ test_file_name_hostile(void **state)
 	}
 	assert_int_equal(dump_file_name(NULL, UUID1, T0, DUMP_COMPRESS_NONE,
 	    out, sizeof out), 0);
-	assert_string_equal(out, "_-" UUID1 "-20231114T221320Z.core");
+	assert_string_equal(out, "_~cbf29ce484222325-" UUID1
+	    "-20231114T221320Z.core");
 }
 
 static void
@@ -113,6 +114,32 @@ test_name_is_ours(void **state)
 	assert_false(dump_name_is_ours("web-0b4a3c2dx1e2f-4a5b-8c7d-"
 	    "6e5f4a3b2c1d-20231114T221320Z.core"));
 	assert_false(dump_name_is_ours(""));
+
+	/* Changed names: a safe prefix, the mark, 16 lowercase hex digits. */
+	assert_true(dump_name_is_ours("_rf~df312917deb4b268-" UUID1
+	    "-20231114T221320Z.core"));
+	assert_true(dump_name_is_ours("a_b~e620c3190468cf61-" UUID1
+	    "-20231114T221320Z-2.core.zst"));
+	assert_false(dump_name_is_ours("-rf~df312917deb4b268-" UUID1
+	    "-20231114T221320Z.core"));
+	assert_false(dump_name_is_ours(".rf~df312917deb4b268-" UUID1
+	    "-20231114T221320Z.core"));
+	assert_false(dump_name_is_ours("~df312917deb4b268-" UUID1
+	    "-20231114T221320Z.core"));
+	assert_false(dump_name_is_ours("rf~DF312917DEB4B268-" UUID1
+	    "-20231114T221320Z.core"));
+	assert_false(dump_name_is_ours("rf~df312917deb4b26-" UUID1
+	    "-20231114T221320Z.core"));
+	assert_false(dump_name_is_ours("r~f~df312917deb4b268-" UUID1
+	    "-20231114T221320Z.core"));
+	assert_false(dump_name_is_ours("rf~df312917deb4b268x-" UUID1
+	    "-20231114T221320Z.core"));
+
+	/* Names of the old scheme stay ours, so their files are evicted. */
+	assert_true(dump_name_is_ours("-rf-" UUID1 "-20231114T221320Z.core"));
+	assert_true(dump_name_is_ours("_-" UUID1 "-20231114T221320Z.core"));
+	assert_true(dump_name_is_ours("_._.._etc_passwd-" UUID1
+	    "-20231114T221320Z.core"));
 }
 
 /* A directory holding our dumps and other people's files. */
@@ -416,6 +443,123 @@ test_evict_keep_free_tmpfs(void **state)
 	foreign_survive(fx);
 }
 
+/* Set NAME's mtime to T0 + MIN minutes, as a clock set back would. */
+static void
+set_mtime(struct fixture *fx, const char *name, int min)
+{
+	struct timespec	ts[2];
+
+	ts[0].tv_sec = ts[1].tv_sec = T0 + min * 60;
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	assert_int_equal(utimensat(fx->dirfd, name, ts, AT_SYMLINK_NOFOLLOW),
+	    0);
+}
+
+/* What the dump child does for one dump: make room, then write. */
+static void
+one_dump(struct fixture *fx, const struct conf_dump *conf, const char *name,
+    int min, char *out)
+{
+	assert_int_equal(dump_evict(fx->dirfd, fx->dir, name, 4 * KB, conf,
+	    NULL, removed_cb, fx, NULL), 0);
+	own_file(fx, name, UUID1, min, 4 * KB, out);
+	set_mtime(fx, out, min);
+}
+
+/* A daemon restart, or a reboot: nothing is kept but the directory. */
+static void
+reopen_dir(struct fixture *fx)
+{
+	close(fx->dirfd);
+	fx->dirfd = open(fx->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(fx->dirfd >= 0);
+}
+
+/*
+ * The clock is set back by ten hours after two dumps, across a reboot.
+ * The dumps after that have older stamps and mtimes than those before,
+ * yet the oldest dump written is the one evicted, never the newest.
+ */
+static void
+test_evict_clock_back(void **state)
+{
+	struct fixture		*fx = *state;
+	struct conf_dump	 conf = { .max_per_domain = 2 };
+	char			 f[5][256];
+
+	one_dump(fx, &conf, "web", 60, f[0]);
+	one_dump(fx, &conf, "web", 120, f[1]);
+	assert_int_equal(fx->nremoved, 0);
+
+	reopen_dir(fx);
+	one_dump(fx, &conf, "web", -600, f[2]);
+	assert_int_equal(fx->nremoved, 1);
+	assert_string_equal(fx->removed[0], f[0]);
+
+	/* f[1] has the newest stamp and mtime, but is the oldest dump. */
+	one_dump(fx, &conf, "web", -590, f[3]);
+	assert_int_equal(fx->nremoved, 2);
+	assert_string_equal(fx->removed[1], f[1]);
+	assert_true(in_dir(fx, f[2]) && in_dir(fx, f[3]));
+
+	/* The clock jumps forward again: still in the order written. */
+	reopen_dir(fx);
+	one_dump(fx, &conf, "web", 30, f[4]);
+	assert_int_equal(fx->nremoved, 3);
+	assert_string_equal(fx->removed[2], f[2]);
+	assert_true(in_dir(fx, f[3]) && in_dir(fx, f[4]));
+
+	/* max_use goes by the same order. */
+	conf.max_per_domain = 0;
+	conf.max_use = 1;
+	fx->nremoved = 0;
+	assert_int_equal(dump_evict(fx->dirfd, fx->dir, "db", 0, &conf, NULL,
+	    removed_cb, fx, NULL), 0);
+	assert_int_equal(fx->nremoved, 2);
+	assert_string_equal(fx->removed[0], f[3]);
+	assert_string_equal(fx->removed[1], f[4]);
+}
+
+/*
+ * The list of our files in the directory is advice: a damaged one, or
+ * one naming files that are not ours, never makes another program's file
+ * ours; with none left, there is no list either.
+ */
+static void
+test_evict_order_file(void **state)
+{
+	struct fixture		*fx = *state;
+	struct conf_dump	 conf = { .max_use = 1 };
+	char			 f[3][256], path[512];
+	FILE			*fp;
+	size_t			 i;
+
+	own_file(fx, "a", UUID1, 2, 4 * KB, f[2]);
+	own_file(fx, "a", UUID1, 0, 4 * KB, f[0]);
+	own_file(fx, "a", UUID1, 1, 4 * KB, f[1]);
+	foreign_files(fx, f[0]);
+
+	/* Foreign names first, then two of ours against their stamps. */
+	snprintf(path, sizeof path, "%s/.xen-crashwatch-order", fx->dir);
+	assert_non_null(fp = fopen(path, "w"));
+	for (i = 0; i < sizeof foreign / sizeof foreign[0]; i++)
+		fprintf(fp, "%s\n", foreign[i]);
+	fprintf(fp, "../%s\n\n%s\n%s\n", f[0], f[2], f[1]);
+	assert_int_equal(fclose(fp), 0);
+
+	assert_int_equal(dump_evict(fx->dirfd, fx->dir, "a", 0, &conf, NULL,
+	    removed_cb, fx, NULL), 0);
+	/* Listed first, in the list's order; the unlisted one is newest. */
+	assert_int_equal(fx->nremoved, 3);
+	assert_string_equal(fx->removed[0], f[2]);
+	assert_string_equal(fx->removed[1], f[1]);
+	assert_string_equal(fx->removed[2], f[0]);
+	foreign_survive(fx);
+	assert_false(in_dir(fx, ".xen-crashwatch-order"));
+	assert_false(in_dir(fx, ".xen-crashwatch-order.new"));
+	assert_false(dump_name_is_ours(".xen-crashwatch-order"));
+}
+
 static void
 partial_cb(const char *path, void *arg)
 {
@@ -500,6 +644,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_evict_max_use,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_evict_keep_free,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_evict_clock_back,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_evict_order_file,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_evict_keep_free_tmpfs,
 		    fx_setup, fx_teardown),

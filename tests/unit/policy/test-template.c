@@ -103,18 +103,24 @@ test_hostile_names(void **state)
 		const char	*name;
 		const char	*safe;
 	} cases[] = {
-		{ "../../etc/passwd", "_._.._etc_passwd" },
-		{ "a/b", "a_b" },
-		{ "$(rm -rf /)", "__rm_-rf___" },
-		{ "name;reboot", "name_reboot" },
-		{ "`x`", "_x_" },
-		{ "\n\x01", "__" },
-		{ "", "_" },
-		{ ".", "_" },
-		{ "..", "_." },
-		{ ".hidden", "_hidden" },
-		{ "caf\xc3\xa9 \xe2\x9c\x93", "caf______" },
-		{ "web 1 --force", "web_1_--force" },
+		{ "../../etc/passwd", "_._.._etc_passwd~2bef2c0bbbdefdfa" },
+		{ "a/b", "a_b~e620c3190468cf61" },
+		{ "$(rm -rf /)", "__rm_-rf___~e7b8529a16c17155" },
+		{ "name;reboot", "name_reboot~e0ba46f2106ce87a" },
+		{ "`x`", "_x_~ee97c219092654bf" },
+		{ "\n\x01", "__~08548307b5084dd4" },
+		{ "", "_~cbf29ce484222325" },
+		{ ".", "_~af63a34c86018bb1" },
+		{ "..", "_.~07da1a07b4a03f2d" },
+		{ ".hidden", "_hidden~28280da0cdcb6865" },
+		{ "caf\xc3\xa9 \xe2\x9c\x93", "caf______~1eab29a4b5d1d7b2" },
+		{ "web 1 --force", "web_1_--force~2ed0cf232adce0c3" },
+		/* Never an option of the command. */
+		{ "-rf", "_rf~df312917deb4b268" },
+		{ "--help", "_-help~5daaf2e4c8a8bf3c" },
+		/* Safe names are kept, so /etc/xen/%n.cfg keeps working. */
+		{ "web-1", "web-1" },
+		{ "_rf", "_rf" },
 	};
 	char *const		 tmpl[] = { "xl", "create", "/etc/xen/%n.cfg",
 	    "%n", NULL };
@@ -132,7 +138,10 @@ test_hostile_names(void **state)
 	}
 }
 
-/* A 300-byte name is cut to NAME_SAFE_MAX - 1 bytes in %n. */
+/*
+ * Long names are cut, and marked so that names equal for their first 63
+ * bytes (or 300) still give different %n.
+ */
 static void
 test_long_name(void **state)
 {
@@ -144,9 +153,18 @@ test_long_name(void **state)
 	(void)state;
 	memset(name, 'x', 300);
 	name[300] = '\0';
-	memset(want0, 'x', NAME_SAFE_MAX - 1);
-	want0[NAME_SAFE_MAX - 1] = '\0';
+	memset(want0, 'x', 46);
+	snprintf(want0 + 46, sizeof want0 - 46, "~e78ddf9f1ba85555");
 	v.name = name;
+	check(tmpl, &v, want);
+
+	name[64] = '\0';	/* one byte too long to be kept */
+	snprintf(want0 + 46, sizeof want0 - 46, "~b96a5acbb56db825");
+	check(tmpl, &v, want);
+
+	name[63] = '\0';	/* kept as it is */
+	memset(want0, 'x', 63);
+	want0[63] = '\0';
 	check(tmpl, &v, want);
 }
 
