@@ -132,8 +132,12 @@ struct job {
 	job_cb		*done;
 	void		*arg;
 };
-struct job	*job_exec(struct manager *, const char *what, char **argv,
-		     char **env, unsigned timeout, job_cb *, void *);
+/* A command with a start marker (ONCE) exits so when it is not run. */
+#define JOB_EXIT_STARTED	125	/* the marker was there: started before */
+#define JOB_EXIT_NOMARK		124	/* the marker could not be made */
+struct job	*job_exec(struct manager *, const char *what, const char *once,
+		     char **argv, char **env, unsigned timeout, job_cb *,
+		     void *);
 struct job	*job_fork(struct manager *, const char *what,
 		     int (*)(void *, int), void *, unsigned timeout, job_cb *,
 		     void *);
@@ -167,6 +171,7 @@ struct state_restarts {
 	size_t		 n;
 };
 struct state {
+	char		*dir;
 	char		*path;
 	TAILQ_HEAD(, state_incident) incidents;
 	TAILQ_HEAD(, state_restarts) restarts;
@@ -230,17 +235,18 @@ int		 dump_queue_init(struct manager *);
 void		 dump_queue_free(struct manager *);
 void		 dump_startup(struct manager *);
 
+/* started.c: markers of commands that run at most once. */
+int		 started_path(const struct incident *, const char *what,
+		     char *, size_t);
+bool		 started_before(const struct incident *, const char *what);
+bool		 started_running(const struct incident *, const char *what);
+
 /* state-writer.c: the state file written by a thread, off the loop. */
 struct state_writer;
-/* DONE(ARG) runs in the loop after each write, good or failed. */
-struct state_writer *state_writer_start(struct event_base *, const char *,
-		     void (*done)(void *), void *arg);
+struct state_writer *state_writer_start(struct event_base *, const char *);
 /* Hand BUF, the state at VERSION, to be written. */
 void		 state_writer_submit(struct state_writer *, char *, size_t,
 		     uint64_t version);
-/* The version last on disk; whether the last write failed. */
-uint64_t	 state_writer_written(struct state_writer *);
-bool		 state_writer_failing(struct state_writer *);
 int		 state_writer_stop(struct state_writer *);
 
 /* incident.c: carrying out a plan for one crashed domain. */
@@ -250,7 +256,6 @@ enum incident_wait {
 	WAIT_DUMP,	/* for its core dump, queued or running */
 	WAIT_RETRY,	/* for the timer, to try the step again */
 	WAIT_GONE,	/* for the domain to go, or the timer */
-	WAIT_SAVED,	/* for the state to be on disk, before acting */
 };
 struct incident {
 	TAILQ_ENTRY(incident) entry;
@@ -267,9 +272,8 @@ struct incident {
 	size_t		 step;
 	size_t		 skip_to;	/* set by a step to skip ahead, or 0 */
 	enum incident_wait wait;
-	uint64_t	 save_version;	/* WAIT_SAVED: the state it waits for */
 	bool		 resumed;	/* begun by an earlier run of the daemon */
-	bool		 verify_restart; /* that run started the restart */
+	bool		 rescanned;	/* after an earlier run's restart ended */
 	char		*coredump;
 	bool		 failed;	/* some step failed */
 	bool		 gone;		/* no longer seen by the hypervisor */
@@ -290,7 +294,6 @@ struct incident {
 void		 incident_start(struct manager *, struct domain *, enum reason,
 		     struct state_incident *);
 void		 incident_gone(struct incident *);
-void		 incident_saved(struct incident *);
 void		 incident_free(struct incident *);
 
 /* incident-fields.c: what is said about an incident, and to whom. */
@@ -324,8 +327,6 @@ struct step_kind {
 	enum incident_wait (*timer)(struct incident *);
 	/* A rescan no longer sees the domain. */
 	enum incident_wait (*gone)(struct incident *);
-	/* The state the step waited for is on disk. */
-	enum incident_wait (*saved)(struct incident *);
 };
 extern const struct step_kind step_dump;		/* step-dump.c */
 extern const struct step_kind step_destroy;		/* step-destroy.c */

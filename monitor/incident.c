@@ -103,8 +103,6 @@ incident_run(struct incident *inc, enum incident_wait wait)
 		inc->wait = incident_kind(inc)->start(inc);
 	}
 	incident_record(inc);
-	if (inc->wait == WAIT_SAVED)
-		inc->save_version = inc->m->state->version;
 }
 
 /* Begin at the current step, which has not started yet. */
@@ -168,17 +166,6 @@ incident_gone(struct incident *inc)
 	    incident_kind(inc)->gone == NULL)
 		return;
 	incident_run(inc, incident_kind(inc)->gone(inc));
-}
-
-/* What the step waited for is on disk (or cannot be, and was said). */
-void
-incident_saved(struct incident *inc)
-{
-	if (inc->dead || inc->wait != WAIT_SAVED ||
-	    inc->step >= inc->plan.nsteps ||
-	    incident_kind(inc)->saved == NULL)
-		return;
-	incident_run(inc, incident_kind(inc)->saved(inc));
 }
 
 /* A new INCIDENT_ID: 128 random bits as 32 hex digits. */
@@ -271,9 +258,6 @@ incident_start(struct manager *m, struct domain *d, enum reason reason,
 		inc->plan.nsteps = plan_steps(rec->action, inc->plan.steps,
 		    PLAN_MAX_STEPS);
 		inc->step = rec->step;
-		inc->verify_restart = inc->step > 0 &&
-		    inc->step - 1 < inc->plan.nsteps &&
-		    inc->plan.steps[inc->step - 1] == STEP_RESTART;
 		if (rec->coredump != NULL)
 			inc->coredump = strdup(rec->coredump);
 		if (rec->id[0] == '\0')

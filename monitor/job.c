@@ -279,15 +279,36 @@ job_env(char **extra)
 	return env;
 }
 
-/* Run ARGV (no shell; PATH lookup) with EXTRA added to our environment. */
+/* Our pid in decimal on FD: after fork, so no stdio, no malloc. */
+static void
+job_write_pid(int fd)
+{
+	char	buf[24], *p = buf + sizeof buf;
+	pid_t	pid = getpid();
+
+	*--p = '\n';
+	do {
+		*--p = (char)('0' + pid % 10);
+		pid /= 10;
+	} while (pid > 0);
+	(void)!write(fd, p, (size_t)(buf + sizeof buf - p));
+}
+
+/*
+ * Run ARGV (no shell; PATH lookup) with EXTRA added to our environment.
+ * With ONCE, the child first creates that file (holding its pid) or, if
+ * it exists, exits JOB_EXIT_STARTED without running anything.
+ */
 struct job *
-job_exec(struct manager *m, const char *what, char **argv, char **extra,
-    unsigned timeout, job_cb *done, void *arg)
+job_exec(struct manager *m, const char *what, const char *once, char **argv,
+    char **extra, unsigned timeout, job_cb *done, void *arg)
 {
 	static const char	 msg[] = "cannot run the command\n";
+	static const char	 dup[] = "started before: not run again\n";
+	static const char	 nomark[] = "cannot record the start: not run\n";
 	struct job		*job;
 	char			**env;
-	int			 fd;
+	int			 fd, mfd;
 
 	if ((env = job_env(extra)) == NULL)
 		return NULL;
@@ -303,6 +324,26 @@ job_exec(struct manager *m, const char *what, char **argv, char **extra,
 	/* Child. */
 	job_child_fds(fd, true);
 	setsid();
+	if (once != NULL) {
+		/*
+		 * The proof that it started, made by the process that runs
+		 * it: whatever instant the daemon is killed at, a marker
+		 * exists exactly when the command began, and O_EXCL keeps a
+		 * second start from ever running.
+		 */
+		mfd = open(once, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0600);
+		if (mfd == -1 && errno == EEXIST) {
+			(void)!write(STDERR_FILENO, dup, sizeof dup - 1);
+			_exit(JOB_EXIT_STARTED);
+		}
+		if (mfd == -1) {
+			(void)!write(STDERR_FILENO, nomark, sizeof nomark - 1);
+			_exit(JOB_EXIT_NOMARK);
+		}
+		job_write_pid(mfd);
+		close(mfd);
+	}
 	execvpe(argv[0], argv, env);
 	(void)!write(STDERR_FILENO, msg, sizeof msg - 1);
 	_exit(127);

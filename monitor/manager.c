@@ -22,8 +22,6 @@
 #define RESCAN_SAFETY_SECS	60	/* a rescan even without events */
 #define RESCAN_DYING_SECS	1	/* while a domain is being torn down */
 
-static void	manager_verify_restarts(struct manager *);
-
 struct scan_ctx {
 	struct manager	*m;
 	unsigned	 crashed;
@@ -207,7 +205,6 @@ manager_rescan(struct manager *m)
 		domain_remove(&m->domains, i);
 	}
 	manager_prune(m);
-	manager_verify_restarts(m);
 	if (state_dirty(m->state))
 		event_active(m->ev_sweep, EV_TIMEOUT, 0);
 	m->dying = ctx.dying;
@@ -257,68 +254,6 @@ manager_save(struct manager *m)
 	}
 	state_writer_submit(m->writer, buf, len, m->state->version);
 	m->state->submitted = m->state->version;
-}
-
-/* The writer wrote (or failed to): steps waiting for it may act now. */
-static void
-manager_saved(void *arg)
-{
-	struct manager	*m = arg;
-	struct incident	*inc;
-	uint64_t	 written = state_writer_written(m->writer);
-	bool		 failing = state_writer_failing(m->writer);
-
-	/* Failing, they act anyway: a guest left down for want of a disk
-	 * is worse than the small risk, said at CRIT, of acting twice. */
-	TAILQ_FOREACH(inc, &m->incidents, entry)
-		if (!inc->dead && inc->wait == WAIT_SAVED &&
-		    (inc->save_version <= written || failing))
-			incident_saved(inc);
-}
-
-/*
- * A daemon killed after it started a restart cannot know how the
- * command ended: the guest running under its name is the proof.  Without
- * it the restart is not tried again (it must never start twice), and the
- * operator hears so at CRIT.  Called after a whole scan, when every
- * domain's name is known.
- */
-static void
-manager_verify_restarts(struct manager *m)
-{
-	struct incident	*inc;
-	struct domain	*d;
-	unsigned	 i;
-	bool		 found;
-
-	TAILQ_FOREACH(inc, &m->incidents, entry) {
-		if (!inc->verify_restart)
-			continue;
-		inc->verify_restart = false;
-		found = false;
-		for (i = 0; i < DOMID_LIMIT && !found; i++) {
-			d = m->domains.slot[i];
-			found = d != NULL && d->name != NULL &&
-			    strcmp(d->name, inc->name) == 0 &&
-			    (d->domid != inc->domid ||
-			    strcmp(d->uuid, inc->uuid) != 0) &&
-			    d->state != DOM_DYING;
-		}
-		if (found)
-			incident_log(inc, LOG_NOTICE, MSGID_ACTION_DONE, "ok",
-			    NULL, "domain %u (%s): the restart started by the "
-			    "previous run is running", inc->domid, inc->name);
-		else {
-			inc->failed = true;
-			incident_log(inc, LOG_CRIT, MSGID_ACTION_FAILED,
-			    "unknown", NULL, "domain %u (%s): the previous run "
-			    "started the restart command but was stopped before "
-			    "it ended, and no domain named %s runs; not running "
-			    "it again, which could start the guest twice: check "
-			    "the guest and start it by hand if needed",
-			    inc->domid, inc->name, inc->name);
-		}
-	}
 }
 
 /* Finished incidents are freed here, never inside their callbacks. */
@@ -462,7 +397,7 @@ manager_init(struct manager *m, const char *conf_path, struct conf *conf,
 	if ((m->state = state_load(conf->state_dir)) == NULL)
 		fatalx("out of memory");
 	if (!dry_run && (m->writer = state_writer_start(m->base,
-	    m->state->path, manager_saved, m)) == NULL)
+	    m->state->path)) == NULL)
 		fatalx("cannot start the state writer: %s", strerror(errno));
 	if (!dry_run)
 		dump_startup(m);
@@ -486,24 +421,6 @@ manager_init(struct manager *m, const char *conf_path, struct conf *conf,
 	return 0;
 }
 
-/*
- * At a clean stop: a step marked as over ahead of acting, whose mark is
- * still waiting for the disk, never acted.  Take the mark back, so that
- * the next run does it rather than believe it done.
- */
-static void
-manager_unmark(struct manager *m)
-{
-	struct incident	*inc;
-
-	TAILQ_FOREACH(inc, &m->incidents, entry)
-		if (!inc->dead && inc->wait == WAIT_SAVED &&
-		    inc->rec != NULL && inc->rec->step != inc->step) {
-			inc->rec->step = (unsigned)inc->step;
-			state_changed(m->state);
-		}
-}
-
 int
 manager_run(struct manager *m)
 {
@@ -511,7 +428,6 @@ manager_run(struct manager *m)
 	    " in dry-run mode (nothing will be done)" : "", m->conf_path);
 	event_base_dispatch(m->base);
 	job_kill_all(m);
-	manager_unmark(m);
 	manager_save(m);
 	if (state_writer_stop(m->writer) != 0)
 		log_warnx("%s: the last state could not be saved",

@@ -42,8 +42,6 @@ struct state_writer {
 	int		 efd;
 	struct event	*ev;
 	bool		 failing;	/* said at CRIT, not yet said fixed */
-	void		(*done)(void *);
-	void		*arg;
 };
 
 static void *
@@ -113,14 +111,11 @@ state_writer_event_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	log_debug("state written; slowest write so far %llu us",
 	    (unsigned long long)worst);
-	if (w->done != NULL)
-		w->done(w->arg);
 }
 
 /* Start the writer of PATH; NULL and errno set on failure. */
 struct state_writer *
-state_writer_start(struct event_base *base, const char *path,
-    void (*done)(void *), void *arg)
+state_writer_start(struct event_base *base, const char *path)
 {
 	struct state_writer	*w;
 	sigset_t		 all, old;
@@ -129,8 +124,6 @@ state_writer_start(struct event_base *base, const char *path,
 	if ((w = calloc(1, sizeof *w)) == NULL)
 		return NULL;
 	w->efd = -1;
-	w->done = done;
-	w->arg = arg;
 	if ((w->path = strdup(path)) == NULL ||
 	    (w->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1 ||
 	    (w->ev = event_new(base, w->efd, EV_READ | EV_PERSIST,
@@ -173,24 +166,6 @@ state_writer_submit(struct state_writer *w, char *buf, size_t len,
 	w->submitted = version;
 	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
-}
-
-uint64_t
-state_writer_written(struct state_writer *w)
-{
-	uint64_t	v;
-
-	pthread_mutex_lock(&w->lock);
-	v = w->written;
-	pthread_mutex_unlock(&w->lock);
-	return v;
-}
-
-/* The last write failed: the loop knows, as it said so at CRIT. */
-bool
-state_writer_failing(struct state_writer *w)
-{
-	return w->failing;
 }
 
 /* Write what is pending, end the thread, free.  0, or the last error. */

@@ -137,7 +137,9 @@ state_load(const char *dir)
 		return NULL;
 	TAILQ_INIT(&st->incidents);
 	TAILQ_INIT(&st->restarts);
-	if (asprintf(&st->path, "%s/%s", dir, STATE_FILE) == -1) {
+	if ((st->dir = strdup(dir)) == NULL ||
+	    asprintf(&st->path, "%s/%s", dir, STATE_FILE) == -1) {
+		free(st->dir);
 		free(st);
 		return NULL;
 	}
@@ -354,14 +356,40 @@ state_dirty(const struct state *st)
 	return st->version != st->submitted;
 }
 
-void
-state_remove(struct state *st, struct state_incident *si)
+/* The start markers of incident ID (started.c): its directory, emptied. */
+static void
+state_forget_started(struct state *st, const char *id)
+{
+	char		 path[4096];
+	DIR		*d;
+	struct dirent	*de;
+
+	if (id[0] == '\0' || snprintf(path, sizeof path, "%s/started/%s",
+	    st->dir, id) >= (int)sizeof path || (d = opendir(path)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			unlinkat(dirfd(d), de->d_name, 0);
+	closedir(d);
+	rmdir(path);
+}
+
+static void
+state_incident_free(struct state *st, struct state_incident *si)
 {
 	TAILQ_REMOVE(&st->incidents, si, entry);
 	free(si->name);
 	free(si->result);
 	free(si->coredump);
 	free(si);
+}
+
+/* The record is done with, and so are its files. */
+void
+state_remove(struct state *st, struct state_incident *si)
+{
+	state_forget_started(st, si->id);
+	state_incident_free(st, si);
 	state_changed(st);
 }
 
@@ -373,7 +401,7 @@ state_free(struct state *st)
 	if (st == NULL)
 		return;
 	while (!TAILQ_EMPTY(&st->incidents))
-		state_remove(st, TAILQ_FIRST(&st->incidents));
+		state_incident_free(st, TAILQ_FIRST(&st->incidents));
 	while ((sr = TAILQ_FIRST(&st->restarts)) != NULL) {
 		TAILQ_REMOVE(&st->restarts, sr, entry);
 		free(sr->name);
@@ -381,6 +409,7 @@ state_free(struct state *st)
 		free(sr);
 	}
 	free(st->path);
+	free(st->dir);
 	free(st);
 }
 

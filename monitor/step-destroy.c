@@ -82,7 +82,7 @@ step_destroy_command(struct incident *inc, const char *what)
 	}
 	log_info("domain %u (%s): destroying with %s", inc->domid, inc->name,
 	    argv[0]);
-	inc->job = job_exec(m, what, argv, NULL, m->conf->destroy_timeout,
+	inc->job = job_exec(m, what, NULL, argv, NULL, m->conf->destroy_timeout,
 	    inc->job_done, inc);
 	template_free(argv);
 	if (inc->job == NULL)

@@ -3,10 +3,13 @@
  * incident in XCW_* variables, all started at once, each under its own
  * deadline.  The step is over when the last one ended, however it ended.
  *
- * At most once, like a restart: the step is recorded as over, on disk,
- * before the hooks start, so that a daemon killed while they run does
- * not page anyone twice when it comes back.
+ * Each hook runs at most once per incident, like a restart: it leaves a
+ * start marker before it execs (started.c), so that a daemon killed
+ * while hooks run does not page anyone twice when it comes back, and one
+ * killed before they began still runs them.
  */
+#include <sys/wait.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,30 +58,9 @@ step_hooks_env_free(char **env)
 static enum incident_wait
 step_hooks_start(struct incident *inc)
 {
-	struct manager	*m = inc->m;
-	size_t		 i;
-
-	if (m->conf->nhooks == 0)
-		return WAIT_NONE;
-	if (m->dry_run) {
-		for (i = 0; i < m->conf->nhooks; i++)
-			log_info("domain %u (%s): would run hook %zu %s (dry "
-			    "run)", inc->domid, inc->name, i + 1,
-			    m->conf->hooks[i].argv[0]);
-		return WAIT_NONE;
-	}
-	state_progress(m->state, inc->rec, (unsigned)inc->step + 1,
-	    inc->coredump);
-	return WAIT_SAVED;
-}
-
-/* The mark is on disk: start every hook. */
-static enum incident_wait
-step_hooks_saved(struct incident *inc)
-{
 	struct manager		*m = inc->m;
 	struct template_vars	 v = incident_vars(inc);
-	char			**argv, what[64];
+	char			**argv, what[64], mark[32], path[4096];
 	char			*env[HOOK_ENV_MAX + 1];
 	size_t			 i;
 
@@ -89,11 +71,28 @@ step_hooks_saved(struct incident *inc)
 			log_warnx("domain %u: %s: bad template", inc->domid, what);
 			continue;
 		}
-		if (step_hooks_env(inc, v.coredump, env) != 0)
+		if (m->dry_run) {
+			log_info("domain %u (%s): would run %s %s (dry run)",
+			    inc->domid, inc->name, what, argv[0]);
+			template_free(argv);
+			continue;
+		}
+		snprintf(mark, sizeof mark, "hook-%zu", i + 1);
+		if (started_before(inc, mark)) {
+			log_info("domain %u (%s): %s was started by the previous "
+			    "run; not run again", inc->domid, inc->name, what);
+			template_free(argv);
+			continue;
+		}
+		memset(env, 0, sizeof env);
+		if (started_path(inc, mark, path, sizeof path) != 0)
+			log_warn("domain %u: %s: cannot record its start",
+			    inc->domid, what);
+		else if (step_hooks_env(inc, v.coredump, env) != 0)
 			log_warnx("domain %u: %s: out of memory", inc->domid,
 			    what);
-		else if (job_exec(m, what, argv, env, m->conf->hooks[i].timeout,
-		    inc->job_done, inc) == NULL)
+		else if (job_exec(m, what, path, argv, env,
+		    m->conf->hooks[i].timeout, inc->job_done, inc) == NULL)
 			log_warn("domain %u: cannot start %s", inc->domid, what);
 		else
 			inc->hooks_left++;
@@ -111,6 +110,14 @@ step_hooks_job_done(struct incident *inc, struct job *job)
 	char	cause[128];
 	bool	ok = job_ok(job);
 
+	/* Killed just after the fork, the earlier run's child won the
+	 * marker: that one ran, this one did not. */
+	if ((job->flags & JOB_DEAD) && WIFEXITED(job->status) &&
+	    WEXITSTATUS(job->status) == JOB_EXIT_STARTED) {
+		log_info("domain %u (%s): %s was started by the previous run; "
+		    "not run again", inc->domid, inc->name, job->what);
+		return --inc->hooks_left == 0 ? WAIT_NONE : WAIT_JOB;
+	}
 	job_cause(job, cause, sizeof cause);
 	incident_log(inc, ok ? LOG_INFO : LOG_WARNING, MSGID_HOOK_DONE, cause,
 	    NULL, "domain %u (%s): %s %s%s%.*s", inc->domid, inc->name,
@@ -121,6 +128,5 @@ step_hooks_job_done(struct incident *inc, struct job *job)
 
 const struct step_kind step_hooks = {
 	.start = step_hooks_start,
-	.saved = step_hooks_saved,
 	.job_done = step_hooks_job_done,
 };

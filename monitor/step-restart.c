@@ -2,19 +2,26 @@
  * step-restart.c: starting the guest again with the configured command
  * (no shell), e.g. "xl create /etc/xen/%n.cfg".
  *
- * At most once: the step is recorded as over, and that record is on disk
- * (WAIT_SAVED), before the command starts, so a daemon killed at any
- * moment never starts the guest a second time when it comes back.  The
- * daemon that comes back looks for the guest instead (manager.c): if no
- * domain of its name runs, it says so at CRIT rather than guess.  The
- * restart counted against the rate limit when it was decided.
+ * At most once, and never forgotten: the command leaves a start marker
+ * (started.c) before it execs.  A daemon killed at any instant finds,
+ * when it comes back, either no marker (the command never began: it runs
+ * it) or a marker (it began: it waits while the command still runs, then
+ * looks for the guest by name).  The restart counted against the rate
+ * limit when it was decided.
  */
+#include <sys/wait.h>
+
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "crashwatchd.h"
 #include "killpoint.h"
+
+#define RESTART_MARK	"restart"
+#define RESTART_POLL	1	/* seconds between looks at an old command */
 
 /* The command's argv for this incident; NULL after saying why not. */
 static char **
@@ -39,37 +46,88 @@ step_restart_argv(struct incident *inc)
 	return argv;
 }
 
+/* Is a domain of the guest's name there, other than the crashed one? */
+static bool
+step_restart_found(struct incident *inc)
+{
+	struct domain	*d;
+	unsigned	 i;
+
+	for (i = 0; i < DOMID_LIMIT; i++) {
+		d = inc->m->domains.slot[i];
+		if (d != NULL && d->name != NULL &&
+		    strcmp(d->name, inc->name) == 0 && d->state != DOM_DYING &&
+		    (d->domid != inc->domid || strcmp(d->uuid, inc->uuid) != 0))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * An earlier run started the command.  While it runs, look again later;
+ * once it ended, the guest under its name is the proof that it worked.
+ */
+static enum incident_wait
+step_restart_check(struct incident *inc)
+{
+	struct timeval	tv = { RESTART_POLL, 0 };
+
+	if (started_running(inc, RESTART_MARK)) {
+		evtimer_add(inc->ev_timer, &tv);
+		return WAIT_RETRY;
+	}
+	if (!inc->rescanned) {
+		/* The command is over: one more scan to learn the name of
+		 * the domain it made, then look. */
+		inc->rescanned = true;
+		event_active(inc->m->ev_rescan, EV_TIMEOUT, 0);
+		tv.tv_sec = 0;
+		evtimer_add(inc->ev_timer, &tv);
+		return WAIT_RETRY;
+	}
+	if (step_restart_found(inc))
+		incident_ok(inc, "restart command started by the previous "
+		    "run; %s runs", inc->name);
+	else
+		incident_failed(inc, MSGID_ACTION_FAILED, "unknown", "restart "
+		    "failed: the previous run started the restart command, "
+		    "and no domain named %s runs; not running it again",
+		    inc->name);
+	return WAIT_NONE;
+}
+
 static enum incident_wait
 step_restart_start(struct incident *inc)
 {
 	struct manager	*m = inc->m;
-	char		**argv;
+	struct timeval	 tv = { 0, 0 };
+	char		**argv, what[256], mark[4096], env0[64];
+	char		*env[] = { env0, NULL };
+	int		 r;
 
 	if ((argv = step_restart_argv(inc)) == NULL)
 		return WAIT_NONE;
-	template_free(argv);
 	if (m->dry_run) {
 		incident_ok(inc, "would run the restart command (dry run)");
+		template_free(argv);
 		return WAIT_NONE;
 	}
-	/* Over before it starts: see the top of the file. */
-	state_progress(m->state, inc->rec, (unsigned)inc->step + 1,
-	    inc->coredump);
-	return WAIT_SAVED;
-}
-
-/* The mark is on disk: now the command may run. */
-static enum incident_wait
-step_restart_saved(struct incident *inc)
-{
-	struct manager	*m = inc->m;
-	char		**argv, what[256];
-
-	KILL_POINT("restart-marked");
-	if ((argv = step_restart_argv(inc)) == NULL)
+	if (started_before(inc, RESTART_MARK)) {
+		/* Looked at after this pass, when every name is known. */
+		template_free(argv);
+		evtimer_add(inc->ev_timer, &tv);
+		return WAIT_RETRY;
+	}
+	if ((r = started_path(inc, RESTART_MARK, mark, sizeof mark)) != 0) {
+		template_free(argv);
+		incident_failed(inc, MSGID_ACTION_FAILED, strerror(-r),
+		    "restart failed: cannot record its start: %s; not "
+		    "started", strerror(-r));
 		return WAIT_NONE;
+	}
+	snprintf(env0, sizeof env0, "XCW_INCIDENT=%s", inc->id);
 	snprintf(what, sizeof what, "restart of %s", inc->name);
-	inc->job = job_exec(m, what, argv, NULL, m->conf->restart_timeout,
+	inc->job = job_exec(m, what, mark, argv, env, m->conf->restart_timeout,
 	    inc->job_done, inc);
 	template_free(argv);
 	if (inc->job == NULL) {
@@ -86,6 +144,11 @@ step_restart_job_done(struct incident *inc, struct job *job)
 {
 	char	cause[128];
 
+	/* Killed just after the fork, the earlier run's child won the
+	 * marker: that one runs, this one did not. */
+	if ((job->flags & JOB_DEAD) && WIFEXITED(job->status) &&
+	    WEXITSTATUS(job->status) == JOB_EXIT_STARTED)
+		return step_restart_check(inc);
 	job_cause(job, cause, sizeof cause);
 	if (job_ok(job))
 		incident_ok(inc, "restart command %s", cause);
@@ -100,6 +163,6 @@ step_restart_job_done(struct incident *inc, struct job *job)
 
 const struct step_kind step_restart = {
 	.start = step_restart_start,
-	.saved = step_restart_saved,
 	.job_done = step_restart_job_done,
+	.timer = step_restart_check,
 };

@@ -1,0 +1,90 @@
+/*
+ * started.c: proof that a command which must run at most once began.
+ *
+ * A restart command or a hook is started with a marker path; the child
+ * creates the file (holding its pid) just before exec, or exits if it
+ * is there already (job.c).  So a marker exists exactly when the command
+ * began, whenever the daemon was killed: a daemon that comes back and
+ * finds it knows not to run the command again, and can see from the pid
+ * whether it still runs.  Markers live in <state_dir>/started/<ID>/ and
+ * go with the incident's record (state.c).
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crashwatchd.h"
+
+/* <state_dir>/started/<ID>/<WHAT> into OUT, its directory made. */
+int
+started_path(const struct incident *inc, const char *what, char *out,
+    size_t len)
+{
+	const char	*dir = inc->m->state->dir;
+	int		 n;
+
+	n = snprintf(out, len, "%s/started", dir);
+	if (n < 0 || (size_t)n >= len)
+		return -ENAMETOOLONG;
+	if (mkdir(out, 0700) == -1 && errno != EEXIST)
+		return -errno;
+	n = snprintf(out, len, "%s/started/%s", dir, inc->id);
+	if (n < 0 || (size_t)n >= len)
+		return -ENAMETOOLONG;
+	if (mkdir(out, 0700) == -1 && errno != EEXIST)
+		return -errno;
+	n = snprintf(out, len, "%s/started/%s/%s", dir, inc->id, what);
+	if (n < 0 || (size_t)n >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* Did WHAT begin for this incident, in this run or an earlier one? */
+bool
+started_before(const struct incident *inc, const char *what)
+{
+	char	path[4096];
+
+	return started_path(inc, what, path, sizeof path) == 0 &&
+	    access(path, F_OK) == 0;
+}
+
+/* Does the process that began WHAT still run?  Its pid from the marker,
+ * and our incident in its environment, so a reused pid is not taken
+ * for it. */
+bool
+started_running(const struct incident *inc, const char *what)
+{
+	char	path[4096], env[64], *buf = NULL;
+	FILE	*f;
+	size_t	 len = 0, n, want;
+	long	 pid;
+	bool	 found = false;
+
+	if (started_path(inc, what, path, sizeof path) != 0 ||
+	    (f = fopen(path, "re")) == NULL)
+		return false;
+	n = fscanf(f, "%ld", &pid) == 1 && pid > 1;
+	fclose(f);
+	if (!n)
+		return false;
+	snprintf(path, sizeof path, "/proc/%ld/environ", pid);
+	snprintf(env, sizeof env, "XCW_INCIDENT=%s", inc->id);
+	want = strlen(env) + 1;
+	if ((f = fopen(path, "re")) == NULL)
+		return false;
+	while (getdelim(&buf, &len, '\0', f) != -1) {
+		if (strlen(buf) + 1 == want && strcmp(buf, env) == 0) {
+			found = true;
+			break;
+		}
+	}
+	free(buf);
+	fclose(f);
+	return found;
+}
