@@ -175,6 +175,7 @@ struct state {
 	char		*path;
 	TAILQ_HEAD(, state_incident) incidents;
 	TAILQ_HEAD(, state_restarts) restarts;
+	uint64_t	 loaded_usec;	/* the file's mtime when loaded, or 0 */
 	uint64_t	 version;	/* bumped by every change */
 	uint64_t	 submitted;	/* the version last handed to be saved */
 };

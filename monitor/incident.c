@@ -168,6 +168,34 @@ incident_gone(struct incident *inc)
 	incident_run(inc, incident_kind(inc)->gone(inc));
 }
 
+/*
+ * A crash found at start-up with no record: was it alerted by a run
+ * killed before it saved its state?  The journal says; then this is
+ * that incident, under its ID and its name then (a rename-restart may
+ * have renamed the domain), going on from what the world shows.
+ */
+static void
+incident_recall(struct incident *inc)
+{
+	struct journal_crash	 c;
+	char			*n;
+
+	if (journal_find_crash(inc->domid, inc->uuid,
+	    inc->m->state->loaded_usec, &c) != 0)
+		return;
+	memcpy(inc->id, c.id, sizeof inc->id);
+	inc->when = (time_t)(c.usec / 1000000);
+	inc->resumed = true;
+	if (c.name[0] != '\0' && strcmp(c.name, inc->name) != 0 &&
+	    (n = strdup(c.name)) != NULL) {
+		free(inc->name);
+		inc->name = n;
+	}
+	log_info("domain %u (%s): its crash was alerted by a run stopped "
+	    "before it saved (INCIDENT_ID=%s); going on", inc->domid,
+	    inc->name, inc->id);
+}
+
 /* A new INCIDENT_ID: 128 random bits as 32 hex digits. */
 static void
 incident_new_id(char *out)
@@ -214,7 +242,9 @@ incident_start(struct manager *m, struct domain *d, enum reason reason,
 	struct incident		*inc;
 	struct policy_domain	 pd;
 	struct restart_history	 hist;
-	const char		*name = d != NULL ? d->name : rec->name;
+	/* A resumed crash keeps its name then: a rename-restart may have
+	 * renamed the domain since. */
+	const char		*name = rec != NULL ? rec->name : d->name;
 	unsigned		 domid = d != NULL ? d->domid : rec->domid;
 
 	if ((inc = calloc(1, sizeof *inc)) == NULL ||
@@ -238,6 +268,8 @@ incident_start(struct manager *m, struct domain *d, enum reason reason,
 	inc->when = rec != NULL ? rec->when : time(NULL);
 	inc->job_done = incident_job_done;
 	inc->dump_done = incident_dump_done;
+	if (rec == NULL && d != NULL && !m->ready)
+		incident_recall(inc);
 
 	pd.domid = domid;
 	pd.name = inc->name;
@@ -264,7 +296,8 @@ incident_start(struct manager *m, struct domain *d, enum reason reason,
 			incident_new_id(rec->id);
 		memcpy(inc->id, rec->id, sizeof inc->id);
 	} else {
-		incident_new_id(inc->id);
+		if (!inc->resumed)
+			incident_new_id(inc->id);
 		if ((rec = state_add(m->state, domid, inc->uuid, inc->name,
 		    reason, inc->when, inc->plan.action)) == NULL)
 			log_warnx("domain %u: cannot record the crash (out of "

@@ -176,6 +176,57 @@ manager_prune(struct manager *m)
 	}
 }
 
+/* A crash in the journal that nobody holds: the run that alerted it
+ * was killed before it saved, and the domain is gone since. */
+static void
+manager_recall_cb(const struct journal_crash *c, void *arg)
+{
+	struct manager		*m = arg;
+	struct state_incident	*si;
+	struct incident		*inc;
+	struct domain		*d;
+	enum action		 action;
+
+	TAILQ_FOREACH(si, &m->state->incidents, entry)
+		if (strcmp(si->id, c->id) == 0)
+			return;
+	TAILQ_FOREACH(inc, &m->incidents, entry)
+		if (strcmp(inc->id, c->id) == 0)
+			return;
+	if ((d = domain_find(&m->domains, c->domid)) != NULL &&
+	    strcmp(d->uuid, c->uuid) == 0)
+		return;		/* the scan has it */
+	if (action_parse(c->action, &action) != 0 ||
+	    (strcmp(c->reason, "crash") != 0 &&
+	    strcmp(c->reason, "watchdog") != 0))
+		return;
+	si = state_add(m->state, c->domid, c->uuid, c->name,
+	    strcmp(c->reason, "crash") == 0 ? REASON_CRASH : REASON_WATCHDOG,
+	    (time_t)(c->usec / 1000000), action);
+	if (si == NULL)
+		return;
+	memcpy(si->id, c->id, sizeof si->id);
+	log_info("domain %u (%s): its crash was alerted by a run stopped "
+	    "before it saved (INCIDENT_ID=%s), and it is gone since",
+	    c->domid, c->name, c->id);
+	incident_start(m, NULL, si->reason, si);
+}
+
+/*
+ * At start-up, after the first scan: the journal is the proof of crash
+ * alerts that the state file missed.  Only records newer than the state
+ * file can be missing from it.
+ */
+static void
+manager_recall(struct manager *m)
+{
+	int	r;
+
+	if ((r = journal_recent_crashes(m->state->loaded_usec,
+	    manager_recall_cb, m)) != 0 && r != -ENOENT)
+		log_debug("cannot read the journal: %s", strerror(-r));
+}
+
 static void
 manager_rescan(struct manager *m)
 {
@@ -205,6 +256,8 @@ manager_rescan(struct manager *m)
 		domain_remove(&m->domains, i);
 	}
 	manager_prune(m);
+	if (!m->ready && !m->dry_run)
+		manager_recall(m);
 	if (state_dirty(m->state))
 		event_active(m->ev_sweep, EV_TIMEOUT, 0);
 	m->dying = ctx.dying;

@@ -130,6 +130,7 @@ state_load(const char *dir)
 	struct state		*st;
 	config_t		 cfg;
 	config_setting_t	*list;
+	struct stat		 sb;
 	char			 aside[4096];
 	int			 i, version = 0, bad = 0;
 
@@ -148,6 +149,9 @@ state_load(const char *dir)
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
 		log_warn("%s: cannot create the state directory", dir);
 	state_sweep_temporary(dir);
+	if (stat(st->path, &sb) == 0)
+		st->loaded_usec = (uint64_t)sb.st_mtim.tv_sec * 1000000 +
+		    (uint64_t)sb.st_mtim.tv_nsec / 1000;
 	if (access(st->path, F_OK) == -1) {
 		if (errno != ENOENT)
 			log_warn("%s: cannot read the state, starting empty",

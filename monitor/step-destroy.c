@@ -7,13 +7,16 @@
  * domid is checked against the crashed domain's UUID, so a destroy never
  * hits a guest that took the domid over.
  */
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "crashwatchd.h"
 #include "killpoint.h"
@@ -34,6 +37,11 @@ step_destroy_child(void *arg, int fd)
 	int		 r;
 
 	(void)fd;
+	/* Dies with the daemon: the one that comes back finds the domain
+	 * crashed, dying or gone, and never races a destroy of ours. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		return EINTR;
 	if ((xch = hv_open()) == NULL)
 		return errno != 0 ? errno & 0xff : EIO;
 	r = hv_destroy(xch, inc->domid, inc->uuid);

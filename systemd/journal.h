@@ -8,6 +8,8 @@
 #define CW_JOURNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #define MSGID_CRASH_DETECTED	"0f21d7aa4f614dc198a085d560609371"
 #define MSGID_COREDUMP_DONE	"e77aca8309994721a572228059732b26"
@@ -40,5 +42,23 @@ void		 journal_open(bool to_stderr, bool verbose);
 void		 journal_send(int prio, const struct journal_fields *,
 		     const char *fmt, ...)
 		     __attribute__((format(printf, 3, 4)));
+
+/* journal-find.c: our own crash records, read back (this boot only). */
+struct journal_crash {
+	char		 id[33];	/* INCIDENT_ID */
+	unsigned	 domid;
+	char		 uuid[37];
+	char		 name[256];
+	char		 reason[16];
+	char		 action[32];
+	uint64_t	 usec;		/* CLOCK_REALTIME of the record */
+};
+/* The newest of DOMID and UUID written at SINCE_USEC or later: 0,
+ * -ENOENT, or another -errno. */
+int		 journal_find_crash(unsigned domid, const char *uuid,
+		     uint64_t since_usec, struct journal_crash *);
+/* All written at SINCE_USEC or later, oldest first, to CB. */
+int		 journal_recent_crashes(uint64_t since_usec,
+		     void (*)(const struct journal_crash *, void *), void *);
 
 #endif

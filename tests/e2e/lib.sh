@@ -92,9 +92,11 @@ is_crashed() {
 
 # wait_for SECONDS COMMAND...: poll until the command succeeds.  Every
 # 200 ms: each xl call costs dom0's only vCPU about that much under TCG,
-# and polling faster would slow down what is being timed.
+# and polling faster would slow down what is being timed.  SECONDS is what
+# an idle build machine needs; the wait allows four times as much, since
+# a busy host slows TCG down and a wait that passes ends at once anyway.
 wait_for() {
-	_end=$(($(cut -d. -f1 /proc/uptime) + $1))
+	_end=$(($(cut -d. -f1 /proc/uptime) + $1 * 4))
 	shift
 	until "$@"; do
 		[ "$(cut -d. -f1 /proc/uptime)" -lt $_end ] || return 1

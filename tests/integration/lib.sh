@@ -138,3 +138,53 @@ check_eq() {
 pass() {
 	echo "PASS: $*"
 }
+
+# journald_start: a systemd-journald of the test's own, in the private
+# mount namespace the test re-executed itself in (unshare -m, as root):
+# tmpfs on /run/systemd and /run/log, volatile storage, no rate limit.
+# journald_stop ends it.
+journald_start() {
+	JOURNALD=""
+	for p in /lib/systemd/systemd-journald /usr/lib/systemd/systemd-journald; do
+		[ -x "$p" ] && { JOURNALD=$p; break; }
+	done
+	[ -n "$JOURNALD" ] || fail "systemd-journald is missing (Debian package systemd)"
+	command -v journalctl >/dev/null || fail "journalctl is missing"
+	command -v jq >/dev/null || fail "jq is missing (tests/install-deps installs it)"
+
+	# Our own /run/systemd and /run/log, seen by nobody else; nothing may
+	# reach the host's persistent journal either.
+	mount --make-rprivate / || fail "cannot make the mounts private"
+	mkdir -p /run/systemd /run/log || fail "cannot create /run/systemd, /run/log"
+	mount -t tmpfs tmpfs /run/systemd || fail "cannot mount a tmpfs on /run/systemd"
+	mount -t tmpfs tmpfs /run/log || fail "cannot mount a tmpfs on /run/log"
+	if [ -d /var/log/journal ]; then
+		mount -t tmpfs tmpfs /var/log/journal ||
+			fail "cannot hide /var/log/journal"
+	fi
+	if [ -f /etc/systemd/journald.conf ]; then
+		printf '[Journal]\nStorage=volatile\nRateLimitBurst=0\n' \
+		    >/run/log/journald.conf
+		mount --bind /run/log/journald.conf /etc/systemd/journald.conf ||
+			fail "cannot replace journald.conf"
+	fi
+	SYSTEMD_LOG_TARGET=console "$JOURNALD" >/run/log/journald.out 2>&1 &
+	JOURNALD_PID=$!
+	_i=0
+	while [ ! -S /run/systemd/journal/socket ]; do
+		if ! kill -0 "$JOURNALD_PID" 2>/dev/null || [ "$_i" -ge 100 ]; then
+			cat /run/log/journald.out >&2
+			journald_stop
+			fail "systemd-journald did not create /run/systemd/journal/socket"
+		fi
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+
+journald_stop() {
+	[ -n "${JOURNALD_PID:-}" ] || return 0
+	kill -TERM "$JOURNALD_PID" 2>/dev/null
+	wait "$JOURNALD_PID" 2>/dev/null
+	JOURNALD_PID=""
+}

@@ -18,49 +18,9 @@ fi
 
 . "$CW_SOURCE_DIR/tests/integration/lib.sh"
 
-JOURNALD=""
-for p in /lib/systemd/systemd-journald /usr/lib/systemd/systemd-journald; do
-	[ -x "$p" ] && { JOURNALD=$p; break; }
-done
-[ -n "$JOURNALD" ] || fail "systemd-journald is missing (Debian package systemd)"
-command -v journalctl >/dev/null || fail "journalctl is missing"
-command -v jq >/dev/null || fail "jq is missing (tests/install-deps installs it)"
-
-# Our own /run/systemd and /run/log, seen by nobody else; nothing may
-# reach the host's persistent journal either.
-mount --make-rprivate / || fail "cannot make the mounts private"
-mkdir -p /run/systemd /run/log || fail "cannot create /run/systemd, /run/log"
-mount -t tmpfs tmpfs /run/systemd || fail "cannot mount a tmpfs on /run/systemd"
-mount -t tmpfs tmpfs /run/log || fail "cannot mount a tmpfs on /run/log"
-if [ -d /var/log/journal ]; then
-	mount -t tmpfs tmpfs /var/log/journal ||
-		fail "cannot hide /var/log/journal"
-fi
-if [ -f /etc/systemd/journald.conf ]; then
-	printf '[Journal]\nStorage=volatile\nRateLimitBurst=0\n' \
-	    >/run/log/journald.conf
-	mount --bind /run/log/journald.conf /etc/systemd/journald.conf ||
-		fail "cannot replace journald.conf"
-fi
-SYSTEMD_LOG_TARGET=console "$JOURNALD" >/run/log/journald.out 2>&1 &
-JOURNALD_PID=$!
-stop_journald() {
-	kill -TERM "$JOURNALD_PID" 2>/dev/null
-	wait "$JOURNALD_PID" 2>/dev/null
-}
-_i=0
-while [ ! -S /run/systemd/journal/socket ]; do
-	if ! kill -0 "$JOURNALD_PID" 2>/dev/null || [ "$_i" -ge 100 ]; then
-		cat /run/log/journald.out >&2
-		stop_journald
-		fail "systemd-journald did not create /run/systemd/journal/socket"
-	fi
-	sleep 0.1
-	_i=$((_i + 1))
-done
-
+journald_start
 itest_start
-trap 'itest_cleanup; stop_journald' EXIT
+trap 'itest_cleanup; journald_stop' EXIT
 
 # json: every record of ours, one JSON object a line.
 json() {
@@ -117,6 +77,12 @@ check_eq "$(field "$r" SHUTDOWN_REASON)" crash "SHUTDOWN_REASON"
 check_eq "$(field "$r" ACTION)" coredump-destroy "ACTION"
 check_eq "$(field "$r" SYSLOG_IDENTIFIER)" xen-crashwatchd "SYSLOG_IDENTIFIER"
 check_eq "$(field "$r" _PID)" "$DAEMON_PID" "_PID of the crash record"
+incident=$(field "$r" INCIDENT_ID)
+printf '%s\n' "$incident" | grep -qxE '[0-9a-f]{32}' ||
+	fail "INCIDENT_ID of the crash record: $incident"
+# Every record about this crash carries the same INCIDENT_ID.
+check_eq "$(json | jq -r --arg d "$id" 'select(.DOMID == $d) | .INCIDENT_ID' |
+    sort -u)" "$incident" "INCIDENT_IDs of domain $id's records"
 field "$r" MESSAGE | grep -q "domain $id (web-j) crashed" ||
 	fail "MESSAGE of the crash record: $(field "$r" MESSAGE)"
 

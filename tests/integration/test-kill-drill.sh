@@ -1,0 +1,191 @@
+#!/bin/bash
+# The kill drill.  For every action and every step boundary it passes,
+# SIGKILL the daemon exactly there (XCW_KILL_AT names the point; the
+# points exist in the test build only), start it again, and check from
+# the simulator's history, the files and the journal that the crash was
+# handled exactly once: one crash alert, one complete core file and no
+# partial one for a dump action, one destroy for a destroying action, one
+# restart for a restarting one, one run of the hook.  It runs beside a
+# journald of its own: a crash alerted just before the kill is known by
+# its journal record, the only trace such an alert leaves.
+
+if [ -z "${XCW_JOURNAL_NS:-}" ]; then
+	[ "$(id -u)" -eq 0 ] || {
+		echo "FAIL: the kill drill needs root (a private mount" \
+		    "namespace and a journald of its own); run it as root" >&2
+		exit 1
+	}
+	command -v unshare >/dev/null ||
+		{ echo "FAIL: unshare (util-linux) is missing" >&2; exit 1; }
+	export XCW_JOURNAL_NS=1
+	exec unshare -m bash "$0" "$@"
+fi
+
+. "$CW_SOURCE_DIR/tests/integration/lib.sh"
+journald_start
+itest_start
+trap 'itest_cleanup; journald_stop' EXIT
+
+# Stands in for "xl create": the guest runs again under its name.
+cat >"$T/restart.sh" <<SH
+#!/bin/sh
+echo "\$1" >>"$T/restarted"
+exec "$CW_BIN/xensimctl" create "\$1" --mem 4 >/dev/null
+SH
+cat >"$T/hook.sh" <<SH
+#!/bin/sh
+echo "\$XCW_NAME \$XCW_INCIDENT" >>"$T/hooked"
+SH
+chmod +x "$T/restart.sh" "$T/hook.sh"
+
+ACTIONS="preserve destroy restart rename-restart coredump-destroy
+coredump-restart coredump-preserve"
+POINTS="crash-alerted dump-started dump-renamed dump-done destroy-started
+destroy-done rename-done restart-started restart-done hooks-started
+state-saved:1 state-saved:2 state-saved:3 finished"
+
+{
+	echo 'state_dir = "@T@/state";'
+	echo 'dump: { directory = "@T@/dump"; keep_free = "0"; };'
+	echo 'restart: { command = [ "@T@/restart.sh", "%n" ]; burst = 1000; interval = 60; };'
+	echo 'hooks = ( { command = [ "@T@/hook.sh" ]; timeout = 30; } );'
+	echo 'domains = ('
+	for a in $ACTIONS; do
+		echo "  { match = \"$a-*\"; on_crash = \"$a\"; },"
+	done
+	echo '  { match = "*"; on_crash = "preserve"; }'
+	echo ');'
+} | write_conf
+
+# Does ACTION pass POINT at all?
+passes() {
+	case "$2" in
+	dump-*) case "$1" in coredump-*) return 0 ;; esac; return 1 ;;
+	destroy-*) case "$1" in destroy|restart|coredump-destroy|coredump-restart)
+		return 0 ;; esac; return 1 ;;
+	rename-*) [ "$1" = rename-restart ] ;;
+	restart-*) case "$1" in restart|rename-restart|coredump-restart)
+		return 0 ;; esac; return 1 ;;
+	*) return 0 ;;
+	esac
+}
+
+notify_listen
+unset WATCHDOG_USEC WATCHDOG_PID
+# alive PID: running, not a zombie waiting to be reaped.
+alive() {
+	[ -r "/proc/$1/stat" ] && ! awk '{ sub(/.*\) /, ""); exit $1 != "Z" }' \
+	    "/proc/$1/stat"
+}
+# start [POINT]: the daemon, killed at POINT if given; waits for READY.
+start() {
+	_ready=$(grep -c '^READY=1$' "$T/notify.log")
+	XCW_KILL_AT="${1:-}" "$XCW_DAEMON" -v -c "$CONF" >>"$DAEMON_LOG" 2>&1 &
+	DAEMON_PID=$!
+	_n=400
+	while [ "$(grep -c '^READY=1$' "$T/notify.log")" -le "$_ready" ]; do
+		alive "$DAEMON_PID" || return 0	# killed early
+		_n=$((_n - 1))
+		[ $_n -gt 0 ] || fail "no READY=1 from the daemon"
+		sleep 0.05
+	done
+}
+# settled [N]: the daemon is dead, or its last STATUS= since its last
+# READY=1 says nothing is being handled and at least N crashes were, and
+# its state file holds no unfinished plan (a domain still being torn
+# down is waited for).
+settled() {
+	alive "$DAEMON_PID" || return 0
+	grep -qs 'done = false' "$T/state/state" && return 1
+	awk -v want="${1:-0}" '/^READY=1$/ { r = 1; s = 0; next }
+	    r && /^STATUS=/ {
+		s = 0
+		if (match($0, /, [0-9]+ being handled, [0-9]+ handled/)) {
+			split(substr($0, RSTART + 2, RLENGTH - 2), f, " ")
+			s = f[1] == 0 && f[4] >= want
+		}
+	    }
+	    END { exit !s }' "$T/notify.log"
+}
+# await_settled WHAT [N]
+await_settled() {
+	_n=600
+	until settled "${2:-0}"; do
+		_n=$((_n - 1))
+		[ $_n -gt 0 ] || { tail -20 "$DAEMON_LOG" >&2; fail "$1: never settled"; }
+		sleep 0.05
+	done
+}
+# stop: TERM the daemon and reap it: 0 if it stopped cleanly, 1 if its
+# kill point got it first (SIGKILL), failing on anything else.
+stop() {
+	kill -TERM "$DAEMON_PID" 2>/dev/null
+	wait "$DAEMON_PID"
+	_st=$?
+	DAEMON_PID=""
+	case $_st in
+	0) return 0 ;;
+	137) return 1 ;;
+	esac
+	tail -20 "$DAEMON_LOG" >&2
+	fail "$1: the daemon exited $_st"
+}
+
+MSGID_CRASH=0f21d7aa4f614dc198a085d560609371
+alerts() {
+	journalctl -D /run/log/journal -o cat --no-pager \
+	    MESSAGE_ID=$MSGID_CRASH DOMAIN_NAME="$1" 2>/dev/null | grep -c .
+}
+
+runs=0 killed=0
+for a in $ACTIONS; do
+	for p in $POINTS; do
+		passes "$a" "$p" || continue
+		runs=$((runs + 1))
+		name="$a-$runs"
+		what="$a killed at $p"
+		id=$(simctl create "$name" --mem 4) || fail "create $name"
+		start "$p"
+		simctl crash "$id" || fail "crash $name"
+		await_settled "$what" 1
+		if ! stop "$what"; then
+			killed=$((killed + 1))
+			start
+			await_settled "$what, after the restart"
+			stop "$what, after the restart" ||
+				fail "$what: killed again without a kill point"
+		fi
+
+		# Exactly once, from the world.
+		sleep 0.1	# journald takes its last datagrams
+		check_eq "$(alerts "$name")" 1 "$what: crash alerts"
+		check_eq "$(count_history "xc_domain_destroy domid=$id ")" \
+		    "$(case $a in destroy|restart|coredump-destroy|coredump-restart)
+		    echo 1 ;; *) echo 0 ;; esac)" "$what: destroys"
+		check_eq "$(cat "$T/restarted" 2>/dev/null | grep -cx "$name")" \
+		    "$(case $a in *restart) echo 1 ;; *) echo 0 ;; esac)" \
+		    "$what: restarts"
+		[ -n "${XCW_DRILL_DEBUG:-}" ] && { grep -n "($name)" "$DAEMON_LOG"; cat "$T/state/state"; } >&2
+		check_eq "$(cat "$T/hooked" 2>/dev/null | grep -c "^$name ")" 1 \
+		    "$what: hook runs"
+		check_eq "$(ls "$T/dump" | grep -c "^$name-.*\.core$")" \
+		    "$(case $a in coredump-*) echo 1 ;; *) echo 0 ;; esac)" \
+		    "$what: core files"
+		check_eq "$(ls -A "$T/dump" | grep -c 'partial')" 0 \
+		    "$what: partial files"
+		grep -q "state\.[A-Za-z0-9]\{6\}$" <(ls "$T/state") &&
+			fail "$what: a temporary state file was left"
+		if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' \
+		    "$DAEMON_LOG"; then
+			cat "$DAEMON_LOG" >&2
+			fail "$what: the sanitizers reported a problem"
+		fi
+	done
+done
+
+# Every complete core has the size of the image: none is cut short.
+sizes=$(stat -c %s "$T"/dump/*.core | sort -u | wc -l)
+check_eq "$sizes" 1 "sizes of the core files"
+[ "$killed" -gt $((runs / 2)) ] ||
+	fail "only $killed of $runs runs were killed: kill points not reached"
+pass "kill drill: $runs runs, $killed killed at their point, each crash handled once"
