@@ -68,12 +68,17 @@ struct domain {
 	unsigned	 gen;		/* scan generation it was last seen in */
 	struct incident	*incident;	/* being handled */
 	uint64_t	 cpu_time;	/* ns, at the last scan */
+	TAILQ_ENTRY(domain) pending_entry; /* crashed, waiting to be taken up */
+	bool		 pending;
+	bool		 name_fresh;	/* read by this scan */
+	bool		 at_start;	/* there when the daemon started */
 	bool		 destroyed;	/* by us: its xenstore nodes are ours */
 };
 
 struct domain_table {
 	struct domain	**slot;		/* DOMID_LIMIT entries, by domid */
 	size_t		  count;
+	TAILQ_HEAD(, domain) pending;	/* crashed, no incident yet */
 };
 
 int		 domain_table_init(struct domain_table *);
@@ -351,6 +356,8 @@ struct manager {
 	unsigned	 reconnect_delay_ms;
 	struct event	*ev_watchdog;
 	struct event	*ev_sweep;	/* frees finished incidents, saves */
+	struct event	*ev_admit;	/* takes up pending crashes, a few a pass */
+	unsigned	 njobs;		/* children running */
 	struct event	*ev_signals[5];
 	struct domain_table domains;
 	unsigned	 gen;

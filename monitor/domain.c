@@ -18,6 +18,7 @@ domain_table_init(struct domain_table *t)
 	if (t->slot == NULL)
 		return -ENOMEM;
 	t->count = 0;
+	TAILQ_INIT(&t->pending);
 	return 0;
 }
 
@@ -68,6 +69,8 @@ domain_remove(struct domain_table *t, unsigned domid)
 		return;
 	t->slot[domid] = NULL;
 	t->count--;
+	if (d->pending)
+		TAILQ_REMOVE(&t->pending, d, pending_entry);
 	free(d->name);
 	free(d);
 }

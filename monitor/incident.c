@@ -268,7 +268,7 @@ incident_start(struct manager *m, struct domain *d, enum reason reason,
 	inc->when = rec != NULL ? rec->when : time(NULL);
 	inc->job_done = incident_job_done;
 	inc->dump_done = incident_dump_done;
-	if (rec == NULL && d != NULL && !m->ready)
+	if (rec == NULL && d != NULL && d->at_start)
 		incident_recall(inc);
 
 	pd.domid = domid;

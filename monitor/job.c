@@ -202,6 +202,7 @@ job_spawn(struct manager *m, const char *what, unsigned timeout,
 		kill(job->pid, SIGKILL);
 		waitpid(job->pid, NULL, 0);
 		LIST_INSERT_HEAD(&m->jobs, job, entry);
+		m->njobs++;
 		job_free(job);
 		return NULL;
 	}
@@ -209,6 +210,7 @@ job_spawn(struct manager *m, const char *what, unsigned timeout,
 	if (timeout > 0)
 		evtimer_add(job->ev_deadline, &tv);
 	LIST_INSERT_HEAD(&m->jobs, job, entry);
+	m->njobs++;
 	*childfd = -1;
 	log_debug("started %s, pid %ld", what, (long)job->pid);
 	return job;
@@ -458,7 +460,16 @@ job_kill_all(struct manager *m)
 void
 job_free(struct job *job)
 {
+	struct timeval	now = { 0, 0 };
+
 	LIST_REMOVE(job, entry);
+	if (job->pid > 0 && job->m->njobs > 0) {
+		job->m->njobs--;
+		/* A free slot: crashes waiting for one may be taken up. */
+		if (job->m->ev_admit != NULL &&
+		    !TAILQ_EMPTY(&job->m->domains.pending))
+			evtimer_add(job->m->ev_admit, &now);
+	}
 	if (job->ev_read != NULL)
 		event_free(job->ev_read);
 	if (job->ev_deadline != NULL)

@@ -21,6 +21,8 @@
 #define RESCAN_RETRY_SECS	1
 #define RESCAN_SAFETY_SECS	60	/* a rescan even without events */
 #define RESCAN_DYING_SECS	1	/* while a domain is being torn down */
+#define ADMIT_PER_PASS		16	/* crashes taken up in one loop pass */
+#define JOBS_MAX		64	/* children, before crashes wait */
 
 struct scan_ctx {
 	struct manager	*m;
@@ -58,7 +60,7 @@ scan_cb(const struct hv_info *hi, void *arg)
 	enum dom_state		 old;
 	unsigned		 oldcode;
 	enum reason		 reason;
-	char			 uuid[37], *name;
+	char			 uuid[37];
 	bool			 fresh = false;
 
 	uuid_format(hi->handle, uuid);
@@ -79,10 +81,13 @@ scan_cb(const struct hv_info *hi, void *arg)
 		}
 		memcpy(d->uuid, uuid, sizeof d->uuid);
 		fresh = true;
+		d->at_start = !m->ready;
 	}
-	/* Read once, when first seen, so it is known after it is gone. */
-	if (d->name == NULL && hi->domid != 0)
+	/* Read when first seen, so it is known after it is gone. */
+	if (d->name == NULL && hi->domid != 0) {
 		d->name = xs_read_name(m, hi->domid);
+		d->name_fresh = true;
+	}
 	old = d->state;
 	oldcode = d->shutdown_code;
 	d->gen = m->gen;
@@ -102,7 +107,7 @@ scan_cb(const struct hv_info *hi, void *arg)
 		return;
 	}
 	ctx->crashed++;
-	if (d->incident != NULL)
+	if (d->incident != NULL || d->pending)
 		return;
 	rec = state_find(m->state, d->domid, d->uuid);
 	if (rec != NULL && rec->done) {
@@ -112,21 +117,64 @@ scan_cb(const struct hv_info *hi, void *arg)
 			    action_name(rec->action));
 		return;
 	}
-	/* Read the name again now that it matters: it may have been
-	 * written after we first looked, or changed by "xl rename". */
-	if (!fresh && m->xsh != NULL &&
-	    (name = xs_read_name(m, d->domid)) != NULL) {
-		free(d->name);
-		d->name = name;
+	/* Taken up after the scan, a few at a time (manager_admit_cb). */
+	d->pending = true;
+	TAILQ_INSERT_TAIL(&m->domains.pending, d, pending_entry);
+}
+
+/*
+ * Crashes found by the scans become incidents here, at most
+ * ADMIT_PER_PASS a loop pass and only while fewer than JOBS_MAX children
+ * run: a storm of thousands is taken up in small bites, and the loop
+ * answers (watchdog pings, signals, xenstore) between them.  Each bite
+ * costs a name read, a decision, an alert and a fork or two.
+ */
+static void
+manager_admit_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct manager		*m = arg;
+	struct state_incident	*rec;
+	struct domain		*d;
+	struct timeval		 now = { 0, 0 };
+	enum reason		 reason;
+	unsigned		 n = 0;
+	char			*name;
+
+	(void)fd;
+	(void)what;
+	while (n < ADMIT_PER_PASS && m->njobs < JOBS_MAX &&
+	    (d = TAILQ_FIRST(&m->domains.pending)) != NULL) {
+		TAILQ_REMOVE(&m->domains.pending, d, pending_entry);
+		d->pending = false;
+		if (d->incident != NULL || policy_classify(d->domid,
+		    d->state == DOM_SHUTDOWN, d->shutdown_code, &reason) != 0)
+			continue;
+		rec = state_find(m->state, d->domid, d->uuid);
+		if (rec != NULL && rec->done)
+			continue;
+		n++;
+		/* Read the name again now that it matters: it may have
+		 * been written after we first looked, or changed by "xl
+		 * rename". */
+		if (!d->name_fresh && m->xsh != NULL &&
+		    (name = xs_read_name(m, d->domid)) != NULL) {
+			free(d->name);
+			d->name = name;
+		}
+		d->name_fresh = false;
+		if (d->name == NULL) {
+			/* Rules match by name: acting without it could
+			 * apply the wrong policy.  The rescan after
+			 * reconnecting comes back. */
+			log_debug("domain %u crashed; waiting for xenstore to "
+			    "learn its name", d->domid);
+			continue;
+		}
+		incident_start(m, d, reason, rec);
 	}
-	if (d->name == NULL) {
-		/* Rules match by name: acting without it could apply the
-		 * wrong policy.  The rescan after reconnecting comes back. */
-		log_debug("domain %u crashed; waiting for xenstore to learn "
-		    "its name", d->domid);
-		return;
-	}
-	incident_start(m, d, reason, rec);
+	if (!TAILQ_EMPTY(&m->domains.pending) && m->njobs < JOBS_MAX)
+		evtimer_add(m->ev_admit, &now);
+	manager_status(m);
 }
 
 /* Is an incident of ours working on this record? */
@@ -231,7 +279,7 @@ static void
 manager_rescan(struct manager *m)
 {
 	struct scan_ctx	 ctx = { m, 0, 0 };
-	struct timeval	 tv = { RESCAN_RETRY_SECS, 0 };
+	struct timeval	 tv = { RESCAN_RETRY_SECS, 0 }, now = { 0, 0 };
 	struct domain	*d;
 	unsigned	 i;
 	int		 r;
@@ -258,6 +306,8 @@ manager_rescan(struct manager *m)
 	manager_prune(m);
 	if (!m->ready && !m->dry_run)
 		manager_recall(m);
+	if (!TAILQ_EMPTY(&m->domains.pending))
+		evtimer_add(m->ev_admit, &now);
 	if (state_dirty(m->state))
 		event_active(m->ev_sweep, EV_TIMEOUT, 0);
 	m->dying = ctx.dying;
@@ -438,7 +488,8 @@ manager_init(struct manager *m, const char *conf_path, struct conf *conf,
 	}
 	m->ev_rescan = evtimer_new(m->base, manager_rescan_cb, m);
 	m->ev_sweep = evtimer_new(m->base, manager_sweep_cb, m);
-	if (m->ev_rescan == NULL || m->ev_sweep == NULL)
+	m->ev_admit = evtimer_new(m->base, manager_admit_cb, m);
+	if (m->ev_rescan == NULL || m->ev_sweep == NULL || m->ev_admit == NULL)
 		fatalx("out of memory");
 
 	if ((m->xch = hv_open()) == NULL) {
@@ -514,6 +565,9 @@ manager_free(struct manager *m)
 		event_free(m->ev_rescan);
 	if (m->ev_sweep != NULL)
 		event_free(m->ev_sweep);
+	if (m->ev_admit != NULL)
+		event_free(m->ev_admit);
+	m->ev_admit = NULL;
 	if (m->ev_watchdog != NULL)
 		event_free(m->ev_watchdog);
 	domain_table_free(&m->domains);

@@ -12,7 +12,7 @@ here=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
 MIB=${1:-1024}
 SMALL=${2:-20}
 D="$CW_BIN/xen-crashwatchd"
-L="$CW_BIN/notify-listen"
+L="${NOTIFY_LISTEN:-$CW_BIN/notify-listen}"
 [ -x "$D" ] || fail "no $D: build it first"
 [ -x "$L" ] || fail "no $L: build it first"
 
