@@ -180,7 +180,6 @@ struct state {
 	char		*path;
 	TAILQ_HEAD(, state_incident) incidents;
 	TAILQ_HEAD(, state_restarts) restarts;
-	uint64_t	 loaded_usec;	/* the file's mtime when loaded, or 0 */
 	uint64_t	 version;	/* bumped by every change */
 	uint64_t	 submitted;	/* the version last handed to be saved */
 };
@@ -246,6 +245,7 @@ int		 started_path(const struct incident *, const char *what,
 		     char *, size_t);
 bool		 started_before(const struct incident *, const char *what);
 bool		 started_running(const struct incident *, const char *what);
+void		 started_sweep(struct manager *, const char (*ids)[33], size_t);
 
 /* state-writer.c: the state file written by a thread, off the loop. */
 struct state_writer;
@@ -273,6 +273,7 @@ struct incident {
 	enum reason	 reason;
 	time_t		 when;
 	uint64_t	 mem_bytes;
+	uint64_t	 cpu_time;	/* ns, frozen since the crash */
 	struct plan	 plan;
 	struct conf_restart restart;	/* copied: a reload frees the rule */
 	size_t		 step;

@@ -180,8 +180,7 @@ incident_recall(struct incident *inc)
 	struct journal_crash	 c;
 	char			*n;
 
-	if (journal_find_crash(inc->domid, inc->uuid,
-	    inc->m->state->loaded_usec, &c) != 0)
+	if (journal_find_crash(inc->domid, inc->uuid, inc->cpu_time, &c) != 0)
 		return;
 	memcpy(inc->id, c.id, sizeof inc->id);
 	inc->when = (time_t)(c.usec / 1000000);
@@ -212,11 +211,15 @@ static void
 incident_alert(struct incident *inc)
 {
 	struct manager	*m = inc->m;
-	char		 mem[64];
-	const char	*extra[] = { mem, NULL };
+	char		 mem[64], cpu[64];
+	const char	*extra[] = { mem, cpu, NULL };
 
 	snprintf(mem, sizeof mem, "GUEST_MEMORY_BYTES=%llu",
 	    (unsigned long long)inc->mem_bytes);
+	/* Frozen since the crash: tells this instance from a later one
+	 * of the same domid and UUID (incident_recall). */
+	snprintf(cpu, sizeof cpu, "DOMAIN_CPU_TIME_NS=%llu",
+	    (unsigned long long)inc->cpu_time);
 	incident_log(inc, LOG_CRIT, MSGID_CRASH_DETECTED, NULL, extra,
 	    "domain %u (%s) %s; %s %s%s", inc->domid, inc->name,
 	    inc->reason == REASON_CRASH ? "crashed" :
@@ -264,6 +267,7 @@ incident_start(struct manager *m, struct domain *d, enum reason reason,
 	memcpy(inc->uuid, d != NULL ? d->uuid : rec->uuid, sizeof inc->uuid);
 	inc->reason = reason;
 	inc->mem_bytes = d != NULL ? d->mem_bytes : 0;
+	inc->cpu_time = d != NULL ? d->cpu_time : 0;
 	inc->gone = d == NULL;
 	inc->when = rec != NULL ? rec->when : time(NULL);
 	inc->job_done = incident_job_done;

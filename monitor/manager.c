@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include <xenctrl.h>
 
@@ -226,21 +227,43 @@ manager_prune(struct manager *m)
 
 /* A crash in the journal that nobody holds: the run that alerted it
  * was killed before it saved, and the domain is gone since. */
+struct recall_ctx {
+	struct manager	*m;
+	char		(*ids)[33];	/* every crash the journal holds */
+	size_t		 nids;
+};
+
+/*
+ * A crash in the journal that nobody holds and that did not finish: the
+ * run that alerted it was killed before it saved, and the domain is
+ * gone since.  (A crash whose domain is still there is found by the
+ * scan and recalled by incident_recall().)
+ */
 static void
 manager_recall_cb(const struct journal_crash *c, void *arg)
 {
-	struct manager		*m = arg;
+	struct recall_ctx	*ctx = arg;
+	struct manager		*m = ctx->m;
+	char			(*ids)[33];
 	struct state_incident	*si;
 	struct incident		*inc;
 	struct domain		*d;
 	enum action		 action;
 
+	/* Its markers stay while the journal speaks of it: the scan may
+	 * still recall it (incident_recall), finished or not. */
+	if ((ids = reallocarray(ctx->ids, ctx->nids + 1, sizeof *ids)) != NULL) {
+		ctx->ids = ids;
+		memcpy(ids[ctx->nids++], c->id, sizeof *ids);
+	}
 	TAILQ_FOREACH(si, &m->state->incidents, entry)
 		if (strcmp(si->id, c->id) == 0)
 			return;
 	TAILQ_FOREACH(inc, &m->incidents, entry)
 		if (strcmp(inc->id, c->id) == 0)
 			return;
+	if (journal_incident_done(c->id) != 0)
+		return;		/* finished, or the journal cannot say */
 	if ((d = domain_find(&m->domains, c->domid)) != NULL &&
 	    strcmp(d->uuid, c->uuid) == 0)
 		return;		/* the scan has it */
@@ -262,17 +285,20 @@ manager_recall_cb(const struct journal_crash *c, void *arg)
 
 /*
  * At start-up, after the first scan: the journal is the proof of crash
- * alerts that the state file missed.  Only records newer than the state
- * file can be missing from it.
+ * alerts that the state file missed.  Then the start markers of
+ * incidents nobody speaks of any more can go.
  */
 static void
 manager_recall(struct manager *m)
 {
-	int	r;
+	struct recall_ctx	ctx = { m, NULL, 0 };
+	int			r;
 
-	if ((r = journal_recent_crashes(m->state->loaded_usec,
-	    manager_recall_cb, m)) != 0 && r != -ENOENT)
+	if ((r = journal_recent_crashes(manager_recall_cb, &ctx)) != 0)
 		log_debug("cannot read the journal: %s", strerror(-r));
+	else
+		started_sweep(m, (const char (*)[33])ctx.ids, ctx.nids);
+	free(ctx.ids);
 }
 
 static void
@@ -500,6 +526,11 @@ manager_init(struct manager *m, const char *conf_path, struct conf *conf,
 	}
 	if ((m->state = state_load(conf->state_dir)) == NULL)
 		fatalx("out of memory");
+	/* Before the first scan: the journal, read to learn what a killed
+	 * run alerted, must hold all that run sent. */
+	if (!dry_run && access("/run/systemd/journal/socket", W_OK) == 0 &&
+	    (r = journal_barrier(1000000)) != 0)
+		log_debug("the journal did not catch up: %s", strerror(-r));
 	if (!dry_run && (m->writer = state_writer_start(m->base,
 	    m->state->path)) == NULL)
 		fatalx("cannot start the state writer: %s", strerror(errno));

@@ -6,11 +6,17 @@
  * is there already (job.c).  So a marker exists exactly when the command
  * began, whenever the daemon was killed: a daemon that comes back and
  * finds it knows not to run the command again, and can see from the pid
- * whether it still runs.  Markers live in <state_dir>/started/<ID>/ and
- * go with the incident's record (state.c).
+ * whether it still runs.  Markers live in <state_dir>/started/<ID>/.
+ *
+ * They outlive the incident's record for a while: a record removed from
+ * memory may still be on disk when the daemon is killed, and the next
+ * run must find the markers then.  So they are removed only at start-up,
+ * for incidents that neither the state file nor this boot's journal
+ * speak of any more.
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -87,4 +93,51 @@ started_running(const struct incident *inc, const char *what)
 	free(buf);
 	fclose(f);
 	return found;
+}
+
+/* Is ID among the NIDS incident IDs in IDS (33 bytes each)? */
+static bool
+started_listed(const char *id, const char (*ids)[33], size_t nids)
+{
+	size_t	i;
+
+	for (i = 0; i < nids; i++)
+		if (strcmp(ids[i], id) == 0)
+			return true;
+	return false;
+}
+
+/* The markers of incidents no longer spoken of (see above), removed. */
+void
+started_sweep(struct manager *m, const char (*ids)[33], size_t nids)
+{
+	struct state_incident	*si;
+	char			 path[4096];
+	DIR			*d, *sub;
+	struct dirent		*de, *se;
+	bool			 live;
+	int			 dfd;
+
+	snprintf(path, sizeof path, "%s/started", m->state->dir);
+	if ((d = opendir(path)) == NULL)
+		return;
+	dfd = dirfd(d);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		live = started_listed(de->d_name, ids, nids);
+		TAILQ_FOREACH(si, &m->state->incidents, entry)
+			live = live || strcmp(si->id, de->d_name) == 0;
+		if (live)
+			continue;
+		if ((sub = fdopendir(openat(dfd, de->d_name, O_RDONLY |
+		    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC))) == NULL)
+			continue;
+		while ((se = readdir(sub)) != NULL)
+			if (se->d_name[0] != '.')
+				unlinkat(dirfd(sub), se->d_name, 0);
+		closedir(sub);
+		unlinkat(dfd, de->d_name, AT_REMOVEDIR);
+	}
+	closedir(d);
 }

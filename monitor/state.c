@@ -130,7 +130,6 @@ state_load(const char *dir)
 	struct state		*st;
 	config_t		 cfg;
 	config_setting_t	*list;
-	struct stat		 sb;
 	char			 aside[4096];
 	int			 i, version = 0, bad = 0;
 
@@ -149,9 +148,6 @@ state_load(const char *dir)
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
 		log_warn("%s: cannot create the state directory", dir);
 	state_sweep_temporary(dir);
-	if (stat(st->path, &sb) == 0)
-		st->loaded_usec = (uint64_t)sb.st_mtim.tv_sec * 1000000 +
-		    (uint64_t)sb.st_mtim.tv_nsec / 1000;
 	if (access(st->path, F_OK) == -1) {
 		if (errno != ENOENT)
 			log_warn("%s: cannot read the state, starting empty",
@@ -360,24 +356,6 @@ state_dirty(const struct state *st)
 	return st->version != st->submitted;
 }
 
-/* The start markers of incident ID (started.c): its directory, emptied. */
-static void
-state_forget_started(struct state *st, const char *id)
-{
-	char		 path[4096];
-	DIR		*d;
-	struct dirent	*de;
-
-	if (id[0] == '\0' || snprintf(path, sizeof path, "%s/started/%s",
-	    st->dir, id) >= (int)sizeof path || (d = opendir(path)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			unlinkat(dirfd(d), de->d_name, 0);
-	closedir(d);
-	rmdir(path);
-}
-
 static void
 state_incident_free(struct state *st, struct state_incident *si)
 {
@@ -388,11 +366,9 @@ state_incident_free(struct state *st, struct state_incident *si)
 	free(si);
 }
 
-/* The record is done with, and so are its files. */
 void
 state_remove(struct state *st, struct state_incident *si)
 {
-	state_forget_started(st, si->id);
 	state_incident_free(st, si);
 	state_changed(st);
 }

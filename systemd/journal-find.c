@@ -77,13 +77,10 @@ journal_read_crash(sd_journal *j, struct journal_crash *c)
 	return *end == '\0' ? 0 : -EINVAL;
 }
 
-/*
- * Every crash record of ours in this boot written at SINCE_USEC or
- * later, oldest first, to CB.  0 or -errno.
- */
+/* Every crash record of ours in this boot, oldest first, to CB. */
 int
-journal_recent_crashes(uint64_t since_usec,
-    void (*cb)(const struct journal_crash *, void *), void *arg)
+journal_recent_crashes(void (*cb)(const struct journal_crash *, void *),
+    void *arg)
 {
 	sd_journal		*j;
 	struct journal_crash	 c;
@@ -92,19 +89,22 @@ journal_recent_crashes(uint64_t since_usec,
 	if ((r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY)) < 0)
 		return r;
 	if ((r = journal_match_crashes(j)) >= 0 &&
-	    (r = sd_journal_seek_realtime_usec(j, since_usec)) >= 0) {
+	    (r = sd_journal_seek_head(j)) >= 0) {
 		while ((r = sd_journal_next(j)) > 0)
-			if (journal_read_crash(j, &c) == 0 &&
-			    c.usec >= since_usec)
+			if (journal_read_crash(j, &c) == 0)
 				cb(&c, arg);
 	}
 	sd_journal_close(j);
 	return r < 0 ? r : 0;
 }
 
-/* The newest crash record of DOMID and UUID at SINCE_USEC or later. */
+/*
+ * The newest crash record of this instance of a domain: DOMID, UUID and
+ * the CPU time it had when it crashed (a crashed domain's CPU time stands
+ * still, and a new instance's differs).
+ */
 int
-journal_find_crash(unsigned domid, const char *uuid, uint64_t since_usec,
+journal_find_crash(unsigned domid, const char *uuid, uint64_t cpu_time,
     struct journal_crash *c)
 {
 	sd_journal	*j;
@@ -122,14 +122,88 @@ journal_find_crash(unsigned domid, const char *uuid, uint64_t since_usec,
 		snprintf(m, sizeof m, "DOMID=%u", domid);
 		r = sd_journal_add_match(j, m, 0);
 	}
+	if (r >= 0) {
+		snprintf(m, sizeof m, "DOMAIN_CPU_TIME_NS=%llu",
+		    (unsigned long long)cpu_time);
+		r = sd_journal_add_match(j, m, 0);
+	}
 	if (r >= 0 && (r = sd_journal_seek_tail(j)) >= 0)
 		r = sd_journal_previous(j);
 	if (r == 0)
 		r = -ENOENT;
 	if (r > 0)
 		r = journal_read_crash(j, c);
-	if (r >= 0 && c->usec < since_usec)
-		r = -ENOENT;
 	sd_journal_close(j);
 	return r < 0 ? r : 0;
+}
+
+/* Did incident ID finish: is its STEP=complete record there?  1, 0, or
+ * -errno. */
+int
+journal_incident_done(const char *id)
+{
+	sd_journal	*j;
+	char		 m[64];
+	int		 r;
+
+	if ((r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY)) < 0)
+		return r;
+	snprintf(m, sizeof m, "INCIDENT_ID=%s", id);
+	if ((r = sd_journal_add_match(j, m, 0)) >= 0 &&
+	    (r = sd_journal_add_match(j, "STEP=complete", 0)) >= 0 &&
+	    (r = sd_journal_add_match(j, "_COMM=xen-crashwatchd", 0)) >= 0 &&
+	    (r = sd_journal_seek_head(j)) >= 0)
+		r = sd_journal_next(j);
+	sd_journal_close(j);
+	return r < 0 ? r : r > 0;
+}
+
+/*
+ * Wait until journald has stored everything sent to it before now, for
+ * at most TIMEOUT_USEC: records travel as datagrams and are stored a
+ * little later.  Journald reads its socket in order, so once a record
+ * we send now can be read back, so can the last ones of a run killed a
+ * moment ago.  0, or -errno (-ETIMEDOUT) and the caller reads anyway.
+ */
+int
+journal_barrier(uint64_t timeout_usec)
+{
+	sd_journal	*j;
+	sd_id128_t	 token;
+	char		 m[64];
+	uint64_t	 waited = 0;
+	int		 r;
+
+	if ((r = sd_id128_randomize(&token)) < 0)
+		return r;
+	snprintf(m, sizeof m, "XCW_BARRIER=" SD_ID128_FORMAT_STR,
+	    SD_ID128_FORMAT_VAL(token));
+	if ((r = sd_journal_send("MESSAGE=reading our own records back",
+	    "PRIORITY=7", "SYSLOG_IDENTIFIER=xen-crashwatchd", m, NULL)) < 0)
+		return r;
+	if ((r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY)) < 0)
+		return r;
+	if ((r = sd_journal_add_match(j, m, 0)) < 0)
+		goto out;
+	for (;;) {
+		if ((r = sd_journal_seek_head(j)) < 0)
+			break;
+		if ((r = sd_journal_next(j)) > 0) {
+			r = 0;
+			break;
+		}
+		if (r < 0)
+			break;
+		r = sd_journal_wait(j, 50000);
+		if (r < 0)
+			break;
+		waited += 50000;
+		if (waited >= timeout_usec) {
+			r = -ETIMEDOUT;
+			break;
+		}
+	}
+out:
+	sd_journal_close(j);
+	return r;
 }

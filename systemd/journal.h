@@ -53,12 +53,15 @@ struct journal_crash {
 	char		 action[32];
 	uint64_t	 usec;		/* CLOCK_REALTIME of the record */
 };
-/* The newest of DOMID and UUID written at SINCE_USEC or later: 0,
- * -ENOENT, or another -errno. */
+/* The newest crash of DOMID and UUID at CPU_TIME: 0, -ENOENT, -errno. */
 int		 journal_find_crash(unsigned domid, const char *uuid,
-		     uint64_t since_usec, struct journal_crash *);
-/* All written at SINCE_USEC or later, oldest first, to CB. */
-int		 journal_recent_crashes(uint64_t since_usec,
+		     uint64_t cpu_time, struct journal_crash *);
+/* Whether incident ID's STEP=complete record is there: 1, 0, -errno. */
+int		 journal_incident_done(const char *id);
+/* Until journald stored what was sent before now: 0 or -errno. */
+int		 journal_barrier(uint64_t timeout_usec);
+/* Every crash record of ours in this boot, oldest first, to CB. */
+int		 journal_recent_crashes(
 		     void (*)(const struct journal_crash *, void *), void *);
 
 #endif

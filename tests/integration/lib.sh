@@ -188,3 +188,72 @@ journald_stop() {
 	wait "$JOURNALD_PID" 2>/dev/null
 	JOURNALD_PID=""
 }
+
+# The drills' daemon: started and stopped many times, killed on purpose.
+# They need notify_listen (READY=1, STATUS=) and $T/state.
+# alive PID: running, not a zombie waiting to be reaped.
+alive() {
+	[ -r "/proc/$1/stat" ] && ! awk '{ sub(/.*\) /, ""); exit $1 != "Z" }' \
+	    "/proc/$1/stat"
+}
+# drill_start [POINT]: the daemon, killed at POINT if given; waits for READY.
+drill_start() {
+	_ready=$(grep -c '^READY=1$' "$T/notify.log")
+	XCW_KILL_AT="${1:-}" "$XCW_DAEMON" -v -c "$CONF" >>"$DAEMON_LOG" 2>&1 &
+	DAEMON_PID=$!
+	_n=400
+	while [ "$(grep -c '^READY=1$' "$T/notify.log")" -le "$_ready" ]; do
+		alive "$DAEMON_PID" || return 0	# killed early
+		_n=$((_n - 1))
+		[ $_n -gt 0 ] || fail "no READY=1 from the daemon"
+		sleep 0.05
+	done
+}
+# settled [N]: the daemon is dead, or its last STATUS= since its last
+# READY=1 says nothing is being handled and at least N crashes were, and
+# its state file holds no unfinished plan (a domain still being torn
+# down is waited for).
+settled() {
+	alive "$DAEMON_PID" || return 0
+	grep -qs 'done = false' "$T/state/state" && return 1
+	awk -v want="${1:-0}" '/^READY=1$/ { r = 1; s = 0; next }
+	    r && /^STATUS=/ {
+		s = 0
+		if (match($0, /, [0-9]+ being handled, [0-9]+ handled/)) {
+			split(substr($0, RSTART + 2, RLENGTH - 2), f, " ")
+			s = f[1] == 0 && f[4] >= want
+		}
+	    }
+	    END { exit !s }' "$T/notify.log"
+}
+# await_settled WHAT [N]
+await_settled() {
+	_n=600
+	until settled "${2:-0}"; do
+		_n=$((_n - 1))
+		[ $_n -gt 0 ] || { tail -20 "$DAEMON_LOG" >&2; fail "$1: never settled"; }
+		sleep 0.05
+	done
+}
+# drill_stop: TERM the daemon and reap it: 0 if it stopped cleanly, 1 if its
+# kill point got it first (SIGKILL), failing on anything else.
+drill_stop() {
+	kill -TERM "$DAEMON_PID" 2>/dev/null
+	wait "$DAEMON_PID"
+	_st=$?
+	DAEMON_PID=""
+	case $_st in
+	0) return 0 ;;
+	137) return 1 ;;
+	esac
+	tail -20 "$DAEMON_LOG" >&2
+	fail "$1: the daemon exited $_st"
+}
+
+
+# alerts NAME: the crash alerts for domain NAME in the test's journal.
+alerts() {
+	journalctl -D /run/log/journal -o cat --no-pager \
+	    MESSAGE_ID=0f21d7aa4f614dc198a085d560609371 DOMAIN_NAME="$1" \
+	    2>/dev/null | grep -c .
+}

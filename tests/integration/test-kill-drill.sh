@@ -72,70 +72,6 @@ passes() {
 
 notify_listen
 unset WATCHDOG_USEC WATCHDOG_PID
-# alive PID: running, not a zombie waiting to be reaped.
-alive() {
-	[ -r "/proc/$1/stat" ] && ! awk '{ sub(/.*\) /, ""); exit $1 != "Z" }' \
-	    "/proc/$1/stat"
-}
-# start [POINT]: the daemon, killed at POINT if given; waits for READY.
-start() {
-	_ready=$(grep -c '^READY=1$' "$T/notify.log")
-	XCW_KILL_AT="${1:-}" "$XCW_DAEMON" -v -c "$CONF" >>"$DAEMON_LOG" 2>&1 &
-	DAEMON_PID=$!
-	_n=400
-	while [ "$(grep -c '^READY=1$' "$T/notify.log")" -le "$_ready" ]; do
-		alive "$DAEMON_PID" || return 0	# killed early
-		_n=$((_n - 1))
-		[ $_n -gt 0 ] || fail "no READY=1 from the daemon"
-		sleep 0.05
-	done
-}
-# settled [N]: the daemon is dead, or its last STATUS= since its last
-# READY=1 says nothing is being handled and at least N crashes were, and
-# its state file holds no unfinished plan (a domain still being torn
-# down is waited for).
-settled() {
-	alive "$DAEMON_PID" || return 0
-	grep -qs 'done = false' "$T/state/state" && return 1
-	awk -v want="${1:-0}" '/^READY=1$/ { r = 1; s = 0; next }
-	    r && /^STATUS=/ {
-		s = 0
-		if (match($0, /, [0-9]+ being handled, [0-9]+ handled/)) {
-			split(substr($0, RSTART + 2, RLENGTH - 2), f, " ")
-			s = f[1] == 0 && f[4] >= want
-		}
-	    }
-	    END { exit !s }' "$T/notify.log"
-}
-# await_settled WHAT [N]
-await_settled() {
-	_n=600
-	until settled "${2:-0}"; do
-		_n=$((_n - 1))
-		[ $_n -gt 0 ] || { tail -20 "$DAEMON_LOG" >&2; fail "$1: never settled"; }
-		sleep 0.05
-	done
-}
-# stop: TERM the daemon and reap it: 0 if it stopped cleanly, 1 if its
-# kill point got it first (SIGKILL), failing on anything else.
-stop() {
-	kill -TERM "$DAEMON_PID" 2>/dev/null
-	wait "$DAEMON_PID"
-	_st=$?
-	DAEMON_PID=""
-	case $_st in
-	0) return 0 ;;
-	137) return 1 ;;
-	esac
-	tail -20 "$DAEMON_LOG" >&2
-	fail "$1: the daemon exited $_st"
-}
-
-MSGID_CRASH=0f21d7aa4f614dc198a085d560609371
-alerts() {
-	journalctl -D /run/log/journal -o cat --no-pager \
-	    MESSAGE_ID=$MSGID_CRASH DOMAIN_NAME="$1" 2>/dev/null | grep -c .
-}
 
 runs=0 killed=0
 for a in $ACTIONS; do
@@ -145,14 +81,14 @@ for a in $ACTIONS; do
 		name="$a-$runs"
 		what="$a killed at $p"
 		id=$(simctl create "$name" --mem 4) || fail "create $name"
-		start "$p"
+		drill_start "$p"
 		simctl crash "$id" || fail "crash $name"
 		await_settled "$what" 1
-		if ! stop "$what"; then
+		if ! drill_stop "$what"; then
 			killed=$((killed + 1))
-			start
+			drill_start
 			await_settled "$what, after the restart"
-			stop "$what, after the restart" ||
+			drill_stop "$what, after the restart" ||
 				fail "$what: killed again without a kill point"
 		fi
 

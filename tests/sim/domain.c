@@ -199,6 +199,7 @@ dom_shutdown(unsigned domid, unsigned reason, bool fire)
 	if (d->flags & (XEN_DOMINF_shutdown | XEN_DOMINF_dying))
 		return -EALREADY;
 	d->flags |= XEN_DOMINF_shutdown | (reason << XEN_DOMINF_shutdownshift);
+	d->stopped_ns = now_ns();
 	if (fire)
 		xs_fire("@releaseDomain");
 	return 0;
@@ -305,7 +306,9 @@ fill_info(const struct sim_dom *d, xc_domaininfo_t *i)
 	i->tot_pages = pages;
 	i->max_pages = d->mem_mib * 256 + 256;
 	i->shared_info_frame = 0x1000 + d->domid;
-	i->cpu_time = (now_ns() - d->created_ns) / 100 * d->vcpus;
+	/* As Xen: a shut-down domain's vCPUs are paused, its time stands. */
+	i->cpu_time = ((d->stopped_ns != 0 ? d->stopped_ns : now_ns()) -
+	    d->created_ns) / 100 * d->vcpus;
 	i->nr_online_vcpus = (d->flags & XEN_DOMINF_dying) ? 0 : d->vcpus;
 	i->max_vcpu_id = d->vcpus - 1;
 	i->ssidref = 0;

@@ -95,6 +95,7 @@ struct sim_dom {
 	unsigned	 zero_pct;
 	unsigned	 random_pct;
 	uint64_t	 created_ns;
+	uint64_t	 stopped_ns;	/* shut down: its vCPUs ran no more */
 	struct event	*reap;
 };
 struct dom_spec {
