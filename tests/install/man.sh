@@ -54,8 +54,10 @@ for t in n u d r c %; do
 		echo "FAIL: template %$t is not described in $page5" >&2; rc=1; }
 done
 
-# Hook environment variables the code sets.
-for v in $(cat "$src"/policy/*.c "$src"/monitor/*.c 2>/dev/null |
+# Hook environment variables the code sets (killpoint.c reads the kill
+# drills' variable, which only test builds know).
+for v in $(ls "$src"/policy/*.c "$src"/monitor/*.c | grep -v killpoint |
+    xargs cat 2>/dev/null |
     grep -o '"XCW_[A-Z_]*' | tr -d '"' | sort -u); do
 	grep -q "Ev $v\$" "$page5" || {
 		echo "FAIL: hook variable $v is not described in $page5" >&2; rc=1; }
