@@ -139,6 +139,18 @@ pass() {
 	echo "PASS: $*"
 }
 
+# journald_isolate "$0" "$@": re-execute the test in a private mount
+# namespace (unshare -m, as root), where journald_start may mount and
+# start what it needs without touching the host's journal.
+journald_isolate() {
+	[ -z "${XCW_JOURNAL_NS:-}" ] || return 0
+	[ "$(id -u)" -eq 0 ] ||
+		fail "$(basename "$1") needs root (a private mount namespace and a journald of its own); run it as root"
+	command -v unshare >/dev/null || fail "unshare (util-linux) is missing"
+	export XCW_JOURNAL_NS=1
+	exec unshare -m bash "$@"
+}
+
 # journald_start: a systemd-journald of the test's own, in the private
 # mount namespace the test re-executed itself in (unshare -m, as root):
 # tmpfs on /run/systemd and /run/log, volatile storage, no rate limit.

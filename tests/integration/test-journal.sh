@@ -4,19 +4,8 @@
 # /run/systemd and /run/log, volatile storage), runs the simulator and the
 # daemon there, and reads the records back with journalctl -o json.
 
-if [ -z "${XCW_JOURNAL_NS:-}" ]; then
-	[ "$(id -u)" -eq 0 ] || {
-		echo "FAIL: test-journal needs root (a private mount namespace" \
-		    "and a journald of its own); run it as root" >&2
-		exit 1
-	}
-	command -v unshare >/dev/null ||
-		{ echo "FAIL: unshare (util-linux) is missing" >&2; exit 1; }
-	export XCW_JOURNAL_NS=1
-	exec unshare -m bash "$0" "$@"
-fi
-
 . "$CW_SOURCE_DIR/tests/integration/lib.sh"
+journald_isolate "$0" "$@"
 
 journald_start
 itest_start

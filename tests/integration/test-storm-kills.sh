@@ -7,19 +7,8 @@
 # destroying one, one restart for a restarting one, one hook run.
 # (test-kill-drill.sh kills at each named point, one crash at a time.)
 
-if [ -z "${XCW_JOURNAL_NS:-}" ]; then
-	[ "$(id -u)" -eq 0 ] || {
-		echo "FAIL: this drill needs root (a private mount namespace" \
-		    "and a journald of its own); run it as root" >&2
-		exit 1
-	}
-	command -v unshare >/dev/null ||
-		{ echo "FAIL: unshare (util-linux) is missing" >&2; exit 1; }
-	export XCW_JOURNAL_NS=1
-	exec unshare -m bash "$0" "$@"
-fi
-
 . "$CW_SOURCE_DIR/tests/integration/lib.sh"
+journald_isolate "$0" "$@"
 journald_start
 itest_start
 trap 'itest_cleanup; journald_stop' EXIT
