@@ -235,6 +235,58 @@ incident_alert(struct incident *inc)
 }
 
 /*
+ * The plan: decided now by the policy, or, for a crash a killed run
+ * began (REC), the one decided then, rate limit included, at the step it
+ * had reached.  A new crash gets its record and counts against the
+ * restart limit at once, so two crashes decided in one pass cannot both
+ * pass it.
+ */
+static void
+incident_plan(struct incident *inc, struct state_incident *rec)
+{
+	struct manager		*m = inc->m;
+	struct policy_domain	 pd;
+	struct restart_history	 hist;
+
+	pd.domid = inc->domid;
+	pd.name = inc->name;
+	pd.uuid = inc->uuid;
+	pd.reason = inc->reason;
+	state_history(m->state, inc->name, &hist);
+	policy_decide(m->conf, &pd, &hist, time(NULL), &inc->plan);
+	inc->restart = *inc->plan.restart;
+	inc->plan.restart = &inc->restart;
+	inc->plan.rule = NULL;
+
+	if (rec != NULL) {
+		inc->resumed = true;
+		inc->plan.action = rec->action;
+		inc->plan.suppressed = false;
+		inc->plan.nsteps = plan_steps(rec->action, inc->plan.steps,
+		    PLAN_MAX_STEPS);
+		inc->step = rec->step;
+		if (rec->coredump != NULL)
+			inc->coredump = strdup(rec->coredump);
+		if (rec->id[0] == '\0')
+			incident_new_id(rec->id);
+		memcpy(inc->id, rec->id, sizeof inc->id);
+	} else {
+		if (!inc->resumed)
+			incident_new_id(inc->id);
+		if ((rec = state_add(m->state, inc->domid, inc->uuid, inc->name,
+		    inc->reason, inc->when, inc->plan.action)) == NULL)
+			log_warnx("domain %u: cannot record the crash (out of "
+			    "memory)", inc->domid);
+		else
+			memcpy(rec->id, inc->id, sizeof rec->id);
+		if (action_restarts(inc->plan.action))
+			state_restarted(m->state, inc->name, time(NULL),
+			    inc->restart.interval);
+	}
+	inc->rec = rec;
+}
+
+/*
  * A crashed domain was found: decide, alert, and start the plan.  With no
  * domain, resume REC's plan for a domain that is already gone.
  */
@@ -243,8 +295,6 @@ incident_start(struct manager *m, struct domain *d, enum reason reason,
     struct state_incident *rec)
 {
 	struct incident		*inc;
-	struct policy_domain	 pd;
-	struct restart_history	 hist;
 	/* A resumed crash keeps its name then: a rename-restart may have
 	 * renamed the domain since. */
 	const char		*name = rec != NULL ? rec->name : d->name;
@@ -275,46 +325,7 @@ incident_start(struct manager *m, struct domain *d, enum reason reason,
 	if (rec == NULL && d != NULL && d->at_start)
 		incident_recall(inc);
 
-	pd.domid = domid;
-	pd.name = inc->name;
-	pd.uuid = inc->uuid;
-	pd.reason = reason;
-	state_history(m->state, inc->name, &hist);
-	policy_decide(m->conf, &pd, &hist, time(NULL), &inc->plan);
-	inc->restart = *inc->plan.restart;
-	inc->plan.restart = &inc->restart;
-	inc->plan.rule = NULL;
-
-	if (rec != NULL) {
-		/* Resuming after a restart of the daemon: the decision was
-		 * made then, rate limit included, and so was the alert. */
-		inc->resumed = true;
-		inc->plan.action = rec->action;
-		inc->plan.suppressed = false;
-		inc->plan.nsteps = plan_steps(rec->action, inc->plan.steps,
-		    PLAN_MAX_STEPS);
-		inc->step = rec->step;
-		if (rec->coredump != NULL)
-			inc->coredump = strdup(rec->coredump);
-		if (rec->id[0] == '\0')
-			incident_new_id(rec->id);
-		memcpy(inc->id, rec->id, sizeof inc->id);
-	} else {
-		if (!inc->resumed)
-			incident_new_id(inc->id);
-		if ((rec = state_add(m->state, domid, inc->uuid, inc->name,
-		    reason, inc->when, inc->plan.action)) == NULL)
-			log_warnx("domain %u: cannot record the crash (out of "
-			    "memory)", domid);
-		else
-			memcpy(rec->id, inc->id, sizeof rec->id);
-		/* Counted when decided, so that two crashes decided in one
-		 * pass cannot both pass the limit. */
-		if (action_restarts(inc->plan.action))
-			state_restarted(m->state, inc->name, time(NULL),
-			    inc->restart.interval);
-	}
-	inc->rec = rec;
+	incident_plan(inc, rec);
 	TAILQ_INSERT_TAIL(&m->incidents, inc, entry);
 	if (d != NULL)
 		d->incident = inc;
