@@ -2,6 +2,7 @@
  * step-rename.c: renaming the crashed domain, so that its name is free
  * for the restarted guest while the crashed one is kept for inspection.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,12 +10,78 @@
 #include "crashwatchd.h"
 #include "killpoint.h"
 
+#define RENAME_SUFFIX_MAX	1000	/* "-2" .. "-999" */
+
+/*
+ * Is NAME the crashed name BASE, or BASE with the "-N" that
+ * rename_unique adds?  Then a domain called NAME was renamed by us.
+ */
+static bool
+rename_derived(const char *name, const char *base)
+{
+	size_t	n = strlen(base);
+
+	if (name == NULL || strncmp(name, base, n) != 0)
+		return false;
+	name += n;
+	if (*name == '\0')
+		return true;
+	if (*name++ != '-' || *name < '1' || *name > '9')
+		return false;
+	return strspn(name, "0123456789") == strlen(name);
+}
+
+/* Does a domain we know, other than SELF, go by NAME? */
+static bool
+rename_taken(struct manager *m, const struct domain *self, const char *name)
+{
+	struct domain	*d;
+	unsigned	 i;
+
+	for (i = 0; i < DOMID_LIMIT && m->domains.count > 0; i++) {
+		if ((d = m->domains.slot[i]) == NULL || d == self ||
+		    d->name == NULL)
+			continue;
+		if (strcmp(d->name, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * BASE, or BASE-2, BASE-3, ...: the first that no other domain has, so
+ * that two crashes of one name in one second keep distinct names.  The
+ * names come from xenstore (each read when the domain was first seen
+ * and again when it crashed), so this is what "xl list" shows without
+ * asking xenstore for every domain's name on each rename.
+ */
+static int
+rename_unique(struct manager *m, const struct domain *self, const char *base,
+    char *out, size_t outlen)
+{
+	unsigned	k;
+	int		n;
+
+	if (!rename_taken(m, self, base)) {
+		snprintf(out, outlen, "%s", base);
+		return 0;
+	}
+	for (k = 2; k < RENAME_SUFFIX_MAX; k++) {
+		n = snprintf(out, outlen, "%s-%u", base, k);
+		if (n < 0 || (size_t)n >= outlen)
+			return -ENAMETOOLONG;
+		if (!rename_taken(m, self, out))
+			return 0;
+	}
+	return -EEXIST;
+}
+
 static enum incident_wait
 step_rename_start(struct incident *inc)
 {
 	struct manager	*m = inc->m;
 	struct domain	*d;
-	char		 name[1200];
+	char		 base[1200], name[1200];
 	int		 r;
 
 	if (inc->gone) {
@@ -22,9 +89,23 @@ step_rename_start(struct incident *inc)
 		incident_ok(inc, "gone; nothing to rename");
 		return WAIT_NONE;
 	}
-	if ((r = rename_crashed(inc->name, inc->when, name, sizeof name)) != 0) {
+	if ((r = rename_crashed(inc->name, inc->when, base, sizeof base)) != 0) {
 		incident_failed(inc, MSGID_ACTION_FAILED, strerror(-r),
 		    "rename failed: %s", strerror(-r));
+		return WAIT_NONE;
+	}
+	d = domain_find(&m->domains, inc->domid);
+	if (d != NULL && strcmp(d->uuid, inc->uuid) != 0)
+		d = NULL;
+	/* A run killed after renaming it: the crashed name is there. */
+	if (d != NULL && rename_derived(d->name, base)) {
+		incident_ok(inc, "already renamed to %s", d->name);
+		return WAIT_NONE;
+	}
+	if ((r = rename_unique(m, d, base, name, sizeof name)) != 0) {
+		incident_failed(inc, MSGID_ACTION_FAILED, strerror(-r),
+		    "rename failed: no free name after %s: %s", base,
+		    strerror(-r));
 		return WAIT_NONE;
 	}
 	if (m->dry_run) {
@@ -36,7 +117,7 @@ step_rename_start(struct incident *inc)
 		    "rename failed: %s", strerror(-r));
 		return WAIT_NONE;
 	}
-	if ((d = domain_find(&m->domains, inc->domid)) != NULL) {
+	if (d != NULL) {
 		free(d->name);
 		d->name = strdup(name);
 	}

@@ -441,6 +441,11 @@ cmd_create(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 			if (o < 0)
 				goto bad;
 			s.random_pct = (unsigned)v;
+		} else if (!many && (o = opt_value(&i, argc, argv, "--domid",
+		    SIM_MAX_DOMID - 1, &v))) {
+			if (o < 0 || v == 0)
+				goto bad;
+			s.domid = (unsigned)v;
 		} else if (strcmp(argv[i], "--uuid") == 0 && !many) {
 			if (i + 1 >= argc || uuid_parse(argv[i + 1], uuid)) {
 				send_err(c, EINVAL, "bad uuid");

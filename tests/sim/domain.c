@@ -170,6 +170,18 @@ dom_create(const struct dom_spec *s, unsigned *domid)
 	if (s->zero_pct + s->random_pct > 100 || s->mem_mib == 0 ||
 	    s->mem_mib > (1u << 24))
 		return -EINVAL;
+	if (s->domid != 0) {
+		/* Chosen by the caller, as a toolstack may: the rover stays. */
+		if (s->domid >= SIM_MAX_DOMID)
+			return -EINVAL;
+		if (doms[s->domid] != NULL)
+			return -EEXIST;
+		d = dom_new(s->domid, s);
+		dom_store(d);
+		xs_fire("@introduceDomain");
+		*domid = d->domid;
+		return 0;
+	}
 	for (i = 0; i < SIM_MAX_DOMID - 1; i++) {
 		id = rover + 1;
 		if (id >= SIM_MAX_DOMID)

@@ -103,6 +103,7 @@ struct dom_spec {
 	uint64_t	 mem_mib;
 	unsigned	 vcpus;
 	const uint8_t	*uuid;		/* NULL: random */
+	unsigned	 domid;		/* 0: the next from the rover */
 	unsigned	 zero_pct;
 	unsigned	 random_pct;
 };

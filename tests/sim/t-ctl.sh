@@ -47,6 +47,11 @@ for bad in "crash 77" "crash x" "destroy 99999" "shutdown 1 nap" \
 	    'case "$out" in xensimctl:?*) ;; *) false ;; esac'
 done
 check_that "bad socket" '! simctl -s /nonexistent list 2>/dev/null'
+# A chosen domid: taken once, refused while it is in use or reserved.
+check_that "create --domid" '[ "$(simctl create pinned --domid 700 --mem 8)" = 700 ]'
+check_that "domid 700 in use" '! simctl create again --domid 700 --mem 8 2>/dev/null'
+check_that "reserved domid" '! simctl create r --domid 32752 --mem 8 2>/dev/null'
+simctl destroy 700
 # The help lists what xensim accepts: every command in it is known.
 for cmd in $(simctl --help 2>&1 | awk '/^  [a-z]/ { print $1 }'); do
 	out=$(simctl "$cmd" 2>&1)
