@@ -69,7 +69,12 @@ scan_cb(const struct hv_info *hi, void *arg)
 	if (d != NULL && (strcmp(d->uuid, uuid) != 0 ||
 	    manager_new_instance(d, hi))) {
 		/* The domid was reused between two scans: the old domain is
-		 * gone, this is a new one. */
+		 * gone, this is a new one.  With the same UUID too, the old
+		 * instance's finished record would pass for the new one's. */
+		if (strcmp(d->uuid, uuid) == 0 &&
+		    (rec = state_find(m->state, d->domid, d->uuid)) != NULL &&
+		    rec->done)
+			state_remove(m->state, rec);
 		if (d->incident != NULL)
 			incident_gone(d->incident);
 		domain_remove(&m->domains, hi->domid);
