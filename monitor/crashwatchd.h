@@ -187,8 +187,8 @@ struct state {
 	uint64_t	 version;	/* bumped by every change */
 	uint64_t	 submitted;	/* the version last handed to be saved */
 };
-/* Load the state in CONF's state_dir; a missing or corrupt file is
- * reported and empty.  NULL: out of memory. */
+/* Load the state in CONF's state_dir; a missing, corrupt, oversized or
+ * non-regular file is reported and empty.  NULL: out of memory. */
 struct state	*state_load(const struct conf *);
 /* CONF replaced the configuration: forget restarts outside its intervals. */
 void		 state_reconfigure(struct state *, const struct conf *);

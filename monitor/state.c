@@ -7,7 +7,10 @@
  * (state-writer.c) to a private temporary file, checked, fsynced and
  * renamed over the old one.  A missing file is an empty state; a corrupt
  * one is reported, kept aside as "state.corrupt" for the operator, and
- * treated as empty.
+ * treated as empty.  So is one that is not a regular file (a FIFO would
+ * block the start; a symlink is not followed, as the next save would
+ * replace the link rather than write through it) and one larger than
+ * STATE_SIZE_MAX, which no state we write reaches.
  *
  * The restart history is what grows: one entry per domain name ever
  * restarted.  It is kept to the longest restart.interval of the
@@ -36,9 +39,10 @@
 /*
  * Names with restarts remembered: more than a host has domains at once.
  * With HISTORY_MAX times each (about 13 bytes apiece) that is some 30 MB
- * of file at most.
+ * of file at most, under STATE_SIZE_MAX.
  */
 #define RESTART_NAMES_MAX	32768
+#define STATE_SIZE_MAX		(64 << 20)	/* bytes of state file read */
 
 static struct state_restarts *state_restarts_get(struct state *,
 		    const char *, bool);
@@ -176,6 +180,35 @@ state_sweep_temporary(const char *dir)
 	closedir(d);
 }
 
+/*
+ * Open PATH for reading only if it is a regular file of a sane size:
+ * the fd, or -ENOENT (there is none), -EINVAL (not a regular file, or a
+ * symlink), -EFBIG (too large) or another -errno.  Never blocks: a FIFO
+ * is opened without waiting for a writer, then refused.
+ */
+static int
+state_open(const char *path, struct stat *sb)
+{
+	int	fd;
+
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1)
+		return errno == ELOOP ? -EINVAL : -errno;
+	if (fstat(fd, sb) == -1) {
+		close(fd);
+		return -errno;
+	}
+	if (!S_ISREG(sb->st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	if (sb->st_size > STATE_SIZE_MAX) {
+		close(fd);
+		return -EFBIG;
+	}
+	return fd;
+}
+
 /* Read the open state file FD into ST: 0, or -EINVAL if it is no state. */
 static int
 state_read(struct state *st, int fd)
@@ -252,16 +285,34 @@ state_load(const struct conf *conf)
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
 		log_warn("%s: cannot create the state directory", dir);
 	state_sweep_temporary(dir);
-	if (stat(st->path, &sb) == 0)
+	fd = state_open(st->path, &sb);
+	switch (fd) {
+	case -ENOENT:
+		return st;
+	case -EINVAL:
+		log_crit("%s: the state is not a regular file; kept as "
+		    "%s.corrupt, starting empty: crashes seen before may be "
+		    "handled again", st->path, st->path);
+		bad = 1;
+		break;
+	case -EFBIG:
+		log_crit("%s: the state is too large to be ours (%lld bytes, "
+		    "at most %d); kept as %s.corrupt, starting empty: crashes "
+		    "seen before may be handled again", st->path,
+		    (long long)sb.st_size, STATE_SIZE_MAX, st->path);
+		bad = 1;
+		break;
+	default:
+		if (fd < 0) {
+			log_warnx("%s: cannot read the state, starting empty: "
+			    "%s", st->path, strerror(-fd));
+			return st;
+		}
 		st->loaded_usec = (uint64_t)sb.st_mtim.tv_sec * 1000000 +
 		    (uint64_t)sb.st_mtim.tv_nsec / 1000;
-	if ((fd = open(st->path, O_RDONLY | O_CLOEXEC)) == -1) {
-		if (errno != ENOENT)
-			log_warn("%s: cannot read the state, starting empty",
-			    st->path);
-		return st;
+		bad = state_read(st, fd) != 0;
+		break;
 	}
-	bad = state_read(st, fd) != 0;
 	st->submitted = st->version;
 	if (bad) {
 		snprintf(aside, sizeof aside, "%s.corrupt", st->path);
