@@ -648,6 +648,7 @@ state_restarts_get(struct state *st, const char *name, bool create)
 	return sr;
 }
 
+/* Forget the name SR: out of its bucket, the list and memory. */
 static void
 state_restarts_free(struct state *st, struct state_restarts *sr)
 {
@@ -692,6 +693,7 @@ state_restarts_push(struct state_restarts *sr, time_t when)
 	sr->times[sr->n++] = when;
 }
 
+/* The bound on names keeps those restarted last. */
 static time_t
 state_restarts_newest(const struct state_restarts *sr)
 {
