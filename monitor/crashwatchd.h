@@ -169,22 +169,33 @@ struct state_incident {
 	char		*result;
 	char		*coredump;
 };
+/* The restarts of one domain name, oldest first; found by a hash of it. */
 struct state_restarts {
 	TAILQ_ENTRY(state_restarts) entry;
+	struct state_restarts *next;	/* in its hash bucket */
+	uint32_t	 hash;
 	char		*name;
 	time_t		*times;
 	size_t		 n;
+	size_t		 size;		/* of times */
 };
 struct state {
 	char		*dir;
 	char		*path;
 	TAILQ_HEAD(, state_incident) incidents;
 	TAILQ_HEAD(, state_restarts) restarts;
+	struct state_restarts **buckets; /* a power of two of them, or none */
+	size_t		 nbuckets;
+	size_t		 nrestarts;	/* names in restarts */
+	unsigned	 keep_secs;	/* the longest restart.interval */
 	uint64_t	 version;	/* bumped by every change */
 	uint64_t	 submitted;	/* the version last handed to be saved */
 };
-/* Load DIR/state; a missing or corrupt file is reported and empty. */
-struct state	*state_load(const char *dir);
+/* Load the state in CONF's state_dir; a missing, corrupt, oversized or
+ * non-regular file is reported and empty.  NULL: out of memory. */
+struct state	*state_load(const struct conf *);
+/* CONF replaced the configuration: forget restarts outside its intervals. */
+void		 state_reconfigure(struct state *, const struct conf *);
 int		 state_save(struct state *);
 int		 state_serialize(struct state *, char **, size_t *);
 int		 state_write_file(const char *path, const char *, size_t);

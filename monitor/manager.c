@@ -445,6 +445,7 @@ manager_reload(struct manager *m)
 		log_warnx("state_dir changes take effect at the next start");
 	conf_free(m->conf);
 	m->conf = conf;
+	state_reconfigure(m->state, conf);
 	/* No sweep of partial files here: a dump may be writing one.  The
 	 * dump child creates a new directory itself. */
 	log_info("configuration reloaded from %s", m->conf_path);
@@ -529,7 +530,7 @@ manager_init(struct manager *m, const char *conf_path, struct conf *conf,
 		    "privcmd driver loaded?", strerror(errno));
 		return -EXIT_NOTDOM0;
 	}
-	if ((m->state = state_load(conf->state_dir)) == NULL)
+	if ((m->state = state_load(conf)) == NULL)
 		fatalx("out of memory");
 	/* Before the first scan: the journal, read to learn what a killed
 	 * run alerted, must hold all that run sent. */

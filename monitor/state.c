@@ -5,8 +5,18 @@
  * The file is libconfig text (the same library as the configuration),
  * serialised in the loop and written whole by the writer thread
  * (state-writer.c) to a private temporary file, checked, fsynced and
- * renamed over the old one.  A missing file is an empty state; a corrupt one is reported, kept
- * aside as "state.corrupt" for the operator, and treated as empty.
+ * renamed over the old one.  A missing file is an empty state; a corrupt
+ * one is reported, kept aside as "state.corrupt" for the operator, and
+ * treated as empty.  So is one that is not a regular file (a FIFO would
+ * block the start; a symlink is not followed, as the next save would
+ * replace the link rather than write through it) and one larger than
+ * STATE_SIZE_MAX, which no state we write reaches.
+ *
+ * The restart history is what grows: one entry per domain name ever
+ * restarted.  It is kept to the longest restart.interval of the
+ * configuration (older restarts count for no rate limit) and to
+ * RESTART_NAMES_MAX names, found by a hash of the name, so that loading
+ * and recording stay linear and the file stays bounded.
  */
 #include <sys/stat.h>
 
@@ -26,6 +36,18 @@
 #define STATE_FILE	"state"
 #define STATE_VERSION	1
 #define HISTORY_MAX	64	/* restarts remembered per name */
+/*
+ * Names with restarts remembered: more than a host has domains at once.
+ * With HISTORY_MAX times each (about 13 bytes apiece) that is some 30 MB
+ * of file at most, under STATE_SIZE_MAX.
+ */
+#define RESTART_NAMES_MAX	32768
+#define STATE_SIZE_MAX		(64 << 20)	/* bytes of state file read */
+
+static struct state_restarts *state_restarts_get(struct state *,
+		    const char *, bool);
+static void	 state_restarts_push(struct state_restarts *, time_t);
+static void	 state_prune(struct state *, time_t);
 
 static int
 state_parse_action(const char *s, enum action *a)
@@ -76,11 +98,27 @@ state_read_incident(struct state *st, config_setting_t *e)
 	return 0;
 }
 
+/*
+ * Whether a restart at T still counts at NOW, in the window of KEEP
+ * seconds; as in ratelimit.c, a time after NOW (the clock was stepped
+ * back) counts.
+ */
+static bool
+state_recent(time_t t, time_t now, unsigned keep)
+{
+	if (t > now)
+		return true;
+	return (uintmax_t)now - (uintmax_t)t < keep;
+}
+
+/* Read the restarts of one name; only those still counting are kept. */
 static int
-state_read_restarts(struct state *st, config_setting_t *e)
+state_read_restarts(struct state *st, config_setting_t *e, time_t now)
 {
 	const char		*name;
 	config_setting_t	*times;
+	struct state_restarts	*sr = NULL;
+	time_t			 t;
 	int			 i, n;
 
 	if (!config_setting_lookup_string(e, "name", &name) ||
@@ -88,10 +126,29 @@ state_read_restarts(struct state *st, config_setting_t *e)
 	    !config_setting_is_array(times))
 		return -EINVAL;
 	n = config_setting_length(times);
-	for (i = 0; i < n && i < HISTORY_MAX; i++)
-		state_restarted(st, name,
-		    (time_t)config_setting_get_int64_elem(times, i), 0);
+	for (i = 0; i < n; i++) {
+		t = (time_t)config_setting_get_int64_elem(times, i);
+		if (!state_recent(t, now, st->keep_secs))
+			continue;
+		if (sr == NULL &&
+		    (sr = state_restarts_get(st, name, true)) == NULL)
+			return -ENOMEM;
+		state_restarts_push(sr, t);
+	}
 	return 0;
+}
+
+/* The longest restart.interval: restarts older than it count for nothing. */
+static unsigned
+state_keep_secs(const struct conf *conf)
+{
+	unsigned	keep = conf->restart.interval;
+	size_t		i;
+
+	for (i = 0; i < conf->nrules; i++)
+		if (conf->rules[i].restart.interval > keep)
+			keep = conf->rules[i].restart.interval;
+	return keep;
 }
 
 /*
@@ -123,20 +180,100 @@ state_sweep_temporary(const char *dir)
 	closedir(d);
 }
 
-/* The state in DIR; never NULL unless out of memory. */
-struct state *
-state_load(const char *dir)
+/*
+ * Open PATH for reading only if it is a regular file of a sane size:
+ * the fd, or -ENOENT (there is none), -EINVAL (not a regular file, or a
+ * symlink), -EFBIG (too large) or another -errno.  Never blocks: a FIFO
+ * is opened without waiting for a writer, then refused.
+ */
+static int
+state_open(const char *path, struct stat *sb)
 {
-	struct state		*st;
+	int	fd;
+
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1)
+		return errno == ELOOP ? -EINVAL : -errno;
+	if (fstat(fd, sb) == -1) {
+		close(fd);
+		return -errno;
+	}
+	if (!S_ISREG(sb->st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	if (sb->st_size > STATE_SIZE_MAX) {
+		close(fd);
+		return -EFBIG;
+	}
+	return fd;
+}
+
+/* Read the open state file FD into ST: 0, or -EINVAL if it is no state. */
+static int
+state_read(struct state *st, int fd)
+{
 	config_t		 cfg;
 	config_setting_t	*list;
-	char			 aside[4096];
-	int			 i, version = 0, bad = 0;
+	FILE			*f;
+	time_t			 now = time(NULL);
+	int			 i, version = 0, bad = 0, r = 0;
+
+	if ((f = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		log_warn("%s: cannot read the state, starting empty", st->path);
+		return 0;
+	}
+	config_init(&cfg);
+	if (!config_read(&cfg, f)) {
+		log_warnx("%s:%d: state file is corrupt (%s); kept as %s.corrupt,"
+		    " starting empty: crashes seen before may be handled again",
+		    st->path, config_error_line(&cfg), config_error_text(&cfg),
+		    st->path);
+		r = -EINVAL;
+	} else if (!config_lookup_int(&cfg, "version", &version) ||
+	    version != STATE_VERSION) {
+		log_warnx("%s: unknown state version %d; kept as %s.corrupt,"
+		    " starting empty", st->path, version, st->path);
+		r = -EINVAL;
+	} else {
+		if ((list = config_lookup(&cfg, "incidents")) != NULL) {
+			for (i = 0; i < config_setting_length(list); i++)
+				if (state_read_incident(st,
+				    config_setting_get_elem(list, i)) != 0)
+					bad++;
+		}
+		if ((list = config_lookup(&cfg, "restarts")) != NULL) {
+			for (i = 0; i < config_setting_length(list); i++)
+				if (state_read_restarts(st,
+				    config_setting_get_elem(list, i), now) != 0)
+					bad++;
+		}
+		if (bad > 0)
+			log_warnx("%s: %d malformed records skipped", st->path,
+			    bad);
+		state_prune(st, now);
+	}
+	config_destroy(&cfg);
+	fclose(f);
+	return r;
+}
+
+/* The state in CONF's state_dir; never NULL unless out of memory. */
+struct state *
+state_load(const struct conf *conf)
+{
+	const char	*dir = conf->state_dir;
+	struct state	*st;
+	struct stat	 sb;
+	char		 aside[4096];
+	int		 fd, bad = 0;
 
 	if ((st = calloc(1, sizeof *st)) == NULL)
 		return NULL;
 	TAILQ_INIT(&st->incidents);
 	TAILQ_INIT(&st->restarts);
+	st->keep_secs = state_keep_secs(conf);
 	if ((st->dir = strdup(dir)) == NULL ||
 	    asprintf(&st->path, "%s/%s", dir, STATE_FILE) == -1) {
 		free(st->dir);
@@ -148,43 +285,32 @@ state_load(const char *dir)
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
 		log_warn("%s: cannot create the state directory", dir);
 	state_sweep_temporary(dir);
-	if (access(st->path, F_OK) == -1) {
-		if (errno != ENOENT)
-			log_warn("%s: cannot read the state, starting empty",
-			    st->path);
+	fd = state_open(st->path, &sb);
+	switch (fd) {
+	case -ENOENT:
 		return st;
-	}
-	config_init(&cfg);
-	if (!config_read_file(&cfg, st->path)) {
-		log_warnx("%s:%d: state file is corrupt (%s); kept as %s.corrupt,"
-		    " starting empty: crashes seen before may be handled again",
-		    st->path, config_error_line(&cfg), config_error_text(&cfg),
-		    st->path);
+	case -EINVAL:
+		log_crit("%s: the state is not a regular file; kept as "
+		    "%s.corrupt, starting empty: crashes seen before may be "
+		    "handled again", st->path, st->path);
 		bad = 1;
-	} else if (!config_lookup_int(&cfg, "version", &version) ||
-	    version != STATE_VERSION) {
-		log_warnx("%s: unknown state version %d; kept as %s.corrupt,"
-		    " starting empty", st->path, version, st->path);
+		break;
+	case -EFBIG:
+		log_crit("%s: the state is too large to be ours (%lld bytes, "
+		    "at most %d); kept as %s.corrupt, starting empty: crashes "
+		    "seen before may be handled again", st->path,
+		    (long long)sb.st_size, STATE_SIZE_MAX, st->path);
 		bad = 1;
-	} else {
-		if ((list = config_lookup(&cfg, "incidents")) != NULL) {
-			for (i = 0; i < config_setting_length(list); i++)
-				if (state_read_incident(st,
-				    config_setting_get_elem(list, i)) != 0)
-					bad++;
+		break;
+	default:
+		if (fd < 0) {
+			log_warnx("%s: cannot read the state, starting empty: "
+			    "%s", st->path, strerror(-fd));
+			return st;
 		}
-		if ((list = config_lookup(&cfg, "restarts")) != NULL) {
-			for (i = 0; i < config_setting_length(list); i++)
-				if (state_read_restarts(st,
-				    config_setting_get_elem(list, i)) != 0)
-					bad++;
-		}
-		if (bad > 0)
-			log_warnx("%s: %d malformed records skipped", st->path,
-			    bad);
-		bad = 0;
+		bad = state_read(st, fd) != 0;
+		break;
 	}
-	config_destroy(&cfg);
 	st->submitted = st->version;
 	if (bad) {
 		snprintf(aside, sizeof aside, "%s.corrupt", st->path);
@@ -192,6 +318,14 @@ state_load(const char *dir)
 			log_warn("%s: cannot move aside", st->path);
 	}
 	return st;
+}
+
+/* CONF replaced the configuration: its intervals decide what is kept. */
+void
+state_reconfigure(struct state *st, const struct conf *conf)
+{
+	st->keep_secs = state_keep_secs(conf);
+	state_prune(st, time(NULL));
 }
 
 static void
@@ -388,6 +522,7 @@ state_free(struct state *st)
 		free(sr->times);
 		free(sr);
 	}
+	free(st->buckets);
 	free(st->path);
 	free(st->dir);
 	free(st);
@@ -426,15 +561,177 @@ state_add(struct state *st, unsigned domid, const char *uuid,
 	return si;
 }
 
+/* FNV-1a: short, and good enough to spread domain names. */
+static uint32_t
+state_hash(const char *name)
+{
+	uint32_t	h = 2166136261u;
+
+	while (*name != '\0') {
+		h ^= (unsigned char)*name++;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/* Twice the buckets, once there are as many names as buckets. */
+static void
+state_rehash(struct state *st)
+{
+	struct state_restarts	**b, *sr;
+	size_t			  n;
+
+	n = st->nbuckets == 0 ? 64 : st->nbuckets * 2;
+	/* Out of memory: the chains just grow longer. */
+	if ((b = calloc(n, sizeof *b)) == NULL)
+		return;
+	TAILQ_FOREACH(sr, &st->restarts, entry) {
+		sr->next = b[sr->hash & (n - 1)];
+		b[sr->hash & (n - 1)] = sr;
+	}
+	free(st->buckets);
+	st->buckets = b;
+	st->nbuckets = n;
+}
+
+/* The restarts of NAME; with CREATE, new and empty if none.  NULL if none
+ * or out of memory. */
 static struct state_restarts *
-state_restarts_find(struct state *st, const char *name)
+state_restarts_get(struct state *st, const char *name, bool create)
 {
 	struct state_restarts	*sr;
+	uint32_t		 h = state_hash(name);
 
-	TAILQ_FOREACH(sr, &st->restarts, entry)
-		if (strcmp(sr->name, name) == 0)
-			return sr;
-	return NULL;
+	if (st->nbuckets > 0) {
+		for (sr = st->buckets[h & (st->nbuckets - 1)]; sr != NULL;
+		    sr = sr->next)
+			if (sr->hash == h && strcmp(sr->name, name) == 0)
+				return sr;
+	}
+	if (!create)
+		return NULL;
+	if (st->nrestarts >= st->nbuckets)
+		state_rehash(st);
+	if (st->nbuckets == 0 || (sr = calloc(1, sizeof *sr)) == NULL)
+		return NULL;
+	if ((sr->name = strdup(name)) == NULL) {
+		free(sr);
+		return NULL;
+	}
+	sr->hash = h;
+	sr->next = st->buckets[h & (st->nbuckets - 1)];
+	st->buckets[h & (st->nbuckets - 1)] = sr;
+	TAILQ_INSERT_TAIL(&st->restarts, sr, entry);
+	st->nrestarts++;
+	return sr;
+}
+
+/* Forget the name SR: out of its bucket, the list and memory. */
+static void
+state_restarts_free(struct state *st, struct state_restarts *sr)
+{
+	struct state_restarts	**p;
+
+	p = &st->buckets[sr->hash & (st->nbuckets - 1)];
+	while (*p != sr)
+		p = &(*p)->next;
+	*p = sr->next;
+	TAILQ_REMOVE(&st->restarts, sr, entry);
+	st->nrestarts--;
+	free(sr->name);
+	free(sr->times);
+	free(sr);
+}
+
+/* Append WHEN, dropping the oldest if HISTORY_MAX are kept already. */
+static void
+state_restarts_push(struct state_restarts *sr, time_t when)
+{
+	time_t	*t;
+	size_t	 size;
+
+	if (sr->n == HISTORY_MAX) {
+		memmove(sr->times, sr->times + 1,
+		    (sr->n - 1) * sizeof *sr->times);
+		sr->n--;
+	}
+	if (sr->n == sr->size) {
+		size = sr->size == 0 ? 4 : sr->size * 2;
+		if (size > HISTORY_MAX)
+			size = HISTORY_MAX;
+		/* Out of memory: the newest restart replaces the last. */
+		if ((t = reallocarray(sr->times, size, sizeof *t)) == NULL) {
+			if (sr->n > 0)
+				sr->times[sr->n - 1] = when;
+			return;
+		}
+		sr->times = t;
+		sr->size = size;
+	}
+	sr->times[sr->n++] = when;
+}
+
+/* The bound on names keeps those restarted last. */
+static time_t
+state_restarts_newest(const struct state_restarts *sr)
+{
+	time_t	t = 0;
+	size_t	i;
+
+	for (i = 0; i < sr->n; i++)
+		if (sr->times[i] > t)
+			t = sr->times[i];
+	return t;
+}
+
+static int
+state_restarts_cmp(const void *a, const void *b)
+{
+	time_t	ta, tb;
+
+	ta = state_restarts_newest(*(struct state_restarts *const *)a);
+	tb = state_restarts_newest(*(struct state_restarts *const *)b);
+	return ta < tb ? -1 : ta > tb;
+}
+
+/*
+ * Forget restarts outside the longest interval at NOW, names left with
+ * none, then, over RESTART_NAMES_MAX names, those whose newest restart is
+ * the oldest.
+ */
+static void
+state_prune(struct state *st, time_t now)
+{
+	struct state_restarts	*sr, *next, **all;
+	size_t			 i, j, n, dropped = 0;
+
+	for (sr = TAILQ_FIRST(&st->restarts); sr != NULL; sr = next) {
+		next = TAILQ_NEXT(sr, entry);
+		for (i = j = 0; i < sr->n; i++)
+			if (state_recent(sr->times[i], now, st->keep_secs))
+				sr->times[j++] = sr->times[i];
+		dropped += sr->n - j;
+		sr->n = j;
+		if (sr->n == 0)
+			state_restarts_free(st, sr);
+	}
+	if (st->nrestarts > RESTART_NAMES_MAX &&
+	    (all = calloc(st->nrestarts, sizeof *all)) != NULL) {
+		n = 0;
+		TAILQ_FOREACH(sr, &st->restarts, entry)
+			all[n++] = sr;
+		qsort(all, n, sizeof *all, state_restarts_cmp);
+		for (i = 0; i < n - RESTART_NAMES_MAX; i++) {
+			dropped += all[i]->n;
+			state_restarts_free(st, all[i]);
+		}
+		free(all);
+		log_warnx("%s: restarts of more than %d domain names; "
+		    "forgot those of the %zu restarted longest ago", st->path,
+		    RESTART_NAMES_MAX, n - RESTART_NAMES_MAX);
+	}
+	if (dropped > 0)
+		state_changed(st);
 }
 
 /* The restarts of NAME, oldest first, for the rate limit. */
@@ -445,7 +742,7 @@ state_history(struct state *st, const char *name, struct restart_history *h)
 
 	h->times = NULL;
 	h->n = 0;
-	if ((sr = state_restarts_find(st, name)) != NULL) {
+	if ((sr = state_restarts_get(st, name, false)) != NULL) {
 		h->times = sr->times;
 		h->n = sr->n;
 	}
@@ -453,37 +750,29 @@ state_history(struct state *st, const char *name, struct restart_history *h)
 
 /*
  * Remember a restart of NAME at WHEN; forget those older than KEEP_SECS
- * (0: keep all) and all but the newest HISTORY_MAX.
+ * (0: keep all) and all but the newest HISTORY_MAX.  A new name is the
+ * moment to forget whole names, so that their number stays bounded.
  */
 void
 state_restarted(struct state *st, const char *name, time_t when,
     unsigned keep_secs)
 {
 	struct state_restarts	*sr;
-	size_t			 i, drop = 0;
+	size_t			 i, drop = 0, before = st->nrestarts;
 
-	if ((sr = state_restarts_find(st, name)) == NULL) {
-		if ((sr = calloc(1, sizeof *sr)) == NULL)
-			return;
-		if ((sr->name = strdup(name)) == NULL ||
-		    (sr->times = calloc(HISTORY_MAX, sizeof *sr->times)) ==
-		    NULL) {
-			free(sr->name);
-			free(sr);
-			return;
-		}
-		TAILQ_INSERT_TAIL(&st->restarts, sr, entry);
-	}
+	if ((sr = state_restarts_get(st, name, true)) == NULL)
+		return;
 	if (keep_secs > 0)
-		while (drop < sr->n && sr->times[drop] <= when - keep_secs)
+		while (drop < sr->n && !state_recent(sr->times[drop], when,
+		    keep_secs))
 			drop++;
-	if (sr->n - drop == HISTORY_MAX)
-		drop++;
 	for (i = drop; i < sr->n; i++)
 		sr->times[i - drop] = sr->times[i];
 	sr->n -= drop;
-	sr->times[sr->n++] = when;
+	state_restarts_push(sr, when);
 	state_changed(st);
+	if (st->nrestarts > before)
+		state_prune(st, when);
 }
 
 /* Progress of an incident: a restarted daemon goes on at step NEXT. */
