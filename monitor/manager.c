@@ -415,10 +415,14 @@ manager_status(struct manager *m)
 {
 	unsigned	 crashed = 0;
 	struct incident	*inc;
+	struct domain	*d;
 
+	/* Crashes waiting to be taken up are being handled too. */
 	TAILQ_FOREACH(inc, &m->incidents, entry)
 		if (!inc->dead)
 			crashed++;
+	TAILQ_FOREACH(d, &m->domains.pending, pending_entry)
+		crashed++;
 	notify_status("%zu domains, %u being handled, %u handled, "
 	    "%u dumps running", m->domains.count, crashed, m->handled,
 	    m->dumps.running);
@@ -535,7 +539,7 @@ manager_init(struct manager *m, const char *conf_path, struct conf *conf,
 	/* Before the first scan: the journal, read to learn what a killed
 	 * run alerted, must hold all that run sent. */
 	if (!dry_run && access("/run/systemd/journal/socket", W_OK) == 0 &&
-	    (r = journal_barrier(1000000)) != 0)
+	    (r = journal_barrier(3000000)) != 0)
 		log_debug("the journal did not catch up: %s", strerror(-r));
 	if (!dry_run && (m->writer = state_writer_start(m->base,
 	    m->state->path)) == NULL)
