@@ -7,7 +7,8 @@
 #
 # Builds the images first (build-images.sh, cached in OUTDIR/cache).
 # Environment: E2E_STALL (seconds the scenarios may go without a new
-# E2E line on the console, default 300) and E2E_TIMEOUT (seconds the
+# E2E line on the console, default 1000: longer than the longest wait of
+# a scenario, 240 s allowed four times over) and E2E_TIMEOUT (seconds the
 # whole boot may take, default 1500).  A busy machine makes TCG slow, not
 # stuck: the run is judged stuck only when it stops making progress.
 # Exit 0 when every expected check passed and the machine powered itself
@@ -21,7 +22,7 @@ OUT=$1
 DAEMON=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
 TIMEOUT=${E2E_TIMEOUT:-1500}
-STALL=${E2E_STALL:-300}
+STALL=${E2E_STALL:-1000}
 LOG=$OUT/console.log
 
 command -v qemu-system-x86_64 >/dev/null 2>&1 ||
