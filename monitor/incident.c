@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include <systemd/sd-id128.h>
 
@@ -195,14 +196,28 @@ incident_recall(struct incident *inc)
 	    inc->name, inc->id);
 }
 
-/* A new INCIDENT_ID: 128 random bits as 32 hex digits. */
+/*
+ * A new INCIDENT_ID: 128 random bits as 32 hex digits.  Early in a
+ * dom0's boot the kernel may not have the entropy sd_id128_randomize
+ * asks for; then the ID is made unique another way (this boot's ID,
+ * the time and a counter), never left at zero: start markers and the
+ * journal tell incidents apart by it.
+ */
 static void
 incident_new_id(char *out)
 {
-	sd_id128_t	id;
+	static uint64_t	 count;
+	sd_id128_t	 id;
+	struct timespec	 ts;
 
-	if (sd_id128_randomize(&id) < 0)
-		memset(&id, 0, sizeof id);
+	if (sd_id128_randomize(&id) < 0) {
+		if (sd_id128_get_boot(&id) < 0)
+			memset(&id, 0, sizeof id);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		id.qwords[0] ^= (uint64_t)ts.tv_sec * 1000000000u +
+		    (uint64_t)ts.tv_nsec;
+		id.qwords[1] ^= ++count ^ ((uint64_t)getpid() << 32);
+	}
 	sd_id128_to_string(id, out);
 }
 
