@@ -86,6 +86,8 @@ void		 domain_table_free(struct domain_table *);
 struct domain	*domain_find(struct domain_table *, unsigned);
 struct domain	*domain_add(struct domain_table *, unsigned);
 void		 domain_remove(struct domain_table *, unsigned);
+struct domain	*domain_find_name(struct domain_table *, const char *,
+		     const struct domain *except, bool dying);
 void		 uuid_format(const uint8_t *, char *);
 
 /* hv.c: the hypervisor, through libxenctrl. */

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "crashwatchd.h"
 
@@ -73,6 +74,28 @@ domain_remove(struct domain_table *t, unsigned domid)
 		TAILQ_REMOVE(&t->pending, d, pending_entry);
 	free(d->name);
 	free(d);
+}
+
+/*
+ * A domain we know by NAME, other than EXCEPT; one being torn down
+ * counts only with DYING.  NULL if none.  A walk of the table: for the
+ * rare steps that need it (a rename, checking a restart), not for scans.
+ */
+struct domain *
+domain_find_name(struct domain_table *t, const char *name,
+    const struct domain *except, bool dying)
+{
+	struct domain	*d;
+	unsigned	 i;
+
+	for (i = 0; i < DOMID_LIMIT && t->count > 0; i++) {
+		d = t->slot[i];
+		if (d != NULL && d != except && d->name != NULL &&
+		    (dying || d->state != DOM_DYING) &&
+		    strcmp(d->name, name) == 0)
+			return d;
+	}
+	return NULL;
 }
 
 /* The 16 bytes of a Xen domain handle as a canonical lower-case UUID. */

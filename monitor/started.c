@@ -26,7 +26,20 @@
 
 #include "crashwatchd.h"
 
-/* <state_dir>/started/<ID>/<WHAT> into OUT, its directory made. */
+/* <state_dir>/started/<ID>/<WHAT> into OUT: 0 or -ENAMETOOLONG. */
+static int
+started_name(const struct incident *inc, const char *what, char *out,
+    size_t len)
+{
+	int	n;
+
+	n = snprintf(out, len, "%s/started/%s/%s", inc->m->state->dir,
+	    inc->id, what);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* The marker's path into OUT, for a command about to start: its
+ * directories are made (the child only creates the file). */
 int
 started_path(const struct incident *inc, const char *what, char *out,
     size_t len)
@@ -44,10 +57,7 @@ started_path(const struct incident *inc, const char *what, char *out,
 		return -ENAMETOOLONG;
 	if (mkdir(out, 0700) == -1 && errno != EEXIST)
 		return -errno;
-	n = snprintf(out, len, "%s/started/%s/%s", dir, inc->id, what);
-	if (n < 0 || (size_t)n >= len)
-		return -ENAMETOOLONG;
-	return 0;
+	return started_name(inc, what, out, len);
 }
 
 /* Did WHAT begin for this incident, in this run or an earlier one? */
@@ -56,7 +66,7 @@ started_before(const struct incident *inc, const char *what)
 {
 	char	path[4096];
 
-	return started_path(inc, what, path, sizeof path) == 0 &&
+	return started_name(inc, what, path, sizeof path) == 0 &&
 	    access(path, F_OK) == 0;
 }
 
@@ -72,7 +82,7 @@ started_running(const struct incident *inc, const char *what)
 	long	 pid;
 	bool	 found = false;
 
-	if (started_path(inc, what, path, sizeof path) != 0 ||
+	if (started_name(inc, what, path, sizeof path) != 0 ||
 	    (f = fopen(path, "re")) == NULL)
 		return false;
 	n = fscanf(f, "%ld", &pid) == 1 && pid > 1;

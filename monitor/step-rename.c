@@ -31,23 +31,6 @@ rename_derived(const char *name, const char *base)
 	return strspn(name, "0123456789") == strlen(name);
 }
 
-/* Does a domain we know, other than SELF, go by NAME? */
-static bool
-rename_taken(struct manager *m, const struct domain *self, const char *name)
-{
-	struct domain	*d;
-	unsigned	 i;
-
-	for (i = 0; i < DOMID_LIMIT && m->domains.count > 0; i++) {
-		if ((d = m->domains.slot[i]) == NULL || d == self ||
-		    d->name == NULL)
-			continue;
-		if (strcmp(d->name, name) == 0)
-			return true;
-	}
-	return false;
-}
-
 /*
  * BASE, or BASE-2, BASE-3, ...: the first that no other domain has, so
  * that two crashes of one name in one second keep distinct names.  The
@@ -62,7 +45,7 @@ rename_unique(struct manager *m, const struct domain *self, const char *base,
 	unsigned	k;
 	int		n;
 
-	if (!rename_taken(m, self, base)) {
+	if (domain_find_name(&m->domains, base, self, true) == NULL) {
 		snprintf(out, outlen, "%s", base);
 		return 0;
 	}
@@ -70,7 +53,7 @@ rename_unique(struct manager *m, const struct domain *self, const char *base,
 		n = snprintf(out, outlen, "%s-%u", base, k);
 		if (n < 0 || (size_t)n >= outlen)
 			return -ENAMETOOLONG;
-		if (!rename_taken(m, self, out))
+		if (domain_find_name(&m->domains, out, self, true) == NULL)
 			return 0;
 	}
 	return -EEXIST;

@@ -50,17 +50,12 @@ step_restart_argv(struct incident *inc)
 static bool
 step_restart_found(struct incident *inc)
 {
-	struct domain	*d;
-	unsigned	 i;
+	struct domain	*crashed = domain_find(&inc->m->domains, inc->domid);
 
-	for (i = 0; i < DOMID_LIMIT; i++) {
-		d = inc->m->domains.slot[i];
-		if (d != NULL && d->name != NULL &&
-		    strcmp(d->name, inc->name) == 0 && d->state != DOM_DYING &&
-		    (d->domid != inc->domid || strcmp(d->uuid, inc->uuid) != 0))
-			return true;
-	}
-	return false;
+	if (crashed != NULL && strcmp(crashed->uuid, inc->uuid) != 0)
+		crashed = NULL;
+	return domain_find_name(&inc->m->domains, inc->name, crashed, false) !=
+	    NULL;
 }
 
 /*
