@@ -99,9 +99,28 @@ wait_for() {
 	_end=$(($(cut -d. -f1 /proc/uptime) + $1 * 4))
 	shift
 	until "$@"; do
+		daemon_check
 		[ "$(cut -d. -f1 /proc/uptime)" -lt $_end ] || return 1
 		usleep 200000
 	done
+}
+
+# The daemon the scenarios started died without being asked to: nothing
+# after this can pass, and waiting out every scenario's limit only hides
+# why.  Its last words and the kernel's (a fault's "traps:" line) go to
+# the console, then the run ends.  A zombie counts as dead: the shell
+# has not reaped it yet.  DPID, DLOG and DSTOPPING are the scenarios'.
+daemon_check() {
+	[ -n "${DPID:-}" ] && [ -z "${DSTOPPING:-}" ] || return 0
+	if kill -0 "$DPID" 2>/dev/null &&
+	    ! grep -q '^[0-9]* (.*) Z' "/proc/$DPID/stat" 2>/dev/null; then
+		return 0
+	fi
+	tail -n 80 "$DLOG" | sed 's/^/E2E-LOG /'
+	dmesg | grep -E 'crashwatchd|traps:' | sed 's/^/E2E-KERNEL /'
+	echo "E2E FATAL: the daemon (pid $DPID) died: $(tail -n 1 "$DLOG")"
+	poweroff -f
+	sleep 60
 }
 
 # No domain is called NAME.

@@ -136,7 +136,7 @@ fi
 echo "e2e: FAILED: $verdict"
 [ -z "$missing" ] || echo "e2e: checks that never passed:$missing"
 echo "e2e: --- console lines that matter ---"
-grep -nE "$FATAL|^E2E (FAIL|FATAL)|xen-crashwatchd" "$LOG.txt" | tail -n 60
+grep -nE "$FATAL|^E2E (FAIL|FATAL)|^E2E-KERNEL|xen-crashwatchd" "$LOG.txt" | tail -n 60
 echo "e2e: --- last 40 console lines ---"
 tail -n 40 "$LOG.txt"
 [ -s "$OUT/qemu.out" ] && { echo "e2e: --- qemu ---"; cat "$OUT/qemu.out"; }

@@ -13,6 +13,7 @@ STATE=/var/lib/xen-crashwatch/state
 DUMPS=/var/lib/xen/dump
 HOOKS=/run/hooks.log
 DPID=""
+DSTOPPING=""
 EARLY_ID=""
 
 # xl's own on_crash="coredump-destroy", timed from the guest's last clock
@@ -259,6 +260,7 @@ preserve_check() {
 
 daemon_stop() {
 	daemon_alive || { fail daemon-stop "daemon is not running: $(tail -n 5 $DLOG)"; return; }
+	DSTOPPING=1
 	kill -TERM "$DPID"
 	wait "$DPID"
 	st=$?
