@@ -89,10 +89,11 @@ scan_cb(const struct hv_info *hi, void *arg)
 		fresh = true;
 		d->at_start = !m->ready;
 	}
-	/* Read when first seen, so it is known after it is gone. */
+	/* Read when first seen, so it is known after it is gone; read
+	 * again when it crashes (manager_admit_cb). */
 	if (d->name == NULL && hi->domid != 0) {
 		d->name = xs_read_name(m, hi->domid);
-		d->name_fresh = true;
+		d->name_gen = m->gen;
 	}
 	old = d->state;
 	oldcode = d->shutdown_code;
@@ -159,15 +160,16 @@ manager_admit_cb(evutil_socket_t fd, short what, void *arg)
 		if (rec != NULL && rec->done)
 			continue;
 		n++;
-		/* Read the name again now that it matters: it may have
-		 * been written after we first looked, or changed by "xl
-		 * rename". */
-		if (!d->name_fresh && m->xsh != NULL &&
+		/* Read the name again now that it matters, unless this
+		 * very scan read it: a scan can see a domain that the
+		 * toolstack made a moment ago and has not named yet ("",
+		 * which matches no rule), and "xl rename" changes it. */
+		if (d->name_gen != m->gen && m->xsh != NULL &&
 		    (name = xs_read_name(m, d->domid)) != NULL) {
 			free(d->name);
 			d->name = name;
+			d->name_gen = m->gen;
 		}
-		d->name_fresh = false;
 		if (d->name == NULL) {
 			/* Rules match by name: acting without it could
 			 * apply the wrong policy.  The rescan after
