@@ -40,7 +40,7 @@ expect_log "$WAITING" || fail "no line saying that it waits for xenstored"
 expect_log 'watching [0-9]+ domains' || fail "no first scan while waiting"
 expect_notify_count '^STATUS=waiting for xenstored; .*' 1 ||
 	fail "STATUS= does not say that it waits for xenstored"
-check_eq "$(count_notify 'READY=1')" 1 "READY=1 while waiting"
+expect_notify_count 'READY=1' 1 || fail "no READY=1 while waiting"
 # The loop runs: watchdog pings go on after the wait began.
 w=$(count_notify 'WATCHDOG=1')
 expect_notify_count 'WATCHDOG=1' $((w + 3)) || fail "no watchdog pings while waiting"
