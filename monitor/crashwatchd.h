@@ -37,6 +37,7 @@ struct manager;
 struct incident;
 struct job;
 struct xs_handle;
+struct xs_connect;
 
 /* log.c */
 void		 log_init(bool verbose);
@@ -110,7 +111,6 @@ enum dom_state	 hv_state(uint32_t flags, unsigned *code);
 /* xs.c: the xenstore connection and its watches. */
 int		 xs_start(struct manager *);
 void		 xs_stop(struct manager *);
-void		 xs_reconnect_later(struct manager *);
 char		*xs_read_name(struct manager *, unsigned);
 int		 xs_rename(struct manager *, unsigned, const char *uuid,
 		     const char *);
@@ -368,6 +368,11 @@ struct manager {
 	struct event	*ev_liveness;
 	struct event	*ev_reconnect;
 	unsigned	 reconnect_delay_ms;
+	struct xs_connect *xs_connect;	/* an attempt under way (xs.c) */
+	struct event	*ev_xs_connect;	/* it is done */
+	struct event	*ev_xs_wait;	/* it takes long: say we wait */
+	bool		 xs_waiting;	/* said so; not connected since */
+	bool		 xs_was_up;	/* connected before: "restored" */
 	struct event	*ev_watchdog;
 	struct event	*ev_sweep;	/* frees finished incidents, saves */
 	struct event	*ev_admit;	/* takes up pending crashes, a few a pass */

@@ -24,8 +24,8 @@ usage(FILE *f)
 	    "  -h, --help          this text\n"
 	    "\n"
 	    "Exit status: 0 stopped, 1 configuration or usage error, 2 start-up"
-	    " failure,\n3 not a Xen dom0 (no hypervisor interface or "
-	    "xenstored).\n", PROGNAME, DEFAULT_CONF);
+	    " failure,\n3 not a Xen dom0 (no hypervisor interface).\n",
+	    PROGNAME, DEFAULT_CONF);
 }
 
 int

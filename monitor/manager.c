@@ -425,9 +425,9 @@ manager_status(struct manager *m)
 			crashed++;
 	TAILQ_FOREACH(d, &m->domains.pending, pending_entry)
 		crashed++;
-	notify_status("%zu domains, %u being handled, %u handled, "
-	    "%u dumps running", m->domains.count, crashed, m->handled,
-	    m->dumps.running);
+	notify_status("%s%zu domains, %u being handled, %u handled, "
+	    "%u dumps running", m->xsh == NULL ? "waiting for xenstored; " :
+	    "", m->domains.count, crashed, m->handled, m->dumps.running);
 }
 
 static void
@@ -548,15 +548,12 @@ manager_init(struct manager *m, const char *conf_path, struct conf *conf,
 		fatalx("cannot start the state writer: %s", strerror(errno));
 	if (!dry_run)
 		dump_startup(m);
-	if ((r = xs_start(m)) != 0) {
-		/* The hypervisor answered, so this is a dom0 whose xenstored
-		 * is late or restarting: wait for it rather than exit.  The
-		 * first scan goes ahead; crashes wait for their names. */
-		log_warnx("cannot connect to xenstored: %s; retrying. Is "
-		    "xenstored running (xenstored.service)?", strerror(-r));
-		xs_reconnect_later(m);
-		event_active(m->ev_rescan, EV_TIMEOUT, 0);
-	}
+	/* In the background: xenstored may be late, or may never answer
+	 * (xs.c).  Until it does, the first scan goes ahead without names,
+	 * and crashes wait for them. */
+	if ((r = xs_start(m)) != 0)
+		fatalx("cannot set up the xenstore connection: %s",
+		    strerror(-r));
 	if ((wd = notify_watchdog_interval()) > 0) {
 		m->ev_watchdog = event_new(m->base, -1, EV_PERSIST,
 		    manager_watchdog_cb, m);
@@ -600,6 +597,8 @@ manager_free(struct manager *m)
 	xs_stop(m);
 	if (m->ev_reconnect != NULL)
 		event_free(m->ev_reconnect);
+	if (m->ev_xs_wait != NULL)
+		event_free(m->ev_xs_wait);
 	hv_close(m->xch);
 	for (i = 0; i < sizeof m->ev_signals / sizeof m->ev_signals[0]; i++)
 		if (m->ev_signals[i] != NULL)

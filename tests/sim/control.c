@@ -731,16 +731,25 @@ cmd_drop_connections(struct ctl_conn *c, int argc, char **argv,
 	send_reply(c, r);
 }
 
-/* xenstored stop|start: the socket goes and comes back, the store stays. */
+/*
+ * xenstored stop [xenbus] | start: the socket goes and comes back, the
+ * store stays.  With "xenbus" a dom0 kernel's xenbus device stands in
+ * its place meanwhile, and what clients ask through it waits for start.
+ */
 void
 cmd_xenstored(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 {
 	int rc;
 
-	(void)argc;
-	if (strcmp(argv[1], "stop") == 0)
+	if (strcmp(argv[1], "stop") == 0 && (argc == 2 ||
+	    strcmp(argv[2], "xenbus") == 0)) {
 		xs_unlisten();
-	else if (strcmp(argv[1], "start") == 0) {
+		if (argc == 3 && (rc = xs_xenbus_open(sim.xs_path)) != 0) {
+			send_err(c, -rc, "cannot make a xenbus device at %s",
+			    sim.xs_path);
+			return;
+		}
+	} else if (strcmp(argv[1], "start") == 0 && argc == 2) {
 		if (!xs_listening() && (rc = xs_listen(sim.xs_path))) {
 			send_err(c, -rc, "cannot listen on %s", sim.xs_path);
 			return;

@@ -53,8 +53,9 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "@releaseDomain at dying (Xen 4.17) or when gone" },
 	{ "drop-connections", 0, 0, H(cmd_drop_connections), "",
 	  "xenstored drops every client" },
-	{ "xenstored", 1, 1, H(cmd_xenstored), "stop|start",
-	  "close or reopen it; the store stays" },
+	{ "xenstored", 1, 2, H(cmd_xenstored), "stop [xenbus]|start",
+	  "close or reopen it; the store stays.  With xenbus, a xenbus "
+	  "device stands in its place, whose requests wait for start" },
 	{ "xs-restrict", 1, 1, H(cmd_xs_restrict), "DOMID",
 	  "the next xenstore client is DOMID" },
 	{ "xs-history", 1, 1, H(cmd_xs_history), "on|off",

@@ -76,6 +76,8 @@ int		 xs_listen(const char *path);
 void		 xs_unlisten(void);
 bool		 xs_listening(void);
 void		 xs_drop_all(void);
+/* The kernel's xenbus device at PATH, while xenstored is stopped. */
+int		 xs_xenbus_open(const char *path);
 /* A change at PATH: fire watches at or above it (or exactly, for @). */
 void		 xs_fire(const char *path);
 /* A removal of PATH: also fire watches below it. */

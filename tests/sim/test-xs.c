@@ -3,7 +3,10 @@
  * set, @introduceDomain on create, @releaseDomain on crash and again on
  * destroy; errors come back as xenstored gives them.
  */
+#include <sys/stat.h>
+
 #include <poll.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <unistd.h>
 
@@ -81,6 +84,13 @@ wait_events(const char *token, int want)
 	for (drain(); *c < want && mono_s() < end; drain())
 		(void)poll(&pfd, 1, 100);
 	return events(token, NULL, 0);
+}
+
+/* A read through the xenbus device, which waits for xenstored. */
+static void *
+xenbus_read(void *arg)
+{
+	return xs_read(arg, XBT_NULL, "/secret", NULL);
 }
 
 int
@@ -286,5 +296,38 @@ main(void)
 	found = xs_watch(xsh, "@releaseDomain", "r2");
 	CHECK(found && events("r2", NULL, 0) == 1, "watch after restart");
 	xs_close(xsh);
+
+	/*
+	 * xenstored stop xenbus: as on a dom0, xs_open falls back to the
+	 * xenbus device and opens it; a request waits until xenstored
+	 * starts, then it is answered and the handle works like any.
+	 */
+	CTL("xenstored stop xenbus");
+	{
+		struct stat st;
+		pthread_t thr;
+		void *ret;
+
+		CHECK(stat(getenv("XENSTORED_PATH"), &st) == 0 &&
+		    S_ISCHR(st.st_mode), "a device, not a socket, while stopped");
+		REQUIRE((xsh = xs_open(0)) != NULL, "xs_open opens the device: %s",
+		    strerror(errno));
+		REQUIRE(pthread_create(&thr, NULL, xenbus_read, xsh) == 0,
+		    "pthread_create");
+		CTL("xenstored start");
+		pthread_join(thr, &ret);
+		CHECK(ret != NULL, "the waiting read answered after start");
+		free(ret);
+		found = xs_watch(xsh, "@releaseDomain", "r2");
+		CHECK(found && events("r2", NULL, 0) == 1,
+		    "watch through the device");
+		CHECK(stat(getenv("XENSTORED_PATH"), &st) == 0 &&
+		    S_ISSOCK(st.st_mode), "the socket is back");
+		xs_close(xsh);
+	}
+	/* Stopped again, plainly: the device goes with its client. */
+	CTL("xenstored stop");
+	CHECK(access(getenv("XENSTORED_PATH"), F_OK) != 0, "nothing left");
+	CTL("xenstored start");
 	return checks_done();
 }

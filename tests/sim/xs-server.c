@@ -10,14 +10,29 @@
  *
  * Transactions are in xs-tx.c.  With "xs-history on" every request is
  * also recorded in the history as "xs_<TYPE> <path> -> <result>".
+ *
+ * "xenstored stop xenbus" puts the kernel's xenbus device where the
+ * socket was.  A dom0 always has /dev/xen/xenbus, and libxenstore's
+ * xs_open falls back to it whenever the socket is absent (it ignores
+ * XS_OPEN_SOCKETONLY since Xen 4.15); opening it works, and requests
+ * wait in the kernel until xenstored answers, however long that takes.
+ * libxenstore takes both the socket and the device from XENSTORED_PATH
+ * (xs_daemon_socket, xs_domain_dev) and open()s, instead of connecting
+ * to, whatever there is not a socket: a symlink to a pseudo-terminal in
+ * raw mode plays the device.  Its requests are read only once xenstored
+ * starts, then served like any client's.  It has one client at a time,
+ * as a test's daemon is; the real device keeps each open() apart.
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -53,6 +68,11 @@ static struct xs_conn		*conns;
 static char			*listen_path;
 static int			 restrict_next = -1;
 static bool			 record;
+static struct xs_conn		*xenbus;	/* the device's client */
+static int			 xenbus_slave = -1; /* held open */
+static char			*xenbus_link;
+
+static void	xenbus_free(void);
 
 static void
 free_watches(struct xs_conn *c)
@@ -82,6 +102,8 @@ conn_free(struct xs_conn *c)
 	while (c->ntx > 0)
 		tx_free(c->tx[--c->ntx]);
 	bufferevent_free(c->bev);
+	if (c == xenbus)
+		xenbus_free();
 	free(c);
 }
 
@@ -752,16 +774,12 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 		conn_free(c);
 }
 
-static void
-accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
-    int salen, void *arg)
+/* A client on FD, reading its requests at once or (xenbus) later. */
+static struct xs_conn *
+conn_new(evutil_socket_t fd, short enable)
 {
 	struct xs_conn *c;
 
-	(void)l;
-	(void)sa;
-	(void)salen;
-	(void)arg;
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		abort();
 	c->bev = bufferevent_socket_new(sim.base, fd, BEV_OPT_CLOSE_ON_FREE);
@@ -772,9 +790,78 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		restrict_next = -1;
 	}
 	bufferevent_setcb(c->bev, conn_read_cb, NULL, conn_event_cb, c);
-	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	bufferevent_enable(c->bev, enable);
 	c->next = conns;
 	conns = c;
+	return c;
+}
+
+static void
+accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+    int salen, void *arg)
+{
+	(void)l;
+	(void)sa;
+	(void)salen;
+	(void)arg;
+	conn_new(fd, EV_READ | EV_WRITE);
+}
+
+/*
+ * The xenbus device at PATH, in place of the socket: a pseudo-terminal
+ * in raw mode (binary-safe, no echo), whose slave end we hold too, so
+ * that it keeps its mode and never hangs up between two clients.
+ */
+int
+xs_xenbus_open(const char *path)
+{
+	struct termios	 tio;
+	const char	*name;
+	int		 master, slave = -1, saved;
+
+	if (xenbus != NULL)
+		return -EALREADY;
+	if ((master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
+		return -errno;
+	if (grantpt(master) != 0 || unlockpt(master) != 0 ||
+	    (name = ptsname(master)) == NULL ||
+	    (slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0 ||
+	    tcgetattr(slave, &tio) != 0)
+		goto fail;
+	cfmakeraw(&tio);
+	if (tcsetattr(slave, TCSANOW, &tio) != 0 ||
+	    evutil_make_socket_nonblocking(master) != 0 ||
+	    (unlink(path) != 0 && errno != ENOENT) || symlink(name, path) != 0)
+		goto fail;
+	if ((xenbus_link = strdup(path)) == NULL)
+		abort();
+	xenbus_slave = slave;
+	/* Requests wait in the device until xenstored starts. */
+	xenbus = conn_new(master, xs_listening() ? EV_READ | EV_WRITE :
+	    EV_WRITE);
+	return 0;
+
+fail:
+	saved = errno;
+	if (slave >= 0)
+		close(slave);
+	close(master);
+	return -saved;
+}
+
+/* The device's client is gone: so is the device. */
+static void
+xenbus_free(void)
+{
+	struct stat st;
+
+	xenbus = NULL;
+	close(xenbus_slave);
+	xenbus_slave = -1;
+	if (lstat(xenbus_link, &st) == 0 && S_ISLNK(st.st_mode))
+		unlink(xenbus_link);
+	free(xenbus_link);
+	xenbus_link = NULL;
 }
 
 int
@@ -797,6 +884,9 @@ xs_listen(const char *path)
 		return -errno;
 	free(listen_path);
 	listen_path = strdup(path);
+	/* xenstored answers what waited in the xenbus device. */
+	if (xenbus != NULL)
+		bufferevent_enable(xenbus->bev, EV_READ);
 	return 0;
 }
 
