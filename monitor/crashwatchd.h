@@ -108,9 +108,10 @@ int		 hv_same(xc_interface *, unsigned, const char *);
 int		 hv_destroy(xc_interface *, unsigned, const char *);
 enum dom_state	 hv_state(uint32_t flags, unsigned *code);
 
-/* xs.c: the xenstore connection and its watches. */
+/* xs-connect.c: the xenstore connection and its watches. */
 int		 xs_start(struct manager *);
 void		 xs_stop(struct manager *);
+/* xs.c: names and nodes. */
 char		*xs_read_name(struct manager *, unsigned);
 int		 xs_rename(struct manager *, unsigned, const char *uuid,
 		     const char *);
@@ -368,7 +369,7 @@ struct manager {
 	struct event	*ev_liveness;
 	struct event	*ev_reconnect;
 	unsigned	 reconnect_delay_ms;
-	struct xs_connect *xs_connect;	/* an attempt under way (xs.c) */
+	struct xs_connect *xs_connect;	/* an attempt under way (xs-connect.c) */
 	struct event	*ev_xs_connect;	/* it is done */
 	struct event	*ev_xs_wait;	/* it takes long: say we wait */
 	bool		 xs_waiting;	/* said so; not connected since */

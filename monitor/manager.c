@@ -549,7 +549,7 @@ manager_init(struct manager *m, const char *conf_path, struct conf *conf,
 	if (!dry_run)
 		dump_startup(m);
 	/* In the background: xenstored may be late, or may never answer
-	 * (xs.c).  Until it does, the first scan goes ahead without names,
+	 * (xs-connect.c).  Until it does, the first scan goes ahead without names,
 	 * and crashes wait for them. */
 	if ((r = xs_start(m)) != 0)
 		fatalx("cannot set up the xenstore connection: %s",
