@@ -196,6 +196,25 @@ xen_note_types() {
 	    }'
 }
 
+# Core file $1 is whole: no section reaches past its end, and the last
+# one ends exactly there (a dump cut short by a kill is shorter).
+core_complete() {
+	_size=$(file_bytes "$1")
+	_end=0
+	# busybox awk has no strtonum: the shell reads the hex.
+	for _s in $(readelf -SW "$1" 2>/dev/null | awk '
+	    /^ *\[ *[0-9]+\]/ {
+		sub(/^.*\] */, "")
+		if ($2 != "NOBITS" && $2 != "NULL")
+			print $4 ":" $5
+	    }'); do
+		_e=$((0x${_s%%:*} + 0x${_s##*:}))
+		[ "$_e" -gt "$_end" ] && _end=$_e
+	done
+	echo "E2E-CORE $1: $_size bytes, sections end at $_end"
+	[ "$_end" -gt 0 ] && [ "$_end" = "$_size" ]
+}
+
 # Core file $1 is an ELF core with the notes Xen's dumpcore writes: none,
 # header, xen_version and format_version, and the guest's pages.
 has_xen_notes() {

@@ -4,7 +4,8 @@
 # "E2E DONE failures=N".  Guests: xlcd and early (xl alone), then, with
 # the daemon: early again (crashed before it started), cd
 # (coredump-destroy), pres (preserve), rs (restart until the burst is used
-# up), cz (coredump-restart with zstd).
+# up), cz (coredump-restart with zstd), and kd (a 256 MiB
+# coredump-destroy whose daemon is SIGKILLed mid-dump and started again).
 . /e2e/lib.sh
 
 CONF=/etc/xen/crashwatch.conf
@@ -92,6 +93,7 @@ daemon_start() {
 	check check-config "$out" [ "$out" = "configuration OK" ]
 	xen-crashwatchd -v -c $CONF 2>$DLOG &
 	DPID=$!
+	DSTOPPING=""
 	if ! wait_for 30 logged 'started'; then
 		fail daemon-start "no start-up line in 30 s: $(tail -n 5 $DLOG)"
 		return 1
@@ -267,6 +269,68 @@ daemon_stop() {
 	check daemon-stop "exit status $st on SIGTERM" [ $st = 0 ]
 }
 
+# SIGKILL in the middle of a dump, on real Xen: the dump child dies with
+# the daemon, and the daemon started again resumes the crash from its
+# state file.  The end: one complete core, no partial file, one destroy,
+# one crash alert.  256 MiB, so that the dump lasts long enough to be
+# caught; plain dumps and a long deadline, since a 256 MiB dump on a
+# loaded machine under TCG can pass the scenarios' 120 s.
+partial_dump() {
+	ls -a $DUMPS | grep -q "^\.$1-.*\.partial\$"
+}
+
+kill_mid_dump() {
+	xl destroy pres >/dev/null 2>&1
+	rm -f /var/tmp/xl/early.core $DUMPS/xlcd*
+	sed -i 's/compress = "zstd"/compress = "none"/; s/timeout = 120;/timeout = 900;/' $CONF
+	log1=/var/log/crashwatch-kill1.log log2=/var/log/crashwatch-kill2.log
+	DLOG=$log1
+	daemon_start || return
+	mem=$GUEST_MEM
+	GUEST_MEM=256
+	guest_start kd preserve
+	r=$?
+	GUEST_MEM=$mem
+	[ $r = 0 ] || return
+	id=$(domid_of kd)
+	if ! wait_for 120 partial_dump kd; then
+		fail kill-mid-dump "no partial dump of kd ($id) seen: $(grep '(kd)' $DLOG | tail -n 3)"
+		return
+	fi
+	DSTOPPING=1
+	kill -KILL "$DPID"
+	wait "$DPID" 2>/dev/null
+	pass kill-mid-dump "SIGKILL while $(ls -a $DUMPS | grep '^\.kd-.*\.partial$') was written"
+	DLOG=$log2
+	daemon_start || return
+	if ! wait_for 240 domid_gone "$id"; then
+		fail kill-resume "kd ($id) still there after the restart: $(state_of kd); $(grep '(kd)' $DLOG | tail -n 5)"
+		return
+	fi
+	check kill-resume "$(grep -E '\(kd\): resuming' $DLOG | head -n 1)" \
+	    logged "domain $id \(kd\): resuming coredump-destroy"
+	cores=$(ls $DUMPS/kd-*.core 2>/dev/null)
+	n=$(echo $cores | wc -w)
+	partials=$(ls -a $DUMPS | grep -c '^\.kd-.*\.partial$')
+	alerts=$(cat $log1 $log2 | grep -cE "domain $id \(kd\) crashed; action")
+	destroys=$(cat $log1 $log2 | grep -cE '\(kd\): destroying with')
+	dumped=$(cat $log1 $log2 | grep -cE '\(kd\): core dumped to')
+	ok=false
+	[ "$n" = 1 ] && [ "$partials" = 0 ] && [ "$alerts" = 1 ] &&
+	    [ "$destroys" = 1 ] && [ "$dumped" = 1 ] && ok=true
+	check kill-once "$n core(s), $partials partial(s), $alerts crash alert(s), $dumped dump(s) logged, $destroys destroy(s)" $ok
+	if [ "$n" = 1 ]; then
+		ok=false
+		core_complete "$cores" && has_xen_notes "$cores" &&
+		    [ "$(file_bytes "$cores")" -gt $((256 * 1048576)) ] && ok=true
+		check kill-core-whole "$(basename "$cores"): $(file_bytes "$cores") B" $ok
+		rm -f "$cores"
+	else
+		fail kill-core-whole "not one core: $cores"
+	fi
+	daemon_stop
+}
+
 xl_reference
 xl_preserve
 if daemon_start; then
@@ -287,8 +351,13 @@ if daemon_start; then
 	! $cz || coredump_restart_wait
 	! $pres || preserve_check
 	daemon_stop
+	kill_mid_dump
 fi
 xl list
-sed 's/^/E2E-LOG /' $DLOG
+for l in /var/log/crashwatch.log /var/log/crashwatch-kill1.log /var/log/crashwatch-kill2.log; do
+	[ -f $l ] || continue
+	echo "E2E-LOG --- $l"
+	sed 's/^/E2E-LOG /' $l
+done
 sed 's/^/E2E-HOOK /' $HOOKS 2>/dev/null
 echo "E2E DONE failures=$FAILS"
