@@ -9,7 +9,8 @@
 # Environment: E2E_STALL (seconds the scenarios may go without a new
 # E2E line on the console, default 1000: longer than the longest wait of
 # a scenario, 240 s allowed four times over) and E2E_TIMEOUT (seconds the
-# whole boot may take, default 1500).  A busy machine makes TCG slow, not
+# whole boot may take, default 2400: beside stress-ng and two other
+# QEMU boots, one boot passed 1500 s).  A busy machine makes TCG slow, not
 # stuck: the run is judged stuck only when it stops making progress.
 # Exit 0 when every expected check passed and the machine powered itself
 # off; otherwise 1, printing the console lines that matter.
@@ -21,7 +22,7 @@ die() { echo "e2e: $*" >&2; exit 1; }
 OUT=$1
 DAEMON=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
-TIMEOUT=${E2E_TIMEOUT:-1500}
+TIMEOUT=${E2E_TIMEOUT:-2400}
 STALL=${E2E_STALL:-1000}
 LOG=$OUT/console.log
 
