@@ -395,6 +395,5 @@ int		 manager_init(struct manager *, const char *conf_path,
 		     struct conf *, bool dry_run);
 int		 manager_run(struct manager *);
 void		 manager_free(struct manager *);
-void		 manager_status(struct manager *);
 
 #endif

@@ -31,6 +31,8 @@ struct scan_ctx {
 	unsigned	 dying;
 };
 
+static void	manager_status(struct manager *);
+
 /*
  * The same domid and UUID, yet another domain: a guest whose
  * configuration pins both, destroyed and created again between two
@@ -412,7 +414,7 @@ manager_sweep_cb(evutil_socket_t fd, short what, void *arg)
 	manager_status(m);
 }
 
-void
+static void
 manager_status(struct manager *m)
 {
 	unsigned	 crashed = 0;

@@ -220,7 +220,8 @@ xs_waiting(struct manager *m, const char *why)
 	    "(systemctl status xenstored), or the stub domain it runs in; "
 	    "domains are scanned meanwhile, and crashes are handled once it "
 	    "answers", why);
-	manager_status(m);
+	/* STATUS= is the manager's to say: its sweep says it. */
+	event_active(m->ev_sweep, EV_TIMEOUT, 0);
 	if (!m->ready)
 		event_active(m->ev_rescan, EV_TIMEOUT, 0);
 }
@@ -321,7 +322,8 @@ xs_connect_cb(evutil_socket_t fd, short what, void *arg)
 	m->xs_waiting = false;
 	m->xs_was_up = true;
 	m->reconnect_delay_ms = 0;
-	manager_status(m);
+	/* STATUS= is the manager's to say: its sweep says it. */
+	event_active(m->ev_sweep, EV_TIMEOUT, 0);
 }
 
 /* Still no answer: the request waits for xenstored.  Say where. */
