@@ -203,7 +203,6 @@ int		 state_save(struct state *);
 int		 state_serialize(struct state *, char **, size_t *);
 int		 state_write_file(const char *path, const char *, size_t);
 void		 state_free(struct state *);
-struct state_incident *state_find(struct state *, unsigned, const char *);
 struct state_incident *state_add(struct state *, unsigned, const char *uuid,
 		     const char *name, enum reason, time_t, enum action);
 void		 state_remove(struct state *, struct state_incident *);

@@ -52,6 +52,39 @@ manager_new_instance(const struct domain *d, const struct hv_info *hi)
 	return hi->cpu_time < d->cpu_time;
 }
 
+/* Is an incident of ours working on this record? */
+static bool
+manager_busy(struct manager *m, const struct state_incident *si)
+{
+	struct incident	*inc;
+
+	TAILQ_FOREACH(inc, &m->incidents, entry)
+		if (inc->rec == si && !inc->dead)
+			return true;
+	return false;
+}
+
+/*
+ * The record of D's crash: one of its domid and UUID that no incident of
+ * ours works on.  One that an incident works on is another instance's: a
+ * guest whose configuration pins both was destroyed and created again,
+ * and crashed again, while its first crash was still being handled.  Its
+ * new crash is a crash of its own; were it to take the record over, two
+ * incidents would share it, and the one finishing last would write to it
+ * after the first one's end and the domain's going had freed it.
+ */
+static struct state_incident *
+manager_record(struct manager *m, const struct domain *d)
+{
+	struct state_incident	*si;
+
+	TAILQ_FOREACH(si, &m->state->incidents, entry)
+		if (si->domid == d->domid && strcmp(si->uuid, d->uuid) == 0 &&
+		    !manager_busy(m, si))
+			return si;
+	return NULL;
+}
+
 /* One domain from the walk: update the table, act on a new crash. */
 static void
 scan_cb(const struct hv_info *hi, void *arg)
@@ -74,8 +107,7 @@ scan_cb(const struct hv_info *hi, void *arg)
 		 * gone, this is a new one.  With the same UUID too, the old
 		 * instance's finished record would pass for the new one's. */
 		if (strcmp(d->uuid, uuid) == 0 &&
-		    (rec = state_find(m->state, d->domid, d->uuid)) != NULL &&
-		    rec->done)
+		    (rec = manager_record(m, d)) != NULL && rec->done)
 			state_remove(m->state, rec);
 		if (d->incident != NULL)
 			incident_gone(d->incident);
@@ -118,7 +150,7 @@ scan_cb(const struct hv_info *hi, void *arg)
 	ctx->crashed++;
 	if (d->incident != NULL || d->pending)
 		return;
-	rec = state_find(m->state, d->domid, d->uuid);
+	rec = manager_record(m, d);
 	if (rec != NULL && rec->done) {
 		if (fresh)
 			log_debug("domain %u (%s): crash already handled (%s)",
@@ -158,7 +190,7 @@ manager_admit_cb(evutil_socket_t fd, short what, void *arg)
 		if (d->incident != NULL || policy_classify(d->domid,
 		    d->state == DOM_SHUTDOWN, d->shutdown_code, &reason) != 0)
 			continue;
-		rec = state_find(m->state, d->domid, d->uuid);
+		rec = manager_record(m, d);
 		if (rec != NULL && rec->done)
 			continue;
 		n++;
@@ -185,18 +217,6 @@ manager_admit_cb(evutil_socket_t fd, short what, void *arg)
 	if (!TAILQ_EMPTY(&m->domains.pending) && m->njobs < JOBS_MAX)
 		evtimer_add(m->ev_admit, &now);
 	manager_status(m);
-}
-
-/* Is an incident of ours working on this record? */
-static bool
-manager_busy(struct manager *m, const struct state_incident *si)
-{
-	struct incident	*inc;
-
-	TAILQ_FOREACH(inc, &m->incidents, entry)
-		if (inc->rec == si && !inc->dead)
-			return true;
-	return false;
 }
 
 /* Forget records of domains that are gone and were finished with;

@@ -529,17 +529,6 @@ state_free(struct state *st)
 }
 
 struct state_incident *
-state_find(struct state *st, unsigned domid, const char *uuid)
-{
-	struct state_incident	*si;
-
-	TAILQ_FOREACH(si, &st->incidents, entry)
-		if (si->domid == domid && strcmp(si->uuid, uuid) == 0)
-			return si;
-	return NULL;
-}
-
-struct state_incident *
 state_add(struct state *st, unsigned domid, const char *uuid,
     const char *name, enum reason reason, time_t when, enum action action)
 {
