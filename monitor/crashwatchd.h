@@ -262,7 +262,9 @@ void		 started_sweep(struct manager *, const char (*ids)[33], size_t);
 
 /* state-writer.c: the state file written by a thread, off the loop. */
 struct state_writer;
-struct state_writer *state_writer_start(struct event_base *, const char *);
+typedef void	 state_saved_cb(uint64_t, void *);
+struct state_writer *state_writer_start(struct event_base *, const char *,
+		     state_saved_cb *, void *);
 /* Hand BUF, the state at VERSION, to be written. */
 void		 state_writer_submit(struct state_writer *, char *, size_t,
 		     uint64_t version);
@@ -275,6 +277,7 @@ enum incident_wait {
 	WAIT_DUMP,	/* for its core dump, queued or running */
 	WAIT_RETRY,	/* for the timer, to try the step again */
 	WAIT_GONE,	/* for the domain to go, or the timer */
+	WAIT_SAVED,	/* before the first step: for its record on disk */
 };
 struct incident {
 	TAILQ_ENTRY(incident) entry;
@@ -309,10 +312,12 @@ struct incident {
 	job_cb		*job_done;
 	dump_done_cb	*dump_done;
 	struct state_incident *rec;
+	uint64_t	 rec_version;	/* WAIT_SAVED: the state holding rec */
 	bool		 dead;		/* finished: free at the end of a pass */
 };
 void		 incident_start(struct manager *, struct domain *, enum reason,
 		     struct state_incident *);
+void		 incident_saved(struct incident *, uint64_t);
 void		 incident_gone(struct incident *);
 void		 incident_free(struct incident *);
 

@@ -110,6 +110,7 @@ incident_run(struct incident *inc, enum incident_wait wait)
 static void
 incident_begin(struct incident *inc)
 {
+	KILL_POINT("plan-begun");
 	incident_record(inc);
 	if (inc->step >= inc->plan.nsteps) {
 		incident_finish(inc);
@@ -163,7 +164,9 @@ void
 incident_gone(struct incident *inc)
 {
 	inc->gone = true;
-	if (inc->dead || inc->step >= inc->plan.nsteps ||
+	/* Not begun yet: its first step sees inc->gone. */
+	if (inc->dead || inc->wait == WAIT_SAVED ||
+	    inc->step >= inc->plan.nsteps ||
 	    incident_kind(inc)->gone == NULL)
 		return;
 	incident_run(inc, incident_kind(inc)->gone(inc));
@@ -354,6 +357,29 @@ incident_start(struct manager *m, struct domain *d, enum reason reason,
 		incident_alert(inc);
 		KILL_POINT("crash-alerted");
 	}
+	/*
+	 * A crash this run took up acts only once its record (the plan,
+	 * the restart counted against the limit) is on disk: a daemon
+	 * killed after the first step began then finds the record, and
+	 * resumes without alerting or deciding again.  Records a killed
+	 * run saved are on disk already.
+	 */
+	if (rec == NULL && inc->rec != NULL && m->writer != NULL) {
+		inc->rec_version = m->state->version;
+		inc->wait = WAIT_SAVED;
+		incident_record(inc);
+		return;
+	}
+	incident_begin(inc);
+}
+
+/* The state writer is through VERSION: begin if that holds the record. */
+void
+incident_saved(struct incident *inc, uint64_t version)
+{
+	if (inc->dead || inc->wait != WAIT_SAVED || version < inc->rec_version)
+		return;
+	inc->wait = WAIT_NONE;
 	incident_begin(inc);
 }
 

@@ -414,6 +414,17 @@ manager_save(struct manager *m)
 	m->state->submitted = m->state->version;
 }
 
+/* The writer is through VERSION: incidents waiting for it go on. */
+static void
+manager_saved(uint64_t version, void *arg)
+{
+	struct manager	*m = arg;
+	struct incident	*inc;
+
+	TAILQ_FOREACH(inc, &m->incidents, entry)
+		incident_saved(inc, version);
+}
+
 /* Finished incidents are freed here, never inside their callbacks. */
 static void
 manager_sweep_cb(evutil_socket_t fd, short what, void *arg)
@@ -566,7 +577,7 @@ manager_init(struct manager *m, const char *conf_path, struct conf *conf,
 	    (r = journal_barrier(3000000)) != 0)
 		log_debug("the journal did not catch up: %s", strerror(-r));
 	if (!dry_run && (m->writer = state_writer_start(m->base,
-	    m->state->path)) == NULL)
+	    m->state->path, manager_saved, m)) == NULL)
 		fatalx("cannot start the state writer: %s", strerror(errno));
 	if (!dry_run)
 		dump_startup(m);

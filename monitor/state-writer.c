@@ -7,7 +7,9 @@
  * (fast, in memory) and hands the text to one writer thread; a newer
  * text replaces one not yet written, so a burst of changes costs one
  * write.  The thread touches only its own fields, under the lock, and
- * the files; it tells the loop through an eventfd.  At exit the last
+ * the files; it tells the loop through an eventfd, and the loop tells
+ * its owner which version is through (SAVED), so that a new incident
+ * acts only once its record is on disk (incident.c).  At exit the last
  * text is written before the thread ends.
  */
 #include <sys/eventfd.h>
@@ -35,12 +37,15 @@ struct state_writer {
 	size_t		 len;
 	uint64_t	 submitted;	/* version of the newest text */
 	uint64_t	 written;	/* version last on disk */
+	uint64_t	 tried;		/* version last written or failed */
 	int		 error;		/* of the last write, 0 or -errno */
 	uint64_t	 worst_usec;	/* the slowest write so far */
 	bool		 stop;
 	/* The loop's. */
 	int		 efd;
 	struct event	*ev;
+	state_saved_cb	*saved;
+	void		*arg;
 	bool		 failing;	/* said at CRIT, not yet said fixed */
 };
 
@@ -76,6 +81,7 @@ state_writer_main(void *arg)
 
 		pthread_mutex_lock(&w->lock);
 		w->error = r;
+		w->tried = gen;
 		if (r == 0)
 			w->written = gen;
 		if (usec > w->worst_usec)
@@ -91,7 +97,7 @@ static void
 state_writer_event_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct state_writer	*w = arg;
-	uint64_t		 n, worst;
+	uint64_t		 n, worst, tried;
 	int			 error;
 
 	(void)what;
@@ -99,6 +105,7 @@ state_writer_event_cb(evutil_socket_t fd, short what, void *arg)
 	pthread_mutex_lock(&w->lock);
 	error = w->error;
 	worst = w->worst_usec;
+	tried = w->tried;
 	pthread_mutex_unlock(&w->lock);
 	if (error != 0 && !w->failing) {
 		w->failing = true;
@@ -111,11 +118,17 @@ state_writer_event_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	log_debug("state written; slowest write so far %llu us",
 	    (unsigned long long)worst);
+	/* A failed save lets waiters go too: the CRIT above said what a
+	 * restarted daemon would forget, and holding crashes back would
+	 * not make the disk writable. */
+	w->saved(tried, w->arg);
 }
 
-/* Start the writer of PATH; NULL and errno set on failure. */
+/* Start the writer of PATH, which calls SAVED(version, ARG) on the
+ * loop after each write; NULL and errno set on failure. */
 struct state_writer *
-state_writer_start(struct event_base *base, const char *path)
+state_writer_start(struct event_base *base, const char *path,
+    state_saved_cb *saved, void *arg)
 {
 	struct state_writer	*w;
 	sigset_t		 all, old;
@@ -124,6 +137,8 @@ state_writer_start(struct event_base *base, const char *path)
 	if ((w = calloc(1, sizeof *w)) == NULL)
 		return NULL;
 	w->efd = -1;
+	w->saved = saved;
+	w->arg = arg;
 	if ((w->path = strdup(path)) == NULL ||
 	    (w->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1 ||
 	    (w->ev = event_new(base, w->efd, EV_READ | EV_PERSIST,
