@@ -71,6 +71,7 @@ struct domain {
 	uint64_t	 cpu_time;	/* ns, at the last scan */
 	TAILQ_ENTRY(domain) pending_entry; /* crashed, waiting to be taken up */
 	bool		 pending;
+	time_t		 crashed_at;	/* by the scan that found the crash */
 	unsigned	 name_gen;	/* scan generation the name was read in */
 	bool		 at_start;	/* there when the daemon started */
 	bool		 destroyed;	/* by us: its xenstore nodes are ours */

@@ -337,7 +337,8 @@ incident_start(struct manager *m, struct domain *d, enum reason reason,
 	inc->mem_bytes = d != NULL ? d->mem_bytes : 0;
 	inc->cpu_time = d != NULL ? d->cpu_time : 0;
 	inc->gone = d == NULL;
-	inc->when = rec != NULL ? rec->when : time(NULL);
+	inc->when = rec != NULL ? rec->when : d->crashed_at != 0 ?
+	    d->crashed_at : time(NULL);
 	inc->job_done = incident_job_done;
 	inc->dump_done = incident_dump_done;
 	if (rec == NULL && d != NULL && d->at_start)

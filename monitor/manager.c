@@ -29,6 +29,7 @@ struct scan_ctx {
 	struct manager	*m;
 	unsigned	 crashed;
 	unsigned	 dying;
+	time_t		 when;		/* one reading of the clock a scan */
 };
 
 static void	manager_status(struct manager *);
@@ -158,7 +159,9 @@ scan_cb(const struct hv_info *hi, void *arg)
 			    action_name(rec->action));
 		return;
 	}
-	/* Taken up after the scan, a few at a time (manager_admit_cb). */
+	/* Taken up after the scan, a few at a time (manager_admit_cb),
+	 * dated by it: crashes one scan found share their second. */
+	d->crashed_at = ctx->when;
 	d->pending = true;
 	TAILQ_INSERT_TAIL(&m->domains.pending, d, pending_entry);
 }
@@ -333,7 +336,7 @@ manager_recall(struct manager *m)
 static void
 manager_rescan(struct manager *m)
 {
-	struct scan_ctx	 ctx = { m, 0, 0 };
+	struct scan_ctx	 ctx = { m, 0, 0, time(NULL) };
 	struct timeval	 tv = { RESCAN_RETRY_SECS, 0 }, now = { 0, 0 };
 	struct domain	*d;
 	unsigned	 i;
