@@ -1,7 +1,10 @@
 #!/bin/bash
 # The daemon SIGKILLed in the middle of a dump: the dump child dies with
 # it, the restarted daemon removes the partial file, reports it, and
-# handles the crash once: one core file, one destroy.
+# handles the crash once: one core file, one destroy.  Then killed just
+# as a plan begins, before the dump, with no journal to remember the
+# alert by: the crash's record must be on disk already, so that the next
+# run resumes it without a second alert or a second decision.
 . "$CW_SOURCE_DIR/tests/integration/lib.sh"
 itest_start
 write_conf <<'EOF2'
@@ -38,4 +41,25 @@ check_eq "$(count_log "domain $d \(victim\): resuming coredump-destroy at its du
 check_eq "$(ls -A "$T/dump" | grep -c partial)" 0 "partial files"
 check_eq "$(ls "$T/dump" | grep -c '^victim-.*\.core$')" 1 "core files"
 daemon_stop
-pass "killed mid-dump"
+
+d=$(simctl create early --mem 16)
+: >"$DAEMON_LOG"
+XCW_KILL_AT=plan-begun daemon_start
+simctl crash "$d"
+wait_for sh -c "! kill -0 $DAEMON_PID" || fail "not killed at plan-begun"
+wait "$DAEMON_PID"
+check_eq "$?" 137 "exit status at the kill point"
+DAEMON_PID=""
+check_eq "$(count_log "domain $d \(early\) crashed")" 1 "crash alerts before the kill"
+grep -q '"early"' "$T/state/state" ||
+	fail "the crash's record was not on disk when its plan began"
+: >"$DAEMON_LOG"
+daemon_start
+expect_log "domain $d \(early\): coredump-destroy done" 20 || fail "early not handled after restart"
+check_eq "$(count_log "domain $d \(early\) crashed")" 0 "crash alerts after the restart"
+check_eq "$(count_log "domain $d \(early\): resuming coredump-destroy at its dump step")" 1 \
+    "resumed before the dump"
+check_eq "$(count_history "xc_domain_destroy domid=$d ")" 1 "destroys of early"
+check_eq "$(ls "$T/dump" | grep -c '^early-.*\.core$')" 1 "core files of early"
+daemon_stop
+pass "killed mid-dump, and as the plan began"
