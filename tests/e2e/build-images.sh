@@ -1,9 +1,13 @@
 #!/bin/sh
 # Build what the end-to-end test boots in QEMU: a Xen 4.17 hypervisor, a
 # Debian kernel, a dom0 initramfs (busybox, the Xen tools, the daemon, the
-# scenarios) and a guest initramfs that panics.
+# scenarios) and a guest initramfs (guest-init: panic, wait, or arm the watchdog).
 #
-#   build-images.sh OUTDIR DAEMON
+#   build-images.sh OUTDIR DAEMON [DRILL]
+#
+# DRILL, when given, is the daemon's test build (kill points, see
+# monitor/killpoint.h), installed as xen-crashwatchd-drill for the kill
+# drill that needs an exact moment.
 #
 # Everything comes from Debian 12 packages fetched with apt-get download
 # into OUTDIR/cache and unpacked there; nothing is installed on the host.
@@ -14,9 +18,10 @@ set -eu
 
 die() { echo "build-images: $*" >&2; exit 1; }
 
-[ $# -eq 2 ] || die "usage: build-images.sh OUTDIR DAEMON"
+[ $# -eq 2 ] || [ $# -eq 3 ] || die "usage: build-images.sh OUTDIR DAEMON [DRILL]"
 OUT=$1
 DAEMON=$2
+DRILL=${3:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE=$OUT/cache
 DEBS=$CACHE/debs
@@ -26,6 +31,8 @@ MULTIARCH=x86_64-linux-gnu
 TMPFILES=$HERE/../../systemd/xen-crashwatch.tmpfiles
 
 [ -x "$DAEMON" ] || die "daemon binary $DAEMON is missing: build the xen-crashwatchd target first"
+[ -z "$DRILL" ] || [ -x "$DRILL" ] ||
+    die "test build $DRILL is missing: build with BUILD_TESTING on (the xen-crashwatchd-san target)"
 for t in apt-get apt-cache dpkg-deb cpio gzip xz ldd readelf zstd; do
 	command -v $t >/dev/null 2>&1 || die "$t is missing on the host (see tests/install-deps)"
 done
@@ -77,6 +84,19 @@ unpack() {
 	    tar -x -C "$ROOT" --wildcards './boot/vmlinuz-*' \
 	    './lib/modules/*/kernel/drivers/xen/*'
 	touch "$ROOT/.done"
+}
+
+# The guests' watchdog driver, xen_wdt, and the watchdog core it needs
+# (kept apart from unpack so that a tree unpacked before gets them too).
+unpack_watchdog() {
+	[ -n "$(find "$ROOT/lib/modules" -name 'xen_wdt.ko*' 2>/dev/null)" ] &&
+	    return 0
+	kpkg=$(cat "$DEBS/.kernel")
+	dpkg-deb --fsys-tarfile "$DEBS/${kpkg}_"*.deb |
+	    tar -x -C "$ROOT" --wildcards \
+	    './lib/modules/*/kernel/drivers/watchdog/watchdog.ko*' \
+	    './lib/modules/*/kernel/drivers/watchdog/xen_wdt.ko*' ||
+	    die "xen_wdt is not in $kpkg"
 }
 
 # Copy FILE into the staging tree STAGE at the same path.
@@ -133,9 +153,14 @@ build_guest() {
 	[ "$OUT/guest.cpio.gz" -nt "$HERE/guest-init" ] && return 0
 	STAGE=$OUT/guest-root
 	rm -rf "$STAGE"
-	mkdir -p "$STAGE/bin" "$STAGE/proc" "$STAGE/dev"
+	mkdir -p "$STAGE/bin" "$STAGE/proc" "$STAGE/dev" "$STAGE/lib"
 	cp "$ROOT/bin/busybox" "$STAGE/bin/busybox"
 	cp "$HERE/guest-init" "$STAGE/init"
+	for m in watchdog xen_wdt; do
+		f=$(find "$ROOT/lib/modules" -name "$m.ko" | head -n 1)
+		[ -n "$f" ] || die "kernel module $m.ko not found in the image package"
+		cp "$f" "$STAGE/lib/"
+	done
 	chmod 755 "$STAGE/init"
 	mkcpio "$STAGE" "$OUT/guest.cpio.gz"
 }
@@ -143,6 +168,13 @@ build_guest() {
 dom0_fresh() {
 	[ -f "$OUT/dom0.cpio.gz" ] || return 1
 	[ "$OUT/dom0.cpio.gz" -nt "$DAEMON" ] || return 1
+	[ -z "$DRILL" ] || [ "$OUT/dom0.cpio.gz" -nt "$DRILL" ] || return 1
+	# Built with or without the drill daemon, as asked now.
+	if [ -n "$DRILL" ]; then
+		[ -f "$OUT/dom0-root/usr/sbin/xen-crashwatchd-drill" ] || return 1
+	else
+		[ ! -f "$OUT/dom0-root/usr/sbin/xen-crashwatchd-drill" ] || return 1
+	fi
 	[ "$OUT/dom0.cpio.gz" -nt "$OUT/guest.cpio.gz" ] || return 1
 	[ "$OUT/dom0.cpio.gz" -nt "$TMPFILES" ] || return 1
 	[ -z "$(find "$HERE" -newer "$OUT/dom0.cpio.gz" -type f)" ]
@@ -174,6 +206,10 @@ build_dom0() {
 	put "$(command -v zstd)" /usr/bin/zstd
 	put "$DAEMON" /usr/sbin/xen-crashwatchd
 	elfs="$elfs $ROOT/usr/bin/xenstore $(command -v readelf) $(command -v zstd) $DAEMON"
+	if [ -n "$DRILL" ]; then
+		put "$DRILL" /usr/sbin/xen-crashwatchd-drill
+		elfs="$elfs $DRILL"
+	fi
 	# shellcheck disable=SC2086
 	put_libs $elfs
 	# glibc dlopens libgcc_s for pthread_cancel; xl create aborts without.
@@ -200,6 +236,7 @@ build_dom0() {
 
 fetch
 unpack
+unpack_watchdog
 build_xen
 build_guest
 build_dom0

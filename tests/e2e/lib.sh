@@ -44,17 +44,20 @@ elapsed() {
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f\n", b - a }'
 }
 
-# guest_cfg NAME ON_CRASH: an xl config for a PV guest that panics at once.
+# guest_cfg NAME ON_CRASH: an xl config for a guest of GUEST_TYPE (pv or
+# pvh) that does what GUEST_MODE says (guest-init: crash, wait or
+# watchdog), with xl's on_watchdog GUEST_ON_WATCHDOG.
 guest_cfg() {
 	cat >/etc/xen/$1.cfg <<CFG
 name = "$1"
-type = "pv"
+type = "${GUEST_TYPE:-pv}"
 kernel = "/boot/vmlinux"
 ramdisk = "/boot/guest.cpio.gz"
-extra = "console=hvc0 quiet panic=0"
+extra = "console=hvc0 quiet panic=0 xcw=${GUEST_MODE:-crash}"
 memory = $GUEST_MEM
 vcpus = 1
 on_crash = "$2"
+on_watchdog = "${GUEST_ON_WATCHDOG:-preserve}"
 CFG
 }
 

@@ -3,28 +3,35 @@
 # the crash scenarios against the real hypervisor; judge the run by the
 # markers it prints on the serial console.
 #
-#   run.sh OUTDIR DAEMON
+#   run.sh OUTDIR DAEMON [DRILL]
 #
 # Builds the images first (build-images.sh, cached in OUTDIR/cache).
+# DRILL is the daemon's test build, with kill points: without it the kill
+# drill at the dump's rename fails, saying so.
 # Environment: E2E_STALL (seconds the scenarios may go without a new
 # E2E line on the console, default 1000: longer than the longest wait of
 # a scenario, 240 s allowed four times over) and E2E_TIMEOUT (seconds the
 # whole boot may take, default 2400: beside stress-ng and two other
 # QEMU boots, one boot passed 1500 s).  A busy machine makes TCG slow, not
 # stuck: the run is judged stuck only when it stops making progress.
+# E2E_CPU and E2E_ACCEL replace QEMU's -cpu (max,-smap) and -accel (tcg),
+# to try the boot on other CPU models or with single-threaded TCG.
 # Exit 0 when every expected check passed and the machine powered itself
 # off; otherwise 1, printing the console lines that matter.
 set -u
 
 die() { echo "e2e: $*" >&2; exit 1; }
 
-[ $# -eq 2 ] || die "usage: run.sh OUTDIR DAEMON"
+[ $# -eq 2 ] || [ $# -eq 3 ] || die "usage: run.sh OUTDIR DAEMON [DRILL]"
 OUT=$1
 DAEMON=$2
+DRILL=${3:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 TIMEOUT=${E2E_TIMEOUT:-2400}
 STALL=${E2E_STALL:-1000}
 LOG=$OUT/console.log
+CPU=${E2E_CPU:-max,-smap}
+ACCEL=${E2E_ACCEL:-tcg}
 
 command -v qemu-system-x86_64 >/dev/null 2>&1 ||
     die "qemu-system-x86_64 is missing: install Debian's qemu-system-x86 (tests/install-deps)"
@@ -34,14 +41,14 @@ case $OUT in
 esac
 
 t_start=$(date +%s)
-sh "$HERE/build-images.sh" "$OUT" "$DAEMON" || die "building the images failed"
+sh "$HERE/build-images.sh" "$OUT" "$DAEMON" $DRILL || die "building the images failed"
 t_built=$(date +%s)
 
 # Xen's console on COM1 (the file), dom0's on hvc0 through Xen.  smap is
 # off because dom0 crashes at once with it under TCG; KVM is not used.
 rm -f "$LOG"
 : >"$LOG"
-qemu-system-x86_64 -accel tcg -cpu max,-smap -m 2048 -smp 2 \
+qemu-system-x86_64 -accel "$ACCEL" -cpu "$CPU" -m 2048 -smp 2 \
     -nodefaults -display none -no-reboot -monitor none \
     -serial "file:$LOG" \
     -kernel "$OUT/xen.elf" \

@@ -5,7 +5,10 @@
 # the daemon: early again (crashed before it started), cd
 # (coredump-destroy), pres (preserve), rs (restart until the burst is used
 # up), cz (coredump-restart with zstd), and kd (a 256 MiB
-# coredump-destroy whose daemon is SIGKILLed mid-dump and started again).
+# coredump-destroy whose daemon is SIGKILLed mid-dump and started again),
+# kr (the same, SIGKILLed the moment its core got its final name);
+# then, with the daemon started once more: wd and xwd (watchdogs), a storm
+# of seven st-* guests in two waves, and pvh (a PVH guest).
 . /e2e/lib.sh
 
 CONF=/etc/xen/crashwatch.conf
@@ -81,6 +84,12 @@ dump_secs() {
 
 daemon_alive() {
 	[ -n "$DPID" ] && kill -0 "$DPID" 2>/dev/null
+}
+
+# The daemon has exited: gone, or a zombie the shell has not reaped yet.
+daemon_dead() {
+	! kill -0 "$DPID" 2>/dev/null ||
+	    grep -q '^[0-9]* (.*) Z' "/proc/$DPID/stat" 2>/dev/null
 }
 
 # The daemon's log has a line matching the extended regex.
@@ -330,6 +339,229 @@ kill_mid_dump() {
 	daemon_stop
 }
 
+# SIGKILL at the moment the dump child has renamed the finished core to
+# its final name, before the daemon heard of it: the test build's kill
+# point dump-renamed (the child kills the daemon, then itself).  The
+# plain daemon started again must know the core by its recorded name and
+# size and not dump again: one core, one dump, one alert, one destroy.
+kill_at_rename() {
+	drill=/usr/sbin/xen-crashwatchd-drill
+	if [ ! -x $drill ]; then
+		fail kill-rename "no $drill in dom0: give run.sh the test build (san/bin/xen-crashwatchd) as its third argument"
+		return
+	fi
+	log1=/var/log/crashwatch-rename1.log log2=/var/log/crashwatch-rename2.log
+	DLOG=$log1
+	XCW_KILL_AT=dump-renamed $drill -v -c $CONF 2>$DLOG &
+	DPID=$!
+	# It is meant to die: daemon_check must not end the run for that.
+	DSTOPPING=1
+	if ! wait_for 60 logged 'started'; then
+		fail kill-rename "the drill daemon did not start: $(tail -n 5 $DLOG)"
+		return
+	fi
+	guest_start kr preserve || return
+	id=$(domid_of kr)
+	if ! wait_for 240 daemon_dead; then
+		fail kill-rename "not killed at dump-renamed: $(grep '(kr)' $DLOG | tail -n 3)"
+		return
+	fi
+	wait "$DPID"
+	st=$?
+	core=$(ls $DUMPS/kr-*.core 2>/dev/null)
+	partials=$(ls -a $DUMPS | grep -c '^\.kr-.*\.partial$')
+	ok=false
+	[ "$st" = 137 ] && [ -n "$core" ] && [ "$partials" = 0 ] && ok=true
+	check kill-rename "status $st at dump-renamed; $(basename "${core:-none}"), $partials partial(s)" $ok
+	DLOG=$log2
+	daemon_start || return
+	if ! wait_for 120 domid_gone "$id"; then
+		fail kill-rename-once "kr ($id) still there: $(grep '(kr)' $DLOG | tail -n 3)"
+		return
+	fi
+	n=$(ls $DUMPS/kr-*.core 2>/dev/null | wc -l)
+	dumps=$(cat $log1 $log2 | grep -cE '\(kr\): dumping core')
+	alerts=$(cat $log1 $log2 | grep -cE "domain $id \(kr\) crashed; action")
+	destroys=$(cat $log1 $log2 | grep -cE '\(kr\): destroying with')
+	ok=false
+	[ "$n" = 1 ] && [ "$dumps" = 1 ] && [ "$alerts" = 1 ] && [ "$destroys" = 1 ] &&
+	    logged '\(kr\): core dumped to .* by the previous run' && ok=true
+	check kill-rename-once "$n core(s), $dumps dump(s) started, $alerts alert(s), $destroys destroy(s); $(grep -E '\(kr\): core dumped to' $log2 | head -n 1)" $ok
+	[ "$n" = 1 ] && { core_complete $DUMPS/kr-*.core ||
+	    fail kill-rename-once "the core is not whole: $(file_bytes $DUMPS/kr-*.core) B"; }
+	rm -f $DUMPS/kr-*.core
+	daemon_stop
+}
+
+# The last daemon run: two watchdogs and a PVH guest side by side, then a
+# storm.
+# Guests that wait (guest-init's xcw=wait) are crashed from dom0 through
+# their control/sysrq node, as "xl sysrq NAME c" does.
+STORM="st-pres1 st-dest1 st-dest2 st-rest1 st-rest2 st-ren1 st-cdd1"
+
+# NAME printed "E2E-GUEST <WHAT>" at least N times on its console.
+guest_said() {
+	[ "$(count /var/log/xen/console/guest-$1.log "E2E-GUEST $2")" -ge "$3" ]
+}
+
+all_said() {
+	_what=$1 _n=$2
+	shift 2
+	for _g in "$@"; do
+		guest_said "$_g" "$_what" "$_n" || return 1
+	done
+}
+
+# Crash the named guests at once: one xenstore write each, in parallel.
+sysrq_crash() {
+	for _g in "$@"; do
+		xenstore-write "/local/domain/$(domid_of "$_g")/control/sysrq" c &
+	done
+	wait
+}
+
+names_gone() {
+	for _g in "$@"; do
+		name_gone "$_g" || return 1
+	done
+}
+
+# Lines of the daemon's log saying NAME crashed.
+alerts() {
+	count $DLOG "\\($1\\) crashed; action"
+}
+
+more_start() {
+	daemon_alive && daemon_stop
+	# The daemon's own destroy again: the storm is about the daemon.
+	sed -i 's/^destroy: .*/#destroy-command/' $CONF
+	DLOG=/var/log/crashwatch-more.log
+	daemon_start || return
+	GUEST_MODE=watchdog
+	guest_start wd preserve
+	GUEST_ON_WATCHDOG=destroy guest_start xwd preserve
+	GUEST_MODE=crash GUEST_TYPE=pvh
+	guest_start pvh preserve
+	GUEST_MODE="" GUEST_TYPE=""
+}
+
+# wd: Xen stops it (SHUTDOWN_watchdog); the daemon says watchdog, not
+# crash, and applies on_watchdog.  xwd: xl's own on_watchdog; its log
+# gives the reason code Xen reported (4, watchdog), the same for both.
+watchdog_check() {
+	if ! wait_for 120 logged '\(wd\) was stopped by its watchdog; action destroy'; then
+		fail watchdog "no watchdog alert for wd: $(grep '(wd)' $DLOG | tail -n 3); $(tail -n 3 /var/log/xen/console/guest-wd.log)"
+		return
+	fi
+	wait_for 60 name_gone wd ||
+	    { fail watchdog "wd still there: $(state_of wd)"; return; }
+	check watchdog "$(grep '(wd) was stopped' $DLOG | head -n 1); crash alerts $(alerts wd)" \
+	    [ "$(alerts wd)" = 0 ]
+	if ! wait_for 120 name_gone xwd; then
+		fail watchdog-xl "xwd still there: $(state_of xwd)"
+		return
+	fi
+	check watchdog-xl "xl: $(grep -E 'reason code|Action for' /var/log/xen/xl-xwd.log | tr '\n' ' ')" \
+	    grep -q 'shut down, reason code 4 ' /var/log/xen/xl-xwd.log
+}
+
+# Seven guests under five policies crashed in the same second, then the
+# three restarted ones again: each crash alerted once, each handled by
+# its policy, and the second crash of a restarted guest is over its
+# limit (burst 1).
+storm() {
+	# 96 MiB each, as the others: a PV guest's unpacked kernel and its
+	# page tables need more than 64.  Started once the watchdog and PVH
+	# guests are gone: dom0 leaves Xen about 900 MiB.
+	echo "E2E NOTE Xen's free memory before the storm: $(xl info | awk '$1 == "free_memory" { print $3 }') MiB"
+	GUEST_MODE=wait
+	for g in $STORM; do
+		guest_start "$g" preserve || return
+	done
+	GUEST_MODE=""
+	if ! wait_for 180 all_said waiting 1 $STORM; then
+		fail storm-boot "not all waiting: $(for g in $STORM; do guest_said $g waiting 1 || printf '%s ' $g; done)"
+		return
+	fi
+	t0=$(now)
+	sysrq_crash $STORM
+	t1=$(now)
+	figure storm_crash_spread_s "$(elapsed "$t0" "$t1")" s
+	storm_wave1 || return
+	figure storm_wave1_s "$(elapsed "$t0" "$(now)")" s
+	t0=$(now)
+	sysrq_crash st-rest1 st-rest2 st-ren1
+	storm_wave2 || return
+	figure storm_wave2_s "$(elapsed "$t0" "$(now)")" s
+}
+
+wave1_done() {
+	is_crashed st-pres1 && name_gone st-dest1 && name_gone st-dest2 &&
+	    [ -n "$(ls $DUMPS/st-cdd1-*.core 2>/dev/null)" ] && name_gone st-cdd1 &&
+	    all_said waiting 2 st-rest1 st-rest2 st-ren1 &&
+	    ! is_crashed st-rest1 && ! is_crashed st-rest2 && ! is_crashed st-ren1
+}
+
+storm_wave1() {
+	if ! wait_for 240 wave1_done; then
+		fail storm-wave1 "not handled: $(xl list | awk 'NR > 1 { printf "%s %s, ", $1, $5 }')"
+		return 1
+	fi
+	bad=""
+	for g in $STORM; do
+		[ "$(alerts $g)" = 1 ] || bad="$bad $g:$(alerts $g)-alerts"
+	done
+	for g in st-rest1 st-rest2 st-ren1; do
+		[ "$(count $DLOG "\\($g\\): restart command")" = 1 ] ||
+		    bad="$bad $g:restarts"
+	done
+	renamed=$(xl list | awk '$1 ~ /^st-ren1-crashed-/ { print $1 }')
+	[ -n "$renamed" ] && is_crashed "$renamed" || bad="$bad st-ren1:not-renamed"
+	[ "$(ls $DUMPS/st-cdd1-*.core | wc -l)" = 1 ] || bad="$bad st-cdd1:cores"
+	check storm-wave1 "7 crashes: 1 preserved, 2 destroyed, 2 restarted, 1 renamed ($renamed) and restarted, 1 dumped and destroyed${bad:+; wrong:$bad}" \
+	    [ -z "$bad" ]
+	rm -f $DUMPS/st-cdd1-*.core
+}
+
+storm_wave2() {
+	if ! wait_for 240 names_gone st-rest1 st-rest2 st-ren1; then
+		fail storm-wave2 "not destroyed: $(xl list | awk 'NR > 1 { printf "%s %s, ", $1, $5 }')"
+		return 1
+	fi
+	bad=""
+	for g in st-rest1 st-rest2 st-ren1; do
+		[ "$(alerts $g)" = 2 ] || bad="$bad $g:$(alerts $g)-alerts"
+		[ "$(count $DLOG "\\($g\\): restart command")" = 1 ] ||
+		    bad="$bad $g:restarts"
+		[ "$(count $DLOG "\\($g\\): 1 restarts within 600 s; not restarting again, falling back to destroy")" = 1 ] ||
+		    bad="$bad $g:fallback"
+	done
+	check storm-wave2 "3 restarted guests crashed again: over the limit, destroyed, each alerted once more${bad:+; wrong:$bad}" \
+	    [ -z "$bad" ]
+}
+
+# pvh: a PVH guest crashes, is restarted, crashes again, and is destroyed
+# (burst 1).
+pvh_check() {
+	if ! wait_for 300 logged '\(pvh\): 1 restarts within 600 s'; then
+		fail pvh "no second crash of pvh: $(grep '(pvh)' $DLOG | tail -n 3)"
+		return
+	fi
+	wait_for 60 name_gone pvh || { fail pvh "pvh still there: $(state_of pvh)"; return; }
+	n=$(alerts pvh)
+	r=$(count $DLOG '\(pvh\): restart command')
+	ok=false
+	[ "$n" = 2 ] && [ "$r" = 1 ] && ok=true
+	check pvh "type pvh: $n crashes, $r restart, then destroyed" $ok
+}
+
+more_end() {
+	for d in $(xl list | awk 'NR > 2 { print $1 }'); do
+		xl destroy "$d" >/dev/null 2>&1
+	done
+	daemon_stop
+}
+
 xl_reference
 xl_preserve
 if daemon_start; then
@@ -351,9 +583,17 @@ if daemon_start; then
 	! $pres || preserve_check
 	daemon_stop
 	kill_mid_dump
+	kill_at_rename
+	if more_start; then
+		watchdog_check
+		pvh_check
+		storm
+	fi
+	more_end
 fi
 xl list
-for l in /var/log/crashwatch.log /var/log/crashwatch-kill1.log /var/log/crashwatch-kill2.log; do
+for l in /var/log/crashwatch.log /var/log/crashwatch-kill1.log \
+    /var/log/crashwatch-kill2.log /var/log/crashwatch-more.log; do
 	[ -f $l ] || continue
 	echo "E2E-LOG --- $l"
 	sed 's/^/E2E-LOG /' $l
