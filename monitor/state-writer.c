@@ -76,8 +76,10 @@ state_writer_main(void *arg)
 		KILL_POINT("state-saved");
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		free(buf);
-		usec = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000 +
-		    (uint64_t)(t1.tv_nsec - t0.tv_nsec) / 1000;
+		/* Signed until the end: tv_nsec goes back whenever a
+		 * write crosses a second. */
+		usec = (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000 +
+		    (t1.tv_nsec - t0.tv_nsec) / 1000);
 
 		pthread_mutex_lock(&w->lock);
 		w->error = r;
