@@ -399,16 +399,14 @@ kill_at_rename() {
 # their control/sysrq node, as "xl sysrq NAME c" does.
 STORM="st-pres1 st-dest1 st-dest2 st-rest1 st-rest2 st-ren1 st-cdd1"
 
-# NAME printed "E2E-GUEST <WHAT>" at least N times on its console.
-guest_said() {
-	[ "$(count /var/log/xen/console/guest-$1.log "E2E-GUEST $2")" -ge "$3" ]
-}
-
-all_said() {
-	_what=$1 _n=$2
-	shift 2
+# NAME's kernel watches control/sysrq: it says so with the shutdown
+# features it writes in the same breath (Linux's manage.c).
+sysrq_ready() {
 	for _g in "$@"; do
-		guest_said "$_g" "$_what" "$_n" || return 1
+		_id=$(domid_of "$_g")
+		[ -n "$_id" ] &&
+		    xenstore-exists "/local/domain/$_id/control/feature-poweroff" 2>/dev/null ||
+		    return 1
 	done
 }
 
@@ -479,14 +477,17 @@ storm() {
 		guest_start "$g" preserve || return
 	done
 	GUEST_MODE=""
-	if ! wait_for 180 all_said waiting 1 $STORM; then
-		fail storm-boot "not all waiting: $(for g in $STORM; do guest_said $g waiting 1 || printf '%s ' $g; done)"
+	echo "E2E NOTE storm guests created [$(up)]"
+	if ! wait_for 180 sysrq_ready $STORM; then
+		fail storm-boot "not all ready: $(for g in $STORM; do sysrq_ready $g || printf '%s (%s: %s) ' $g "$(state_of $g)" "$(tail -n 1 /var/log/xen/console/guest-$g.log 2>/dev/null)"; done)"
 		return
 	fi
+	echo "E2E NOTE storm guests waiting [$(up)]"
 	t0=$(now)
 	sysrq_crash $STORM
 	t1=$(now)
 	figure storm_crash_spread_s "$(elapsed "$t0" "$t1")" s
+	echo "E2E NOTE storm crashed: $(xl list | awk 'NR > 2 { printf "%s %s, ", $1, $5 }') [$(up)]"
 	storm_wave1 || return
 	figure storm_wave1_s "$(elapsed "$t0" "$(now)")" s
 	t0=$(now)
@@ -498,13 +499,20 @@ storm() {
 wave1_done() {
 	is_crashed st-pres1 && name_gone st-dest1 && name_gone st-dest2 &&
 	    [ -n "$(ls $DUMPS/st-cdd1-*.core 2>/dev/null)" ] && name_gone st-cdd1 &&
-	    all_said waiting 2 st-rest1 st-rest2 st-ren1 &&
+	    sysrq_ready st-rest1 st-rest2 st-ren1 &&
 	    ! is_crashed st-rest1 && ! is_crashed st-rest2 && ! is_crashed st-ren1
 }
 
+# What the daemon said about the storm, and what xl shows, on a failure.
+storm_said() {
+	xl list | sed 's/^/E2E-XL-LIST /'
+	grep -E '\(st-' $DLOG | tail -n 40 | sed 's/^/E2E-LOG /'
+}
+
 storm_wave1() {
-	if ! wait_for 240 wave1_done; then
+	if ! wait_for 120 wave1_done; then
 		fail storm-wave1 "not handled: $(xl list | awk 'NR > 1 { printf "%s %s, ", $1, $5 }')"
+		storm_said
 		return 1
 	fi
 	bad=""
@@ -524,8 +532,9 @@ storm_wave1() {
 }
 
 storm_wave2() {
-	if ! wait_for 240 names_gone st-rest1 st-rest2 st-ren1; then
+	if ! wait_for 120 names_gone st-rest1 st-rest2 st-ren1; then
 		fail storm-wave2 "not destroyed: $(xl list | awk 'NR > 1 { printf "%s %s, ", $1, $5 }')"
+		storm_said
 		return 1
 	fi
 	bad=""
