@@ -419,8 +419,11 @@ sysrq_crash() {
 	done
 	# One process, one connection: the writes follow each other within
 	# milliseconds (a process each takes a quarter second under TCG).
+	# SYSRQ_T0 and SYSRQ_T1 bracket the writes alone.
+	SYSRQ_T0=$(now)
 	# shellcheck disable=SC2086
 	xenstore-write $_args
+	SYSRQ_T1=$(now)
 }
 
 names_gone() {
@@ -488,15 +491,14 @@ storm() {
 		return
 	fi
 	echo "E2E NOTE storm guests waiting [$(up)]"
-	t0=$(now)
 	sysrq_crash $STORM
-	t1=$(now)
-	figure storm_crash_spread_s "$(elapsed "$t0" "$t1")" s
+	t0=$SYSRQ_T0
+	figure storm_crash_spread_s "$(elapsed "$SYSRQ_T0" "$SYSRQ_T1")" s
 	echo "E2E NOTE storm crashed: $(xl list | awk 'NR > 2 { printf "%s %s, ", $1, $5 }') [$(up)]"
 	storm_wave1 || return
 	figure storm_wave1_s "$(elapsed "$t0" "$(now)")" s
-	t0=$(now)
 	sysrq_crash st-rest1 st-rest2 st-ren1
+	t0=$SYSRQ_T0
 	storm_wave2 || return
 	figure storm_wave2_s "$(elapsed "$t0" "$(now)")" s
 }
