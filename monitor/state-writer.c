@@ -36,7 +36,6 @@ struct state_writer {
 	char		*buf;		/* the newest text not yet taken */
 	size_t		 len;
 	uint64_t	 submitted;	/* version of the newest text */
-	uint64_t	 written;	/* version last on disk */
 	uint64_t	 tried;		/* version last written or failed */
 	int		 error;		/* of the last write, 0 or -errno */
 	uint64_t	 worst_usec;	/* the slowest write so far */
@@ -84,8 +83,6 @@ state_writer_main(void *arg)
 		pthread_mutex_lock(&w->lock);
 		w->error = r;
 		w->tried = gen;
-		if (r == 0)
-			w->written = gen;
 		if (usec > w->worst_usec)
 			w->worst_usec = usec;
 		(void)!write(w->efd, &one, sizeof one);
