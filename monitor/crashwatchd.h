@@ -220,6 +220,7 @@ void		 state_restarted(struct state *, const char *, time_t,
 /* dump.c: the parent side of core dumps: a queue, a limit, deadlines. */
 struct dump;
 struct dump_report_evicted;
+struct dump_profile;
 struct dump_result {
 	bool		 ok;
 	const char	*path;		/* ok: the core file */
@@ -228,6 +229,7 @@ struct dump_result {
 	uint64_t	 usec;
 	const char	*reason;	/* failed: "io", "gone", "timeout", ... */
 	const char	*detail;	/* failed: in words, or NULL */
+	const struct dump_profile *profile; /* ok: where the time went, or NULL */
 	const struct dump_report_evicted *evicted; /* files removed for room */
 	size_t		 nevicted;
 };

@@ -176,11 +176,12 @@ child_dump(struct child *c, const struct dump_source *src, bool *opened)
 	const struct conf_dump	*conf = req->conf;
 	struct dump_sink_limits	 lim;
 	struct dump_sink	*sink = NULL;
-	struct timespec		 t0;
+	struct dump_profile	 prof;
+	struct timespec		 t0, ts;
 	struct stat		 st;
 	enum dump_reason	 why;
 	char			 stem[NAME_MAX + 1], safe[NAME_SAFE_MAX];
-	uint64_t		 own = 0, image;
+	uint64_t		 own = 0, image, stream_us, cb_us;
 	int			 r, err;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -217,10 +218,12 @@ child_dump(struct child *c, const struct dump_source *src, bool *opened)
 	lim.others = own;
 	lim.keep_free = conf->keep_free;
 	if ((r = dump_sink_open(&sink, c->outfd, conf->compress,
-	    conf->compress_level, &lim)) != 0)
+	    conf->compress_level, conf->compress_threads, &lim)) != 0)
 		return child_fail(c, DUMP_FAIL_IO, -r, "setting up");
 
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	r = src->stream(src->arg, req->domid, sink);
+	stream_us = child_usec(&ts);
 	if ((why = dump_sink_failure(sink, &err)) != DUMP_OK) {
 		dump_sink_free(sink);
 		return child_fail(c, why, err, why == DUMP_FAIL_LIMIT ?
@@ -234,9 +237,11 @@ child_dump(struct child *c, const struct dump_source *src, bool *opened)
 	r = dump_sink_finish(sink);
 	why = dump_sink_failure(sink, &err);
 	image = dump_sink_image_bytes(sink);
+	dump_sink_profile(sink, &prof, &cb_us);
 	dump_sink_free(sink);
 	if (r != 0)
 		return child_fail(c, why, err, "flushing");
+	prof.read_us = stream_us > cb_us ? stream_us - cb_us : 0;
 
 	if ((r = child_publish(c, stem)) != 0)
 		return child_fail(c, r == -EEXIST ? DUMP_FAIL_EXISTS :
@@ -246,6 +251,7 @@ child_dump(struct child *c, const struct dump_source *src, bool *opened)
 	KILL_PARENT_POINT("dump-renamed");
 	if (fstat(c->outfd, &st) != 0)
 		return child_fail(c, DUMP_FAIL_IO, errno, "stat");
+	dump_report_profile(c->fd, &prof);
 	dump_report_line(c->fd, "done %llu %llu %llu %s/%s",
 	    (unsigned long long)image, (unsigned long long)st.st_blocks * 512,
 	    (unsigned long long)child_usec(&t0), c->dir, c->final);

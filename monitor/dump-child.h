@@ -48,6 +48,21 @@ struct dump_req {
 	const struct conf_dump	*conf;
 };
 
+/*
+ * Where a dump's time went, in microseconds of wall time.  The reader
+ * (libxenguest's thread) reads and feeds; in plain dumps the writer
+ * thread scans, writes and syncs beside it, so the figures overlap.
+ */
+struct dump_profile {
+	uint64_t	 read_us;	/* libxenguest: mapping, copying pages */
+	uint64_t	 feed_us;	/* copying into batches, or compressing */
+	uint64_t	 wait_us;	/* the reader waiting for the writer */
+	uint64_t	 scan_us;	/* looking for zero blocks */
+	uint64_t	 write_us;	/* pwrite */
+	uint64_t	 sync_us;	/* writeback and cache drop on the way */
+	uint64_t	 flush_us;	/* the last batches, the size, fsync */
+};
+
 /* dump-report.c: the report lines, written and read. */
 struct dump_report_evicted {
 	char		*path;
@@ -59,6 +74,8 @@ struct dump_report {
 	uint64_t	 guest_bytes;
 	uint64_t	 disk_bytes;
 	uint64_t	 usec;
+	bool		 has_profile;	/* a "profile" line came */
+	struct dump_profile profile;
 	char		*reason;	/* failed: "io", "enospc", ...; or NULL */
 	int		 err;
 	char		*message;	/* failed: the rest of the line, or NULL */
@@ -68,6 +85,7 @@ struct dump_report {
 };
 void		 dump_report_line(int fd, const char *fmt, ...)
 		     __attribute__((format(printf, 2, 3)));
+void		 dump_report_profile(int fd, const struct dump_profile *);
 int		 dump_report_parse(const char *text, struct dump_report *);
 void		 dump_report_free(struct dump_report *);
 
@@ -114,9 +132,11 @@ struct dump_sink_limits {
 	uint64_t	 keep_free;	/* 0: none */
 	dump_statvfs_fn	*statvfs;	/* NULL: fstatvfs */
 };
-/* A sink writing to FD (empty, opened for writing).  0 or -errno. */
+/* A sink writing to FD (empty, opened for writing); zstd at LEVEL with
+ * THREADS workers (0: in the caller's thread).  0 or -errno. */
 int		 dump_sink_open(struct dump_sink **, int fd, enum dump_compress,
-		     int level, const struct dump_sink_limits *);
+		     int level, unsigned threads,
+		     const struct dump_sink_limits *);
 /* Any size, any alignment.  0, or -1 once the sink has failed. */
 int		 dump_sink_write(struct dump_sink *, const void *, size_t);
 /* Flush, set the size, fsync.  0 or -1 (see dump_sink_failure). */
@@ -125,6 +145,10 @@ int		 dump_sink_finish(struct dump_sink *);
 enum dump_reason dump_sink_failure(struct dump_sink *, int *err);
 /* Bytes of the uncompressed image received so far. */
 uint64_t	 dump_sink_image_bytes(const struct dump_sink *);
+/* After dump_sink_finish: all but read_us (the caller's to measure), and
+ * the time spent inside dump_sink_write in *CALLBACK_US. */
+void		 dump_sink_profile(const struct dump_sink *,
+		     struct dump_profile *, uint64_t *callback_us);
 void		 dump_sink_free(struct dump_sink *);
 
 /* dump-evict.c: our own files, and room for a new one. */

@@ -3,6 +3,8 @@
  * parent's reading of them, side by side so that the two cannot drift.
  *
  *	evicted <bytes> <path>			a file removed to make room
+ *	profile <read> <feed> <wait> <scan> <write> <sync> <flush>
+ *						where the time went (usec)
  *	done <guest_bytes> <disk_bytes> <usec> <path>
  *	failed <reason> <errno> <message>
  *
@@ -57,6 +59,16 @@ dump_report_line(int fd, const char *fmt, ...)
 		if (w <= 0)
 			return;
 	}
+}
+
+void
+dump_report_profile(int fd, const struct dump_profile *p)
+{
+	dump_report_line(fd, "profile %llu %llu %llu %llu %llu %llu %llu",
+	    (unsigned long long)p->read_us, (unsigned long long)p->feed_us,
+	    (unsigned long long)p->wait_us, (unsigned long long)p->scan_us,
+	    (unsigned long long)p->write_us, (unsigned long long)p->sync_us,
+	    (unsigned long long)p->flush_us);
 }
 
 /*
@@ -115,6 +127,25 @@ report_parse_line(const char *s, size_t len, struct dump_report *r)
 		r->evicted = ev;
 		ev[r->nevicted].path = path;
 		ev[r->nevicted++].bytes = a;
+		return 0;
+	}
+	if (len > 8 && strncmp(s, "profile ", 8) == 0) {
+		uint64_t	*f[] = { &r->profile.read_us, &r->profile.feed_us,
+		    &r->profile.wait_us, &r->profile.scan_us,
+		    &r->profile.write_us, &r->profile.sync_us,
+		    &r->profile.flush_us };
+		struct dump_profile	 pr = r->profile;
+		size_t			 i;
+
+		p = s + 8;
+		for (i = 0; i < sizeof f / sizeof f[0]; i++) {
+			if (report_number(p, end, f[i], &p) != 0 ||
+			    (i + 1 < sizeof f / sizeof f[0]) == (p >= end)) {
+				r->profile = pr;
+				return -1;
+			}
+		}
+		r->has_profile = true;
 		return 0;
 	}
 	if (len > 5 && strncmp(s, "done ", 5) == 0) {

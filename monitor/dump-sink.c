@@ -7,7 +7,11 @@
  * them, which is lseek and write in one call); the size is set with
  * ftruncate at the end, so reading the file gives the plain image byte for
  * byte.  Compressed dumps go through libzstd's streaming API, whose worker
- * threads do the compression.
+ * threads (dump.compress_threads) do the compression.
+ *
+ * Each part's wall time is kept for the report's "profile" line: on real
+ * Xen, reading guest memory (libxenguest maps every page by itself) is
+ * most of a dump, and the profile shows whether anything else is.
  *
  * Plain dumps are written by a thread of ours: the caller's thread only
  * copies each chunk into a ring of batches and goes back to reading guest
@@ -28,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <zstd.h>
@@ -78,9 +83,23 @@ struct dump_sink {
 
 	enum dump_reason	 reason;
 	int			 err;
+
+	/* Nanoseconds (struct dump_profile).  The caller's: cb, feed, wait,
+	 * flush; the writer's (the caller's for zstd): scan, write, sync. */
+	uint64_t		 cb_ns, feed_ns, wait_ns, flush_ns;
+	uint64_t		 scan_ns, write_ns, sync_ns;
 };
 
 static const unsigned char sink_zero[SINK_BLOCK];
+
+static uint64_t
+sink_ns(void)
+{
+	struct timespec	t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000 + (uint64_t)t.tv_nsec;
+}
 
 const char *
 dump_reason_name(enum dump_reason r)
@@ -179,13 +198,18 @@ sink_account(struct dump_sink *s, size_t n)
 static void
 sink_window(struct dump_sink *s, uint64_t end)
 {
+	uint64_t	t0;
+
 	if (end - s->started < SINK_WB_STEP)
 		return;
+	t0 = sink_ns();
 	sync_file_range(s->fd, (off_t)s->started, (off_t)(end - s->started),
 	    SYNC_FILE_RANGE_WRITE);
 	s->started = end;
-	if (s->started - s->dropped < SINK_WB_LAG + SINK_WB_STEP)
+	if (s->started - s->dropped < SINK_WB_LAG + SINK_WB_STEP) {
+		s->sync_ns += sink_ns() - t0;
 		return;
+	}
 	end = s->started - SINK_WB_LAG;
 	sync_file_range(s->fd, (off_t)s->dropped, (off_t)(end - s->dropped),
 	    SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
@@ -193,6 +217,7 @@ sink_window(struct dump_sink *s, uint64_t end)
 	posix_fadvise(s->fd, (off_t)s->dropped, (off_t)(end - s->dropped),
 	    POSIX_FADV_DONTNEED);
 	s->dropped = end;
+	s->sync_ns += sink_ns() - t0;
 }
 
 /* All of P at offset OFF, within the limits. */
@@ -200,12 +225,15 @@ static int
 sink_pwrite(struct dump_sink *s, const unsigned char *p, size_t n,
     uint64_t off)
 {
-	ssize_t	w;
+	uint64_t	t0;
+	ssize_t		w;
 
 	if (sink_account(s, n) != 0)
 		return -1;
 	while (n > 0) {
+		t0 = sink_ns();
 		w = pwrite(s->fd, p, n, (off_t)off);
+		s->write_ns += sink_ns() - t0;
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0)
@@ -236,7 +264,8 @@ block_zero(const unsigned char *p, size_t n)
 static int
 sink_plain_out(struct dump_sink *s, const unsigned char *p, size_t n)
 {
-	size_t	i, blk, run;
+	uint64_t	t0 = sink_ns(), other = s->write_ns + s->sync_ns;
+	size_t		i, blk, run;
 
 	run = 0;
 	for (i = 0; i < n; i += blk) {
@@ -251,6 +280,7 @@ sink_plain_out(struct dump_sink *s, const unsigned char *p, size_t n)
 		return -1;
 	s->off += n;
 	sink_window(s, s->off);
+	s->scan_ns += sink_ns() - t0 - (s->write_ns + s->sync_ns - other);
 	return 0;
 }
 
@@ -289,12 +319,15 @@ sink_writer(void *arg)
 static int
 sink_hand_over(struct dump_sink *s)
 {
+	uint64_t	t0 = sink_ns();
+
 	pthread_mutex_lock(&s->mu);
 	s->len[(s->head + s->queued) % SINK_RING] = s->fill;
 	s->queued++;
 	pthread_cond_broadcast(&s->cv);
 	while (s->queued == SINK_RING && s->reason == DUMP_OK)
 		pthread_cond_wait(&s->cv, &s->mu);
+	s->wait_ns += sink_ns() - t0;
 	s->failed = s->reason != DUMP_OK;
 	s->buf = s->ring[(s->head + s->queued) % SINK_RING];
 	pthread_mutex_unlock(&s->mu);
@@ -306,13 +339,16 @@ sink_hand_over(struct dump_sink *s)
 static int
 sink_plain_write(struct dump_sink *s, const unsigned char *p, size_t n)
 {
-	size_t	take;
+	uint64_t	t0;
+	size_t		take;
 
 	while (n > 0) {
 		take = SINK_BATCH - s->fill;
 		if (take > n)
 			take = n;
+		t0 = sink_ns();
 		memcpy(s->buf + s->fill, p, take);
+		s->feed_ns += sink_ns() - t0;
 		s->fill += take;
 		p += take;
 		n -= take;
@@ -364,13 +400,16 @@ sink_zstd_stream(struct dump_sink *s, const void *p, size_t n,
 {
 	ZSTD_inBuffer	in = { p, n, 0 };
 	ZSTD_outBuffer	out;
+	uint64_t	t0;
 	size_t		left;
 
 	for (;;) {
 		out.dst = s->buf;
 		out.size = SINK_BATCH;
 		out.pos = s->fill;
+		t0 = sink_ns();
 		left = ZSTD_compressStream2(s->zc, &out, &in, end);
+		s->feed_ns += sink_ns() - t0;
 		s->fill = out.pos;
 		if (ZSTD_isError(left))
 			return sink_fail(s, DUMP_FAIL_IO,
@@ -386,7 +425,7 @@ sink_zstd_stream(struct dump_sink *s, const void *p, size_t n,
 
 int
 dump_sink_open(struct dump_sink **out, int fd, enum dump_compress compress,
-    int level, const struct dump_sink_limits *lim)
+    int level, unsigned threads, const struct dump_sink_limits *lim)
 {
 	struct dump_sink	*s;
 	size_t			 r;
@@ -421,8 +460,11 @@ dump_sink_open(struct dump_sink **out, int fd, enum dump_compress compress,
 			dump_sink_free(s);
 			return -EINVAL;
 		}
-		/* Fails where libzstd was built without threads: fine. */
-		(void)ZSTD_CCtx_setParameter(s->zc, ZSTD_c_nbWorkers, 2);
+		/* Fails where libzstd was built without threads: fine, it
+		 * compresses in this thread. */
+		if (threads > 0)
+			(void)ZSTD_CCtx_setParameter(s->zc, ZSTD_c_nbWorkers,
+			    (int)threads);
 	}
 	if (sink_check_free(s) != 0) {
 		r = (size_t)s->err;
@@ -452,21 +494,26 @@ dump_sink_open(struct dump_sink **out, int fd, enum dump_compress compress,
 int
 dump_sink_write(struct dump_sink *s, const void *p, size_t n)
 {
+	uint64_t	t0 = sink_ns();
+	int		r;
+
 	if (s->compress == DUMP_COMPRESS_ZSTD) {
 		if (s->reason != DUMP_OK)
 			return -1;
 		s->image += n;
-		return n == 0 ? 0 : sink_zstd_stream(s, p, n,
-		    ZSTD_e_continue);
+		r = n == 0 ? 0 : sink_zstd_stream(s, p, n, ZSTD_e_continue);
+	} else {
+		if (s->failed || !s->has_writer)
+			return -1;
+		s->image += n;
+		r = sink_plain_write(s, p, n);
 	}
-	if (s->failed || !s->has_writer)
-		return -1;
-	s->image += n;
-	return sink_plain_write(s, p, n);
+	s->cb_ns += sink_ns() - t0;
+	return r;
 }
 
-int
-dump_sink_finish(struct dump_sink *s)
+static int
+sink_finish(struct dump_sink *s)
 {
 	if (s->compress == DUMP_COMPRESS_ZSTD) {
 		if (s->reason != DUMP_OK)
@@ -485,6 +532,31 @@ dump_sink_finish(struct dump_sink *s)
 	if (fsync(s->fd) != 0)
 		return sink_fail_errno(s, errno);
 	return 0;
+}
+
+int
+dump_sink_finish(struct dump_sink *s)
+{
+	uint64_t	t0 = sink_ns();
+	int		r;
+
+	r = sink_finish(s);
+	s->flush_ns = sink_ns() - t0;
+	return r;
+}
+
+void
+dump_sink_profile(const struct dump_sink *s, struct dump_profile *p,
+    uint64_t *callback_us)
+{
+	memset(p, 0, sizeof *p);
+	p->feed_us = s->feed_ns / 1000;
+	p->wait_us = s->wait_ns / 1000;
+	p->scan_us = s->scan_ns / 1000;
+	p->write_us = s->write_ns / 1000;
+	p->sync_us = s->sync_ns / 1000;
+	p->flush_us = s->flush_ns / 1000;
+	*callback_us = s->cb_ns / 1000;
 }
 
 enum dump_reason

@@ -104,6 +104,7 @@ dump_job_done(struct job *job, void *arg)
 		res.guest_bytes = rep.guest_bytes;
 		res.disk_bytes = rep.disk_bytes;
 		res.usec = rep.usec;
+		res.profile = rep.has_profile ? &rep.profile : NULL;
 	} else {
 		if (job->flags & JOB_TERMED) {
 			res.reason = "timeout";

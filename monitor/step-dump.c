@@ -60,6 +60,27 @@ step_dump_evicted(const struct incident *inc,
 	    (unsigned long long)ev->bytes, inc->domid, inc->name);
 }
 
+/*
+ * Where the dump's time went, for whoever tunes the host: reading is
+ * libxenguest mapping and copying guest pages; the writer's figures run
+ * beside it.
+ */
+static void
+step_dump_profile(struct incident *inc, const struct dump_result *res)
+{
+	const struct dump_profile	*p = res->profile;
+	size_t				 n = strlen(res->path);
+
+	log_debug("domain %u (%s): dump profile: reading guest memory %.2f s, "
+	    "%s %.2f s, waiting for the writer %.2f s, zero scan %.2f s, "
+	    "writing %.2f s, writeback %.2f s, final flush %.2f s",
+	    inc->domid, inc->name, p->read_us / 1e6,
+	    n > 4 && strcmp(res->path + n - 4, ".zst") == 0 ?
+	    "compressing" : "copying", p->feed_us / 1e6, p->wait_us / 1e6,
+	    p->scan_us / 1e6, p->write_us / 1e6, p->sync_us / 1e6,
+	    p->flush_us / 1e6);
+}
+
 static enum incident_wait
 step_dump_done(struct incident *inc, const struct dump_result *res)
 {
@@ -94,6 +115,8 @@ step_dump_done(struct incident *inc, const struct dump_result *res)
 	    (unsigned long long)res->disk_bytes, (double)res->usec / 1e6,
 	    res->usec > 0 ? (double)res->guest_bytes / (double)res->usec :
 	    0.0);
+	if (res->profile != NULL)
+		step_dump_profile(inc, res);
 	KILL_POINT("dump-done");
 	return WAIT_NONE;
 }

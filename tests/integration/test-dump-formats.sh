@@ -15,6 +15,9 @@ s=$(simctl create sparse-1 --mem 32 --zero-pct 50 --random-pct 20)
 daemon_start
 simctl crash "$s"
 expect_log "\(sparse-1\): coredump-preserve done" 20 || fail "sparse dump"
+# Where the time went, said with -v: reading, copying, the writer's parts.
+grep -qE "\(sparse-1\): dump profile: reading guest memory [0-9.]+ s, copying [0-9.]+ s, waiting for the writer [0-9.]+ s, zero scan [0-9.]+ s, writing [0-9.]+ s" "$DAEMON_LOG" ||
+	fail "no dump profile for sparse-1 in the -v log"
 daemon_stop
 "$DRIVER" plain "$s" "$T/plain.core" || fail "plain dump"
 f=$(ls "$T"/dump/sparse-1-*.core) || fail "no sparse core file"
@@ -29,6 +32,8 @@ z=$(simctl create zstd-1 --mem 32 --zero-pct 50 --random-pct 20)
 daemon_start
 simctl crash "$z"
 expect_log "\(zstd-1\): coredump-preserve done" 20 || fail "zstd dump"
+grep -qE "\(zstd-1\): dump profile: reading guest memory [0-9.]+ s, compressing [0-9.]+ s" "$DAEMON_LOG" ||
+	fail "no dump profile for zstd-1 in the -v log"
 daemon_stop
 "$DRIVER" plain "$z" "$T/plain-z.core" || fail "plain dump"
 f=$(ls "$T"/dump/zstd-1-*.core.zst) || fail "no .core.zst file"

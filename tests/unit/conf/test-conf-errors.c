@@ -16,6 +16,7 @@
 
 #define ROOT_KEYS "state_dir, dump, destroy, restart, hooks, defaults, domains"
 #define DUMP_KEYS "directory, timeout, compress, compress_level, " \
+	"compress_threads, " \
 	"max_parallel, max_use, keep_free, max_per_domain"
 #define ACTIONS "preserve, destroy, hard-shutdown, restart, " \
 	"rename-restart, coredump-destroy, coredump-restart, coredump-preserve"

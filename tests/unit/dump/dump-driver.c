@@ -69,6 +69,7 @@ main(int argc, char **argv)
 	memset(&conf, 0, sizeof conf);
 	conf.directory = argv[3];
 	conf.compress_level = 3;
+	conf.compress_threads = 1;
 	if (strcmp(argv[6], "zstd") == 0)
 		conf.compress = DUMP_COMPRESS_ZSTD;
 	else if (strcmp(argv[6], "none") != 0)

@@ -90,6 +90,7 @@ fx_setup(void **state)
 	snprintf(fx->dir, sizeof fx->dir, "%s/var/dump", fx->root);
 	fx->conf.directory = fx->dir;
 	fx->conf.compress_level = 3;
+	fx->conf.compress_threads = 1;
 	fx->req.domid = 7;
 	fx->req.name = "web-1";
 	fx->req.uuid = UUID;
@@ -161,6 +162,11 @@ assert_done(struct fixture *fx, const char *name)
 	assert_string_equal(dr.path, in_dir(fx, name));
 	assert_int_equal(dr.guest_bytes, fx->fake.img.len);
 	assert_int_equal(dr.disk_bytes, file_disk(dr.path));
+	/* The reader's parts are pieces of the dump's time, not more. */
+	assert_true(dr.has_profile);
+	assert_true(dr.profile.read_us + dr.profile.feed_us +
+	    dr.profile.wait_us <= dr.usec);
+	assert_true(dr.profile.flush_us <= dr.usec);
 	dump_report_free(&dr);
 }
 

@@ -123,6 +123,8 @@ test_garbage(void **state)
 		"evicted /p 12", "evicted 12", "evicted 12 ",
 		"failed", "failed ", "failed io", "failed io x msg",
 		"failed  5 msg", "failed io 99999999999 msg", "what is this",
+		"profile", "profile 1 2 3 4 5 6", "profile 1 2 3 4 5 6 7 8",
+		"profile 1 2 3 4 5 6 x",
 	};
 	struct dump_report	 dr;
 	char			 text[4096];
@@ -132,7 +134,7 @@ test_garbage(void **state)
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		assert_int_equal(dump_report_parse(bad[i], &dr), 0);
 		if (dr.bad != 1 || dr.done || dr.nevicted != 0 ||
-		    dr.reason != NULL)
+		    dr.reason != NULL || dr.has_profile)
 			fail_msg("\"%s\" was read", bad[i]);
 		dump_report_free(&dr);
 	}
@@ -147,6 +149,31 @@ test_garbage(void **state)
 	assert_int_equal(dump_report_parse("", &dr), 0);
 	assert_false(dr.done);
 	assert_int_equal(dr.bad, 0);
+	dump_report_free(&dr);
+}
+
+/* "profile": seven figures, written and read back in their fields. */
+static void
+test_profile(void **state)
+{
+	struct dump_profile	 in = { 9000001, 2, 3, 4, 5, 6, 7 };
+	struct dump_report	 dr;
+	char			 buf[4096];
+	int			 fd = report_fd();
+
+	(void)state;
+	dump_report_profile(fd, &in);
+	dump_report_line(fd, "done %llu %llu %llu %s", 1ULL, 2ULL, 3ULL,
+	    "/d/a.core");
+	written(fd, buf, sizeof buf);
+	close(fd);
+	assert_string_equal(buf, "profile 9000001 2 3 4 5 6 7\n"
+	    "done 1 2 3 /d/a.core\n");
+	assert_int_equal(dump_report_parse(buf, &dr), 0);
+	assert_int_equal(dr.bad, 0);
+	assert_true(dr.has_profile);
+	assert_memory_equal(&dr.profile, &in, sizeof in);
+	assert_true(dr.done);
 	dump_report_free(&dr);
 }
 
@@ -181,6 +208,7 @@ main(void)
 		cmocka_unit_test(test_control_bytes),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_profile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

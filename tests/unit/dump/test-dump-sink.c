@@ -48,6 +48,9 @@ write_plain(const char *path, const struct image *img)
 	close(fd);
 }
 
+/* zstd worker threads of the sinks made by sink_to. */
+static unsigned	sink_threads = 1;
+
 /* Run IMG through a sink into PATH; returns dump_sink_finish's result. */
 static int
 sink_to(const char *path, const struct image *img, enum dump_compress c,
@@ -58,7 +61,7 @@ sink_to(const char *path, const struct image *img, enum dump_compress c,
 
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	assert_true(fd >= 0);
-	assert_int_equal(dump_sink_open(&s, fd, c, 3, lim), 0);
+	assert_int_equal(dump_sink_open(&s, fd, c, 3, sink_threads, lim), 0);
 	r = image_feed(s, img, 11);
 	if (r == 0)
 		r = dump_sink_finish(s);
@@ -188,6 +191,38 @@ test_zstd_restores_plain(void **state)
 	scratch_remove(d);
 }
 
+/* zstd in the caller's thread (compress_threads = 0) or in several:
+ * the same image comes back. */
+static void
+test_zstd_threads(void **state)
+{
+	static const unsigned	 threads[] = { 0, 4 };
+	struct image		 img;
+	enum dump_reason	 why;
+	char			*d = scratch_make();
+	char			*ours;
+	unsigned char		*out;
+	size_t			 i, outlen;
+	int			 err;
+
+	(void)state;
+	image_make(&img, 4096, 50, 20, 3001, 555, 99);
+	for (i = 0; i < sizeof threads / sizeof threads[0]; i++) {
+		ours = path_in(d, i == 0 ? "t0.core.zst" : "t4.core.zst");
+		sink_threads = threads[i];
+		assert_int_equal(sink_to(ours, &img, DUMP_COMPRESS_ZSTD, NULL,
+		    &why, &err), 0);
+		sink_threads = 1;
+		out = zstd_slurp(ours, &outlen);
+		assert_int_equal(outlen, img.len);
+		assert_memory_equal(out, img.p, img.len);
+		free(out);
+		free(ours);
+	}
+	image_free(&img);
+	scratch_remove(d);
+}
+
 /* max_use counts our other dumps plus this one. */
 static void
 test_limit_max_use(void **state)
@@ -302,6 +337,7 @@ main(void)
 		cmocka_unit_test(test_sparse_tiny_and_empty),
 		cmocka_unit_test(test_sparse_large),
 		cmocka_unit_test(test_zstd_restores_plain),
+		cmocka_unit_test(test_zstd_threads),
 		cmocka_unit_test(test_limit_max_use),
 		cmocka_unit_test(test_limit_keep_free),
 		cmocka_unit_test(test_enospc),
