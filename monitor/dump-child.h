@@ -50,14 +50,16 @@ struct dump_req {
 
 /*
  * Where a dump's time went, in microseconds of wall time.  The reader
- * (libxenguest's thread) reads and feeds; in plain dumps the writer
- * thread scans, writes and syncs beside it, so the figures overlap.
+ * (libxenguest's thread) reads and feeds the writer thread, which scans
+ * or compresses, writes and syncs beside it, so the figures overlap.
+ * Without a writer (zstd, compress_threads = 0) the reader compresses.
  */
 struct dump_profile {
 	uint64_t	 read_us;	/* libxenguest: mapping, copying pages */
-	uint64_t	 feed_us;	/* copying into batches, or compressing */
+	uint64_t	 feed_us;	/* the reader copying into batches */
 	uint64_t	 wait_us;	/* the reader waiting for the writer */
 	uint64_t	 scan_us;	/* looking for zero blocks */
+	uint64_t	 compress_us;	/* in zstd, whichever thread */
 	uint64_t	 write_us;	/* pwrite */
 	uint64_t	 sync_us;	/* writeback and cache drop on the way */
 	uint64_t	 flush_us;	/* the last batches, the size, fsync */
@@ -132,8 +134,10 @@ struct dump_sink_limits {
 	uint64_t	 keep_free;	/* 0: none */
 	dump_statvfs_fn	*statvfs;	/* NULL: fstatvfs */
 };
-/* A sink writing to FD (empty, opened for writing); zstd at LEVEL with
- * THREADS workers (0: in the caller's thread).  0 or -errno. */
+/* A sink writing to FD (empty, opened for writing); zstd at LEVEL,
+ * compressed by THREADS threads beside the caller's (0: in the caller's
+ * thread; 1: our writer; more: libzstd's workers fed by it).  0 or
+ * -errno. */
 int		 dump_sink_open(struct dump_sink **, int fd, enum dump_compress,
 		     int level, unsigned threads,
 		     const struct dump_sink_limits *);

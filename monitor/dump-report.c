@@ -3,7 +3,7 @@
  * parent's reading of them, side by side so that the two cannot drift.
  *
  *	evicted <bytes> <path>			a file removed to make room
- *	profile <read> <feed> <wait> <scan> <write> <sync> <flush>
+ *	profile <read> <feed> <wait> <scan> <compress> <write> <sync> <flush>
  *						where the time went (usec)
  *	done <guest_bytes> <disk_bytes> <usec> <path>
  *	failed <reason> <errno> <message>
@@ -64,9 +64,10 @@ dump_report_line(int fd, const char *fmt, ...)
 void
 dump_report_profile(int fd, const struct dump_profile *p)
 {
-	dump_report_line(fd, "profile %llu %llu %llu %llu %llu %llu %llu",
+	dump_report_line(fd, "profile %llu %llu %llu %llu %llu %llu %llu %llu",
 	    (unsigned long long)p->read_us, (unsigned long long)p->feed_us,
 	    (unsigned long long)p->wait_us, (unsigned long long)p->scan_us,
+	    (unsigned long long)p->compress_us,
 	    (unsigned long long)p->write_us, (unsigned long long)p->sync_us,
 	    (unsigned long long)p->flush_us);
 }
@@ -132,8 +133,8 @@ report_parse_line(const char *s, size_t len, struct dump_report *r)
 	if (len > 8 && strncmp(s, "profile ", 8) == 0) {
 		uint64_t	*f[] = { &r->profile.read_us, &r->profile.feed_us,
 		    &r->profile.wait_us, &r->profile.scan_us,
-		    &r->profile.write_us, &r->profile.sync_us,
-		    &r->profile.flush_us };
+		    &r->profile.compress_us, &r->profile.write_us,
+		    &r->profile.sync_us, &r->profile.flush_us };
 		struct dump_profile	 pr = r->profile;
 		size_t			 i;
 

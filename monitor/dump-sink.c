@@ -6,19 +6,22 @@
  * whose all-zero blocks are left as holes (pwrite at the offset after
  * them, which is lseek and write in one call); the size is set with
  * ftruncate at the end, so reading the file gives the plain image byte for
- * byte.  Compressed dumps go through libzstd's streaming API, whose worker
- * threads (dump.compress_threads) do the compression.
+ * byte.  Compressed dumps go through libzstd's streaming API.
  *
- * Each part's wall time is kept for the report's "profile" line: on real
- * Xen, reading guest memory (libxenguest maps every page by itself) is
- * most of a dump, and the profile shows whether anything else is.
+ * The caller's thread reads guest memory (libxenguest maps every page by
+ * itself, one hypercall each): on real Xen that is nearly all of a dump.
+ * So it only copies each chunk into a ring of batches and goes back to
+ * reading, while a writer thread of ours does the rest: looks for zero
+ * blocks and writes (plain), or compresses and writes (zstd, with
+ * dump.compress_threads = 1; with more, it feeds libzstd's own workers).
+ * Skipping zero blocks makes many small extents, whose cost in the kernel
+ * would otherwise add to the time spent reading.  compress_threads = 0
+ * compresses in the caller's thread, with no writer.  The writer's
+ * failure reaches the caller at its next hand-over, and the callback
+ * then fails.
  *
- * Plain dumps are written by a thread of ours: the caller's thread only
- * copies each chunk into a ring of batches and goes back to reading guest
- * memory, while the writer looks for zero blocks and writes.  Skipping
- * zero blocks makes many small extents, whose cost in the kernel would
- * otherwise add to the time spent reading.  The writer's failure reaches
- * the caller at its next hand-over, and the callback then fails.
+ * Each part's wall time is kept for the report's "profile" line, which
+ * shows whether anything but reading costs.
  *
  * Written pages are pushed to disk as we go and then dropped from the page
  * cache, as libxenguest does, so that a dump of a big guest does not push
@@ -54,13 +57,17 @@ struct dump_sink {
 	ZSTD_CCtx		*zc;
 
 	/*
-	 * zstd: buf is the output, written in this thread.  Plain: the ring
-	 * ring[head .. head+queued) is the writer's; the caller fills
-	 * ring[(head + queued) % SINK_RING], which it may only while
-	 * queued < SINK_RING.  mu guards head, queued, closing, reason, err.
+	 * With a writer, the ring ring[head .. head+queued) is the writer's;
+	 * the caller fills buf = ring[(head + queued) % SINK_RING], which it
+	 * may only while queued < SINK_RING.  mu guards head, queued,
+	 * closing, reason, err.  zbuf is zstd's output, the compressing
+	 * thread's (the writer's, or the caller's when there is none or
+	 * once it has been joined).
 	 */
 	unsigned char		*buf;
 	size_t			 fill;
+	unsigned char		*zbuf;
+	size_t			 zfill;
 	unsigned char		*ring[SINK_RING];
 	size_t			 len[SINK_RING];
 	unsigned		 head, queued;
@@ -85,9 +92,10 @@ struct dump_sink {
 	int			 err;
 
 	/* Nanoseconds (struct dump_profile).  The caller's: cb, feed, wait,
-	 * flush; the writer's (the caller's for zstd): scan, write, sync. */
+	 * flush; the writer's (the caller's without one): scan, compress,
+	 * write, sync. */
 	uint64_t		 cb_ns, feed_ns, wait_ns, flush_ns;
-	uint64_t		 scan_ns, write_ns, sync_ns;
+	uint64_t		 scan_ns, compress_ns, write_ns, sync_ns;
 };
 
 static const unsigned char sink_zero[SINK_BLOCK];
@@ -284,7 +292,52 @@ sink_plain_out(struct dump_sink *s, const unsigned char *p, size_t n)
 	return 0;
 }
 
-/* The writer thread: batches in order until the caller closes the ring. */
+/* Compressed output is written in order; no holes. */
+static int
+sink_zstd_out(struct dump_sink *s)
+{
+	if (s->zfill == 0)
+		return 0;
+	if (sink_pwrite(s, s->zbuf, s->zfill, s->off) != 0)
+		return -1;
+	s->off += s->zfill;
+	s->zfill = 0;
+	sink_window(s, s->off);
+	return 0;
+}
+
+/* Feed P to the compressor, writing each full output batch. */
+static int
+sink_zstd_stream(struct dump_sink *s, const void *p, size_t n,
+    ZSTD_EndDirective end)
+{
+	ZSTD_inBuffer	in = { p, n, 0 };
+	ZSTD_outBuffer	out;
+	uint64_t	t0;
+	size_t		left;
+
+	for (;;) {
+		out.dst = s->zbuf;
+		out.size = SINK_BATCH;
+		out.pos = s->zfill;
+		t0 = sink_ns();
+		left = ZSTD_compressStream2(s->zc, &out, &in, end);
+		s->compress_ns += sink_ns() - t0;
+		s->zfill = out.pos;
+		if (ZSTD_isError(left))
+			return sink_fail(s, DUMP_FAIL_IO,
+			    ZSTD_getErrorCode(left) ==
+			    ZSTD_error_memory_allocation ? ENOMEM : EIO);
+		if (s->zfill == SINK_BATCH && sink_zstd_out(s) != 0)
+			return -1;
+		if (end == ZSTD_e_end ? left == 0 : in.pos == in.size)
+			break;
+	}
+	return 0;
+}
+
+/* The writer thread: batches in order until the caller closes the ring;
+ * written as they are (plain) or compressed. */
 static void *
 sink_writer(void *arg)
 {
@@ -304,7 +357,11 @@ sink_writer(void *arg)
 		/* After a failure, batches are only taken off the ring. */
 		skip = s->reason != DUMP_OK || s->closing > 1;
 		pthread_mutex_unlock(&s->mu);
-		if (!skip)
+		if (skip)
+			;
+		else if (s->compress == DUMP_COMPRESS_ZSTD)
+			(void)sink_zstd_stream(s, p, n, ZSTD_e_continue);
+		else
 			(void)sink_plain_out(s, p, n);
 		pthread_mutex_lock(&s->mu);
 		s->head = (s->head + 1) % SINK_RING;
@@ -337,7 +394,7 @@ sink_hand_over(struct dump_sink *s)
 
 /* Copy into the current batch, handing each full one to the writer. */
 static int
-sink_plain_write(struct dump_sink *s, const unsigned char *p, size_t n)
+sink_ring_write(struct dump_sink *s, const unsigned char *p, size_t n)
 {
 	uint64_t	t0;
 	size_t		take;
@@ -360,7 +417,7 @@ sink_plain_write(struct dump_sink *s, const unsigned char *p, size_t n)
 
 /* Hand over the last batch and wait for the writer; 0 or -1. */
 static int
-sink_plain_close(struct dump_sink *s, int abandon)
+sink_ring_close(struct dump_sink *s, int abandon)
 {
 	if (!s->has_writer)
 		return 0;
@@ -377,50 +434,6 @@ sink_plain_close(struct dump_sink *s, int abandon)
 	s->has_writer = 0;
 	s->failed = s->reason != DUMP_OK;
 	return s->failed ? -1 : 0;
-}
-
-/* Compressed output is written in order; no holes. */
-static int
-sink_zstd_out(struct dump_sink *s)
-{
-	if (s->fill == 0)
-		return 0;
-	if (sink_pwrite(s, s->buf, s->fill, s->off) != 0)
-		return -1;
-	s->off += s->fill;
-	s->fill = 0;
-	sink_window(s, s->off);
-	return 0;
-}
-
-/* Feed P to the compressor, writing each full output batch. */
-static int
-sink_zstd_stream(struct dump_sink *s, const void *p, size_t n,
-    ZSTD_EndDirective end)
-{
-	ZSTD_inBuffer	in = { p, n, 0 };
-	ZSTD_outBuffer	out;
-	uint64_t	t0;
-	size_t		left;
-
-	for (;;) {
-		out.dst = s->buf;
-		out.size = SINK_BATCH;
-		out.pos = s->fill;
-		t0 = sink_ns();
-		left = ZSTD_compressStream2(s->zc, &out, &in, end);
-		s->feed_ns += sink_ns() - t0;
-		s->fill = out.pos;
-		if (ZSTD_isError(left))
-			return sink_fail(s, DUMP_FAIL_IO,
-			    ZSTD_getErrorCode(left) ==
-			    ZSTD_error_memory_allocation ? ENOMEM : EIO);
-		if (s->fill == SINK_BATCH && sink_zstd_out(s) != 0)
-			return -1;
-		if (end == ZSTD_e_end ? left == 0 : in.pos == in.size)
-			break;
-	}
-	return 0;
 }
 
 int
@@ -442,7 +455,7 @@ dump_sink_open(struct dump_sink **out, int fd, enum dump_compress compress,
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	if (compress == DUMP_COMPRESS_ZSTD) {
-		if (posix_memalign((void **)&s->buf, SINK_BLOCK,
+		if (posix_memalign((void **)&s->zbuf, SINK_BLOCK,
 		    SINK_BATCH) != 0) {
 			dump_sink_free(s);
 			return -ENOMEM;
@@ -460,9 +473,9 @@ dump_sink_open(struct dump_sink **out, int fd, enum dump_compress compress,
 			dump_sink_free(s);
 			return -EINVAL;
 		}
-		/* Fails where libzstd was built without threads: fine, it
-		 * compresses in this thread. */
-		if (threads > 0)
+		/* More than our writer: libzstd's workers.  Fails where it
+		 * was built without threads: fine, the writer compresses. */
+		if (threads > 1)
 			(void)ZSTD_CCtx_setParameter(s->zc, ZSTD_c_nbWorkers,
 			    (int)threads);
 	}
@@ -471,7 +484,7 @@ dump_sink_open(struct dump_sink **out, int fd, enum dump_compress compress,
 		dump_sink_free(s);
 		return -(int)r;
 	}
-	if (compress != DUMP_COMPRESS_ZSTD) {
+	if (compress != DUMP_COMPRESS_ZSTD || threads > 0) {
 		for (i = 0; i < SINK_RING; i++) {
 			if (posix_memalign((void **)&s->ring[i], SINK_BLOCK,
 			    SINK_BATCH) != 0) {
@@ -497,7 +510,8 @@ dump_sink_write(struct dump_sink *s, const void *p, size_t n)
 	uint64_t	t0 = sink_ns();
 	int		r;
 
-	if (s->compress == DUMP_COMPRESS_ZSTD) {
+	if (s->buf == NULL) {
+		/* zstd in this thread. */
 		if (s->reason != DUMP_OK)
 			return -1;
 		s->image += n;
@@ -506,7 +520,7 @@ dump_sink_write(struct dump_sink *s, const void *p, size_t n)
 		if (s->failed || !s->has_writer)
 			return -1;
 		s->image += n;
-		r = sink_plain_write(s, p, n);
+		r = sink_ring_write(s, p, n);
 	}
 	s->cb_ns += sink_ns() - t0;
 	return r;
@@ -515,6 +529,10 @@ dump_sink_write(struct dump_sink *s, const void *p, size_t n)
 static int
 sink_finish(struct dump_sink *s)
 {
+	/* The writer's last batches; from here on this thread is alone. */
+	if (s->buf != NULL &&
+	    (s->failed || !s->has_writer || sink_ring_close(s, 0) != 0))
+		return -1;
 	if (s->compress == DUMP_COMPRESS_ZSTD) {
 		if (s->reason != DUMP_OK)
 			return -1;
@@ -522,9 +540,6 @@ sink_finish(struct dump_sink *s)
 		    sink_zstd_out(s) != 0)
 			return -1;
 	} else {
-		/* From here on this thread is the only one. */
-		if (s->failed || !s->has_writer || sink_plain_close(s, 0) != 0)
-			return -1;
 		/* A trailing hole exists only once the size says so. */
 		if (ftruncate(s->fd, (off_t)s->off) != 0)
 			return sink_fail_errno(s, errno);
@@ -553,6 +568,7 @@ dump_sink_profile(const struct dump_sink *s, struct dump_profile *p,
 	p->feed_us = s->feed_ns / 1000;
 	p->wait_us = s->wait_ns / 1000;
 	p->scan_us = s->scan_ns / 1000;
+	p->compress_us = s->compress_ns / 1000;
 	p->write_us = s->write_ns / 1000;
 	p->sync_us = s->sync_ns / 1000;
 	p->flush_us = s->flush_ns / 1000;
@@ -585,10 +601,9 @@ dump_sink_free(struct dump_sink *s)
 
 	if (s == NULL)
 		return;
-	sink_plain_close(s, 1);
+	sink_ring_close(s, 1);
 	ZSTD_freeCCtx(s->zc);
-	if (s->compress == DUMP_COMPRESS_ZSTD)
-		free(s->buf);
+	free(s->zbuf);
 	for (i = 0; i < SINK_RING; i++)
 		free(s->ring[i]);
 	pthread_cond_destroy(&s->cv);

@@ -70,15 +70,16 @@ step_dump_profile(struct incident *inc, const struct dump_result *res)
 {
 	const struct dump_profile	*p = res->profile;
 	size_t				 n = strlen(res->path);
+	bool				 zst;
 
+	zst = n > 4 && strcmp(res->path + n - 4, ".zst") == 0;
 	log_debug("domain %u (%s): dump profile: reading guest memory %.2f s, "
-	    "%s %.2f s, waiting for the writer %.2f s, zero scan %.2f s, "
+	    "copying %.2f s, waiting for the writer %.2f s, %s %.2f s, "
 	    "writing %.2f s, writeback %.2f s, final flush %.2f s",
-	    inc->domid, inc->name, p->read_us / 1e6,
-	    n > 4 && strcmp(res->path + n - 4, ".zst") == 0 ?
-	    "compressing" : "copying", p->feed_us / 1e6, p->wait_us / 1e6,
-	    p->scan_us / 1e6, p->write_us / 1e6, p->sync_us / 1e6,
-	    p->flush_us / 1e6);
+	    inc->domid, inc->name, p->read_us / 1e6, p->feed_us / 1e6,
+	    p->wait_us / 1e6, zst ? "compressing" : "zero scan",
+	    (zst ? p->compress_us : p->scan_us) / 1e6, p->write_us / 1e6,
+	    p->sync_us / 1e6, p->flush_us / 1e6);
 }
 
 static enum incident_wait

@@ -135,12 +135,12 @@ print(const struct run *r, const struct run *plain)
 	    r->path);
 	if (!r->has_profile)
 		return;
-	printf("%-8s profile: reading %.2f s, %s %.2f s, waiting %.2f s, "
-	    "zero scan %.2f s, writing %.2f s, writeback %.2f s, "
-	    "flush %.2f s\n", r->what, r->prof.read_us / 1e6,
-	    strncmp(r->what, "zstd", 4) == 0 ? "compressing" : "copying",
-	    r->prof.feed_us / 1e6, r->prof.wait_us / 1e6,
-	    r->prof.scan_us / 1e6, r->prof.write_us / 1e6,
+	printf("%-8s profile: reading %.2f s, copying %.2f s, waiting %.2f s, "
+	    "zero scan %.2f s, compressing %.2f s, writing %.2f s, "
+	    "writeback %.2f s, flush %.2f s\n", r->what,
+	    r->prof.read_us / 1e6, r->prof.feed_us / 1e6,
+	    r->prof.wait_us / 1e6, r->prof.scan_us / 1e6,
+	    r->prof.compress_us / 1e6, r->prof.write_us / 1e6,
 	    r->prof.sync_us / 1e6, r->prof.flush_us / 1e6);
 	fflush(stdout);
 }

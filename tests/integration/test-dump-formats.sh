@@ -32,7 +32,7 @@ z=$(simctl create zstd-1 --mem 32 --zero-pct 50 --random-pct 20)
 daemon_start
 simctl crash "$z"
 expect_log "\(zstd-1\): coredump-preserve done" 20 || fail "zstd dump"
-grep -qE "\(zstd-1\): dump profile: reading guest memory [0-9.]+ s, compressing [0-9.]+ s" "$DAEMON_LOG" ||
+grep -qE "\(zstd-1\): dump profile: reading guest memory [0-9.]+ s, copying [0-9.]+ s, waiting for the writer [0-9.]+ s, compressing [0-9.]+ s" "$DAEMON_LOG" ||
 	fail "no dump profile for zstd-1 in the -v log"
 daemon_stop
 "$DRIVER" plain "$z" "$T/plain-z.core" || fail "plain dump"

@@ -123,8 +123,8 @@ test_garbage(void **state)
 		"evicted /p 12", "evicted 12", "evicted 12 ",
 		"failed", "failed ", "failed io", "failed io x msg",
 		"failed  5 msg", "failed io 99999999999 msg", "what is this",
-		"profile", "profile 1 2 3 4 5 6", "profile 1 2 3 4 5 6 7 8",
-		"profile 1 2 3 4 5 6 x",
+		"profile", "profile 1 2 3 4 5 6", "profile 1 2 3 4 5 6 7 8 9",
+		"profile 1 2 3 4 5 6 7 x",
 	};
 	struct dump_report	 dr;
 	char			 text[4096];
@@ -152,11 +152,11 @@ test_garbage(void **state)
 	dump_report_free(&dr);
 }
 
-/* "profile": seven figures, written and read back in their fields. */
+/* "profile": eight figures, written and read back in their fields. */
 static void
 test_profile(void **state)
 {
-	struct dump_profile	 in = { 9000001, 2, 3, 4, 5, 6, 7 };
+	struct dump_profile	 in = { 9000001, 2, 3, 4, 5, 6, 7, 8 };
 	struct dump_report	 dr;
 	char			 buf[4096];
 	int			 fd = report_fd();
@@ -167,7 +167,7 @@ test_profile(void **state)
 	    "/d/a.core");
 	written(fd, buf, sizeof buf);
 	close(fd);
-	assert_string_equal(buf, "profile 9000001 2 3 4 5 6 7\n"
+	assert_string_equal(buf, "profile 9000001 2 3 4 5 6 7 8\n"
 	    "done 1 2 3 /d/a.core\n");
 	assert_int_equal(dump_report_parse(buf, &dr), 0);
 	assert_int_equal(dr.bad, 0);
