@@ -4,7 +4,7 @@ PREFIX	?= /usr/local
 DESTDIR	?=
 JOBS	?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps configure check test demo bench install clean deb
+.PHONY: all deps configure check test e2e-long demo bench install clean deb
 
 all: configure
 	cmake --build $(BUILD) -j $(JOBS)
@@ -22,6 +22,12 @@ check: all
 
 test: all
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Real Xen in QEMU, the long set: a PVH guest's core dump (minutes under
+# TCG, so not in "test"; see tests/e2e/run.sh and the README).
+e2e-long: all
+	E2E_SET=long sh tests/e2e/run.sh $(abspath $(BUILD))/e2e \
+	    $(abspath $(BUILD))/bin/xen-crashwatchd
 
 demo: all
 	tests/demo.sh $(BUILD)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Build what the end-to-end test boots in QEMU: a Xen 4.17 hypervisor, a
-# Debian kernel, a dom0 initramfs (busybox, the Xen tools, the daemon, the
-# scenarios) and a guest initramfs (guest-init: panic, wait, or arm the watchdog).
+# Debian kernel, a dom0 initramfs (busybox, the Xen tools, the daemon and
+# bench-dump from the daemon's directory, the scenarios) and a guest initramfs (guest-init: panic, wait, or arm the watchdog).
 #
 #   build-images.sh OUTDIR DAEMON [DRILL]
 #
@@ -22,6 +22,8 @@ die() { echo "build-images: $*" >&2; exit 1; }
 OUT=$1
 DAEMON=$2
 DRILL=${3:-}
+# The dump benchmark, built beside the daemon (tests/bench/dump.c).
+BENCH=$(dirname "$DAEMON")/bench-dump
 HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE=$OUT/cache
 DEBS=$CACHE/debs
@@ -31,6 +33,7 @@ MULTIARCH=x86_64-linux-gnu
 TMPFILES=$HERE/../../systemd/xen-crashwatch.tmpfiles
 
 [ -x "$DAEMON" ] || die "daemon binary $DAEMON is missing: build the xen-crashwatchd target first"
+[ -x "$BENCH" ] || die "$BENCH is missing: build the bench-dump target (BUILD_TESTING on)"
 [ -z "$DRILL" ] || [ -x "$DRILL" ] ||
     die "test build $DRILL is missing: build with BUILD_TESTING on (the xen-crashwatchd-san target)"
 for t in apt-get apt-cache dpkg-deb cpio gzip xz ldd readelf zstd; do
@@ -168,6 +171,7 @@ build_guest() {
 dom0_fresh() {
 	[ -f "$OUT/dom0.cpio.gz" ] || return 1
 	[ "$OUT/dom0.cpio.gz" -nt "$DAEMON" ] || return 1
+	[ "$OUT/dom0.cpio.gz" -nt "$BENCH" ] || return 1
 	[ -z "$DRILL" ] || [ "$OUT/dom0.cpio.gz" -nt "$DRILL" ] || return 1
 	# Built with or without the drill daemon, as asked now.
 	if [ -n "$DRILL" ]; then
@@ -205,7 +209,8 @@ build_dom0() {
 	put "$(command -v readelf)" /usr/bin/readelf
 	put "$(command -v zstd)" /usr/bin/zstd
 	put "$DAEMON" /usr/sbin/xen-crashwatchd
-	elfs="$elfs $ROOT/usr/bin/xenstore $(command -v readelf) $(command -v zstd) $DAEMON"
+	put "$BENCH" /usr/bin/bench-dump
+	elfs="$elfs $ROOT/usr/bin/xenstore $(command -v readelf) $(command -v zstd) $DAEMON $BENCH"
 	if [ -n "$DRILL" ]; then
 		put "$DRILL" /usr/sbin/xen-crashwatchd-drill
 		elfs="$elfs $DRILL"

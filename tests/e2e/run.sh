@@ -16,6 +16,12 @@
 # stuck: the run is judged stuck only when it stops making progress.
 # E2E_CPU and E2E_ACCEL replace QEMU's -cpu (max,-smap) and -accel (tcg),
 # to try the boot on other CPU models or with single-threaded TCG.
+# E2E_DOM0_VCPUS (default 2, as a real dom0 has several) sets dom0's
+# vCPUs; QEMU always gives Xen two CPUs.  E2E_SET=long runs the long set
+# (make e2e-long: bench-dump's rounds on a PV guest, then a PVH guest's
+# core dump, minutes under TCG) in place of the standard one, with
+# E2E_STALL 2400 and E2E_TIMEOUT 4800 by default; E2E_SET=dump runs only
+# its first part, for whoever works on the dump.
 # Exit 0 when every expected check passed and the machine powered itself
 # off; otherwise 1, printing the console lines that matter.
 set -u
@@ -27,15 +33,26 @@ OUT=$1
 DAEMON=$2
 DRILL=${3:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
-TIMEOUT=${E2E_TIMEOUT:-2400}
-STALL=${E2E_STALL:-1000}
+SET=${E2E_SET:-standard}
+case $SET in
+standard) TIMEOUT=${E2E_TIMEOUT:-2400} STALL=${E2E_STALL:-1000}
+	CHECKS=$HERE/expected-checks ;;
+long|dump) TIMEOUT=${E2E_TIMEOUT:-4800} STALL=${E2E_STALL:-2400}
+	CHECKS=$HERE/expected-checks-$SET ;;
+*)	die "E2E_SET must be standard, long or dump: $SET" ;;
+esac
 LOG=$OUT/console.log
 CPU=${E2E_CPU:-max,-smap}
 ACCEL=${E2E_ACCEL:-tcg}
+DOM0_VCPUS=${E2E_DOM0_VCPUS:-2}
 
 command -v qemu-system-x86_64 >/dev/null 2>&1 ||
     die "qemu-system-x86_64 is missing: install Debian's qemu-system-x86 (tests/install-deps)"
 [ -x "$DAEMON" ] || die "daemon binary $DAEMON is missing: build the xen-crashwatchd target first"
+case $DOM0_VCPUS in
+1|2) ;;
+*) die "E2E_DOM0_VCPUS must be 1 or 2 (QEMU gives Xen two CPUs): $DOM0_VCPUS" ;;
+esac
 case $OUT in
 *[,\ ]*) die "OUTDIR must not contain commas or spaces (QEMU's -initrd syntax): $OUT" ;;
 esac
@@ -62,8 +79,8 @@ qemu-system-x86_64 -accel "$ACCEL" -cpu "$CPU" -m 2048 -smp 2 \
     -nodefaults -display none -no-reboot -monitor none \
     -serial "file:$LOG" \
     -kernel "$OUT/xen.elf" \
-    -append "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=1 loglvl=all guest_loglvl=all console_timestamps=boot spec-ctrl=eager-fpu" \
-    -initrd "$OUT/vmlinuz console=hvc0 earlyprintk=xen,$OUT/dom0.cpio.gz" \
+    -append "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=$DOM0_VCPUS loglvl=all guest_loglvl=all console_timestamps=boot spec-ctrl=eager-fpu" \
+    -initrd "$OUT/vmlinuz console=hvc0 earlyprintk=xen xcw_e2e=$SET,$OUT/dom0.cpio.gz" \
     >"$OUT/qemu.out" 2>&1 &
 qpid=$!
 # Never leave QEMU behind, whoever stops us (ctest's timeout included).
@@ -117,7 +134,7 @@ tr -d '\r' <"$LOG" >"$LOG.txt"
 
 # Every check the scenarios must have passed, by name.
 missing=""
-for c in $(grep -v '^#' "$HERE/expected-checks"); do
+for c in $(grep -v '^#' "$CHECKS"); do
 	grep -q "^E2E PASS $c:" "$LOG.txt" || missing="$missing $c"
 done
 if [ -z "$verdict" ] && grep -qE "$FATAL" "$LOG.txt"; then
@@ -136,15 +153,38 @@ grep -E '^E2E (PASS|FAIL|FIGURE|DONE)' "$LOG.txt"
 awk '$1 == "E2E" && $2 == "FIGURE" { f[$3] = $4 }
 function v(k) { return k in f ? f[k] : "?" }
 END {
-	if (length(f) == 0)
-		exit
-	printf "e2e: crash to destroyed: xl on_crash=coredump-destroy %s s, daemon coredump-destroy %s s\n",
-	    v("xl_crash_to_destroy_s"), v("daemon_crash_to_destroy_s")
-	printf "e2e: dump time: xl dump-core %s s, daemon %s s, daemon zstd %s s (beside other guests)\n",
-	    v("xl_dump_core_s"), v("daemon_coredump_s"), v("daemon_zstd_s")
-	printf "e2e: bytes on disk: xl dump-core %s, xl coredump-destroy %s, daemon %s (sparse), daemon zstd %s\n",
-	    v("xl_dump_core_disk_bytes"), v("xl_coredump_disk_bytes"),
-	    v("daemon_coredump_disk_bytes"), v("daemon_zstd_disk_bytes")
+	if ("daemon_coredump_s" in f) {
+		printf "e2e: crash to destroyed: xl on_crash=coredump-destroy %s s, daemon coredump-destroy %s s\n",
+		    v("xl_crash_to_destroy_s"), v("daemon_crash_to_destroy_s")
+		printf "e2e: dump time, dom0 with %s vCPUs: xl dump-core %s s, daemon %s s, daemon zstd %s s (beside other guests)\n",
+		    v("dom0_vcpus"), v("xl_dump_core_s"), v("daemon_coredump_s"), v("daemon_zstd_s")
+		for (i = 1; i <= 2; i++) {
+			p = i == 1 ? "daemon_coredump" : "daemon_zstd"
+			printf "e2e: daemon %s dump profile (s): reading %s, copying %s, waiting %s, %s %s, writing %s, writeback %s, flush %s\n",
+			    i == 1 ? "sparse" : "zstd", v(p "_read_s"),
+			    v(p "_feed_s"), v(p "_wait_s"),
+			    i == 1 ? "zero scan" : "compressing", v(p "_work_s"),
+			    v(p "_write_s"), v(p "_sync_s"), v(p "_flush_s")
+		}
+		printf "e2e: bytes on disk: xl dump-core %s, xl coredump-destroy %s, daemon %s (sparse), daemon zstd %s\n",
+		    v("xl_dump_core_disk_bytes"), v("xl_coredump_disk_bytes"),
+		    v("daemon_coredump_disk_bytes"), v("daemon_zstd_disk_bytes")
+	}
+	if ("bench_plain_s" in f) {
+		printf "e2e: one guest dumped one way after another (bench-dump, medians), dom0 with %s vCPUs: xc_domain_dumpcore %s s, sparse %s s (reading %s), zstd in the reading thread %s s (reading %s), zstd with 1 thread %s s (reading %s)\n",
+		    v("dom0_vcpus"), v("bench_plain_s"), v("bench_sparse_s"),
+		    v("bench_sparse_read_s"), v("bench_zstd_t0_s"),
+		    v("bench_zstd_t0_read_s"), v("bench_zstd_t1_s"),
+		    v("bench_zstd_t1_read_s")
+		printf "e2e: bench-dump bytes on disk: xc_domain_dumpcore %s, sparse %s, zstd %s / %s\n",
+		    v("bench_plain_disk_bytes"), v("bench_sparse_disk_bytes"),
+		    v("bench_zstd_t0_disk_bytes"), v("bench_zstd_t1_disk_bytes")
+	}
+	if ("pvh_xl_dump_core_s" in f)
+		printf "e2e: PVH guest core (%s B), dom0 with %s vCPUs: xl dump-core %s s, daemon %s s (reading %s s)\n",
+		    v("pvh_xl_dump_core_file_bytes"), v("dom0_vcpus"),
+		    v("pvh_xl_dump_core_s"), v("pvh_daemon_dump_s"),
+		    v("pvh_daemon_read_s")
 }' "$LOG.txt"
 if [ -z "$verdict" ]; then
 	echo "e2e: OK"

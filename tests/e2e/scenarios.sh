@@ -1,14 +1,17 @@
 #!/bin/sh
 # The scenarios, run by dom0's /init on one boot.  Each check prints an
 # E2E PASS or E2E FAIL line; figures are E2E FIGURE lines; the last line is
-# "E2E DONE failures=N".  Guests: xlcd and early (xl alone), then, with
+# "E2E DONE failures=N".  The standard set (make test) has guests xlcd
+# and early (xl alone), then, with
 # the daemon: early again (crashed before it started), cd
 # (coredump-destroy), pres (preserve), rs (restart until the burst is used
 # up), cz (coredump-restart with zstd), and kd (a 256 MiB
 # coredump-destroy whose daemon is SIGKILLed mid-dump and started again),
 # kr (the same, SIGKILLed the moment its core got its final name);
 # then, with the daemon started once more: wd and xwd (watchdogs), a storm
-# of seven st-* guests in two waves, and pvh (a PVH guest).
+# of seven st-* guests in two waves, and pvh (a PVH guest).  The long set
+# (make e2e-long) has early, dumped by bench-dump four ways in three
+# rounds, and pvhd, a PVH guest dumped by xl dump-core and the daemon.
 . /e2e/lib.sh
 
 CONF=/etc/xen/crashwatch.conf
@@ -51,28 +54,87 @@ xl_reference() {
 	rm -f "$core"
 }
 
-# A guest that crashes and is left by xl (on_crash="preserve"); xl
-# dump-core of it is the reference image the daemon's dumps are compared
-# with.  The daemon, started later, finds it crashed.
-xl_preserve() {
-	guest_start early preserve || return
-	if ! wait_for 120 is_crashed early; then
-		fail xl-preserve "early not crashed after 120 s: $(state_of early)"
-		return
+# xl_crash_dump NAME WAIT CRASHED DUMPED PREFIX: guest NAME crashes and is
+# left by xl (on_crash="preserve"), within WAIT seconds (check CRASHED);
+# xl dump-core writes /var/tmp/xl/NAME.core (check DUMPED), timed as the
+# figures PREFIX_s, PREFIX_disk_bytes and PREFIX_file_bytes.  XL_ID is
+# the domain's id once it crashed.
+xl_crash_dump() {
+	XL_ID=""
+	guest_start "$1" preserve || return 1
+	if ! wait_for "$2" is_crashed "$1"; then
+		fail "$3" "$1 not crashed after $2 s: $(state_of "$1")"
+		return 1
 	fi
-	EARLY_ID=$(domid_of early)
-	pass xl-preserve "early ($EARLY_ID) is $(state_of early)"
+	XL_ID=$(domid_of "$1")
+	pass "$3" "$1 ($XL_ID) is $(state_of "$1")"
 	mkdir -p /var/tmp/xl
 	t0=$(now)
-	if ! xl dump-core early /var/tmp/xl/early.core >/var/log/xen/dump-early.log 2>&1; then
-		fail xl-dump-core "$(tail -n 3 /var/log/xen/dump-early.log)"
+	if ! xl dump-core "$1" "/var/tmp/xl/$1.core" >"/var/log/xen/dump-$1.log" 2>&1; then
+		fail "$4" "$(tail -n 3 "/var/log/xen/dump-$1.log")"
+		return 1
+	fi
+	figure "${5}_s" "$(elapsed "$t0" "$(now)")" s
+	figure "${5}_disk_bytes" "$(disk_bytes "/var/tmp/xl/$1.core")" B
+	figure "${5}_file_bytes" "$(file_bytes "/var/tmp/xl/$1.core")" B
+	check "$4" "ELF core with Xen notes" has_xen_notes "/var/tmp/xl/$1.core"
+}
+
+# like_xl CHECK CORE XLCORE: check CHECK passes when CORE has the size and
+# the ELF layout of XLCORE (xl dump-core's), and shows the difference
+# when not.
+like_xl() {
+	elf_layout "$2" >/tmp/ours.layout
+	elf_layout "$3" >/tmp/xl.layout
+	if [ "$(file_bytes "$2")" = "$(file_bytes "$3")" ] &&
+	    cmp -s /tmp/ours.layout /tmp/xl.layout; then
+		pass "$1" "$2: $(file_bytes "$2") B, same size and ELF layout as xl dump-core"
+	else
+		fail "$1" "$2: $(file_bytes "$2") B vs xl dump-core $(file_bytes "$3") B"
+		diff /tmp/xl.layout /tmp/ours.layout | head -n 20
+	fi
+}
+
+# early: its xl dump-core is the reference image the daemon's dumps are
+# compared with.  The daemon, started later, finds it crashed.
+xl_preserve() {
+	xl_crash_dump early 120 xl-preserve xl-dump-core xl_dump_core
+	st=$?
+	EARLY_ID=$XL_ID
+	return $st
+}
+
+# The same crashed guest (early) dumped one way after another with nothing
+# else running, by bench-dump (tests/bench/dump.c) in $1 rounds:
+# xc_domain_dumpcore, which is what xl dump-core runs, then our sparse
+# dump and our zstd dump with 0 and 1 compressing threads
+# (dump.compress_threads), each with its profile; the medians become
+# figures.  Ours must hold the plain image byte for byte.
+bench_dumps() {
+	[ -n "$EARLY_ID" ] || { fail bench-dump "early was not there"; return; }
+	uuid=$(xl list -v early 2>/dev/null | awk 'NR == 2 { print $7 }')
+	b=/var/tmp/bench
+	rm -rf $b && mkdir -p $b
+	if ! bench-dump -r "$1" -t 0,1 "$EARLY_ID" "$uuid" \
+	    "$(file_bytes /var/tmp/xl/early.core)" $b >/var/log/bench-dump.log 2>&1; then
+		fail bench-dump "$(tail -n 3 /var/log/bench-dump.log)"
+		rm -rf $b
 		return
 	fi
-	t1=$(now)
-	figure xl_dump_core_s "$(elapsed "$t0" "$t1")" s
-	figure xl_dump_core_disk_bytes "$(disk_bytes /var/tmp/xl/early.core)" B
-	figure xl_dump_core_file_bytes "$(file_bytes /var/tmp/xl/early.core)" B
-	check xl-dump-core "ELF core with Xen notes" has_xen_notes /var/tmp/xl/early.core
+	sed 's/^/E2E-BENCH /' /var/log/bench-dump.log
+	awk '$1 == "median" { printf "E2E FIGURE bench_%s_s %s s\n", $2, $3
+		printf "E2E FIGURE bench_%s_disk_bytes %s B\n", $2, $5
+		printf "E2E FIGURE bench_%s_read_s %s s\n", $2, $(NF - 1) }' \
+	    /var/log/bench-dump.log | tr - _
+	same=""
+	cmp -s $b/plain.core $b/sparse/*.core || same="$same sparse"
+	for t in 0 1; do
+		zstd -q -d -c $b/zstd-t$t/*.core.zst | cmp -s $b/plain.core - ||
+		    same="$same zstd-t$t"
+	done
+	check bench-dump "sparse, zstd-t0, zstd-t1 equal xc_domain_dumpcore's image${same:+; differ:$same}" \
+	    [ -z "$same" ]
+	rm -rf $b
 }
 
 # The seconds the daemon's dump of NAME took, from its log line
@@ -80,6 +142,25 @@ xl_preserve() {
 dump_secs() {
 	grep -E "\\($1\\): core dumped to" $DLOG | tail -n 1 |
 	    sed -n 's/.* on disk, \([0-9.]*\) s,.*/\1/p'
+}
+
+# The daemon's profile of NAME's dump (its -v line "... dump profile:
+# reading guest memory R s, copying F s, waiting for the writer W s, zero
+# scan Z s (or compressing C s), writing P s, writeback B s, final flush
+# L s"), as figures PREFIX_read_s and so on (PREFIX_work_s for the zero
+# scan or the compression).
+dump_profile() {
+	line=$(grep -E "\\($1\\): dump profile:" $DLOG | tail -n 1)
+	if [ -z "$line" ]; then
+		fail dump-profile "no dump profile for $1 in the daemon's log"
+		return
+	fi
+	set -- "$2" $(echo "${line#*dump profile:}" | sed 's/[^0-9.][^0-9.]*/ /g')
+	[ $# -eq 8 ] || { fail dump-profile "unreadable: $line"; return; }
+	for part in read feed wait work write sync flush; do
+		figure "${1}_${part}_s" "$2" s
+		p=$1; shift 2; set -- "$p" "$@"
+	done
 }
 
 daemon_alive() {
@@ -156,17 +237,10 @@ coredump_destroy() {
 	check dump-mode "file mode $mode, directory $dmode" $ok
 	check dump-notes "ELF core with Xen notes" has_xen_notes "$core"
 	figure daemon_coredump_s "$(dump_secs cd)" s
+	dump_profile cd daemon_coredump
 	figure daemon_coredump_disk_bytes "$(disk_bytes "$core")" B
 	figure daemon_coredump_file_bytes "$(file_bytes "$core")" B
-	elf_layout "$core" >/tmp/cd.layout
-	elf_layout /var/tmp/xl/early.core >/tmp/xl.layout
-	if [ "$(file_bytes "$core")" = "$(file_bytes /var/tmp/xl/early.core)" ] &&
-	    cmp -s /tmp/cd.layout /tmp/xl.layout; then
-		pass dump-layout "same size and ELF layout as xl dump-core"
-	else
-		fail dump-layout "size $(file_bytes "$core") vs $(file_bytes /var/tmp/xl/early.core)"
-		diff /tmp/xl.layout /tmp/cd.layout | head -n 20
-	fi
+	like_xl dump-layout "$core" /var/tmp/xl/early.core
 	check dump-logged "coredump-destroy done logged" \
 	    logged "domain $id \(cd\): coredump-destroy done"
 	# What the toolstack would have removed had it destroyed the domain
@@ -238,21 +312,14 @@ coredump_restart_wait() {
 	check coredump-restart "$n dump(s) $core, $restarted restart(s), crash, destroy" $ok
 	[ "$n" = 1 ] || return
 	figure daemon_zstd_s "$(dump_secs cz)" s
+	dump_profile cz daemon_zstd
 	figure daemon_zstd_disk_bytes "$(disk_bytes "$core")" B
 	figure daemon_zstd_file_bytes "$(file_bytes "$core")" B
 	if ! zstd -q -d "$core" -o /var/tmp/cz.core 2>/tmp/zstd.err; then
 		fail zstd-dump "zstd -d: $(cat /tmp/zstd.err)"
 		return
 	fi
-	elf_layout /var/tmp/cz.core >/tmp/cz.layout
-	elf_layout /var/tmp/xl/early.core >/tmp/xl.layout
-	if [ "$(file_bytes /var/tmp/cz.core)" = "$(file_bytes /var/tmp/xl/early.core)" ] &&
-	    cmp -s /tmp/cz.layout /tmp/xl.layout; then
-		pass zstd-dump "decompressed: $(file_bytes /var/tmp/cz.core) B, same ELF layout as xl dump-core"
-	else
-		fail zstd-dump "decompressed $(file_bytes /var/tmp/cz.core) B vs xl dump-core $(file_bytes /var/tmp/xl/early.core) B"
-		diff /tmp/xl.layout /tmp/cz.layout | head -n 20
-	fi
+	like_xl zstd-dump /var/tmp/cz.core /var/tmp/xl/early.core
 	check zstd-notes "ELF core with Xen notes" has_xen_notes /var/tmp/cz.core
 	rm -f /var/tmp/cz.core
 }
@@ -571,6 +638,36 @@ pvh_check() {
 	check pvh "type pvh: $n crashes, $r restart, then destroyed" $ok
 }
 
+# The long set (make e2e-long): a PVH guest's core, by xl dump-core and
+# by the daemon, timed.  libxenguest reads a PVH guest by trying every
+# frame number below its highest one (the special pages just under
+# 4 GiB), one map hypercall each, so the time hardly depends on the
+# guest's memory; under TCG it is minutes.
+pvh_dump() {
+	GUEST_TYPE=pvh xl_crash_dump pvhd 300 pvh-crash pvh-xl-dump-core \
+	    pvh_xl_dump_core || return
+	id=$XL_ID
+	daemon_start || return
+	# The start-up scan finds pvhd crashed; its rule is coredump-destroy.
+	if ! wait_for 1800 domid_gone "$id"; then
+		fail pvh-coredump "pvhd ($id) still there after 1800 s: $(tail -n 5 $DLOG)"
+		daemon_stop
+		return
+	fi
+	core=$(ls $DUMPS/pvhd-*.core 2>/dev/null | head -n 1)
+	if [ -z "$core" ]; then
+		fail pvh-coredump "no pvhd-*.core in $DUMPS: $(tail -n 5 $DLOG)"
+		daemon_stop
+		return
+	fi
+	figure pvh_daemon_dump_s "$(dump_secs pvhd)" s
+	dump_profile pvhd pvh_daemon
+	figure pvh_daemon_disk_bytes "$(disk_bytes "$core")" B
+	like_xl pvh-coredump "$core" /var/tmp/xl/pvhd.core
+	rm -f "$core" /var/tmp/xl/pvhd.core
+	daemon_stop
+}
+
 more_end() {
 	for d in $(xl list | awk 'NR > 2 { print $1 }'); do
 		xl destroy "$d" >/dev/null 2>&1
@@ -578,9 +675,11 @@ more_end() {
 	daemon_stop
 }
 
-xl_reference
-xl_preserve
-if daemon_start; then
+# The standard set, in make test.
+standard() {
+	xl_reference
+	xl_preserve
+	daemon_start || return
 	startup_crashed
 	coredump_destroy
 	reload_with 's/compress = "none"/compress = "zstd"/; s/^#destroy-command/destroy: { command = [ "xl", "destroy", "%d" ]; };/' \
@@ -606,7 +705,21 @@ if daemon_start; then
 		storm
 	fi
 	more_end
-fi
+}
+
+# The dump set: bench-dump alone; the long set: it, then the PVH guest.
+dump_set() {
+	xl_preserve && bench_dumps 3
+	xl destroy early >/dev/null 2>&1
+	rm -f /var/tmp/xl/early.core
+}
+
+case ${1:-standard} in
+dump)	dump_set ;;
+long)	dump_set
+	pvh_dump ;;
+*)	standard ;;
+esac
 xl list
 for l in /var/log/crashwatch.log /var/log/crashwatch-kill1.log \
     /var/log/crashwatch-kill2.log /var/log/crashwatch-more.log; do
