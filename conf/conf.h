@@ -57,7 +57,7 @@ struct conf_dump {
 	unsigned		 timeout;	/* seconds */
 	enum dump_compress	 compress;
 	int			 compress_level;
-	unsigned		 compress_threads; /* zstd workers, 0: none */
+	unsigned		 compress_threads; /* beside the reader, 0: none */
 	unsigned		 max_parallel;
 	uint64_t		 max_use;	/* bytes, 0: no limit */
 	uint64_t		 keep_free;	/* bytes, 0: no limit */

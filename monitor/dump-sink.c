@@ -363,11 +363,9 @@ sink_writer(void *arg)
 		/* After a failure, batches are only taken off the ring. */
 		skip = s->reason != DUMP_OK || s->closing > 1;
 		pthread_mutex_unlock(&s->mu);
-		if (skip)
-			;
-		else if (s->compress == DUMP_COMPRESS_ZSTD)
+		if (!skip && s->compress == DUMP_COMPRESS_ZSTD)
 			(void)sink_zstd_stream(s, p, n, ZSTD_e_continue);
-		else
+		else if (!skip)
 			(void)sink_plain_out(s, p, n);
 		pthread_mutex_lock(&s->mu);
 		s->head = (s->head + 1) % SINK_RING;

@@ -160,7 +160,7 @@ median(double *v, size_t n)
 	return (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2);
 }
 
-/* Remove DIR/plain.core and the files of our ways' directories. */
+/* Remove DIR/plain.core and every file in our ways' directories. */
 static void
 clean(const char *dir, const struct conf_dump *ways, size_t nways)
 {
@@ -175,9 +175,8 @@ clean(const char *dir, const struct conf_dump *ways, size_t nways)
 		if ((d = opendir(ways[i].directory)) == NULL)
 			continue;
 		while ((e = readdir(d)) != NULL) {
-			if (e->d_name[0] == '.' && strstr(e->d_name,
-			    ".partial") == NULL && strcmp(e->d_name,
-			    ".xen-crashwatch-order") != 0)
+			if (strcmp(e->d_name, ".") == 0 ||
+			    strcmp(e->d_name, "..") == 0)
 				continue;
 			snprintf(path, sizeof path, "%s/%s",
 			    ways[i].directory, e->d_name);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Build what the end-to-end test boots in QEMU: a Xen 4.17 hypervisor, a
 # Debian kernel, a dom0 initramfs (busybox, the Xen tools, the daemon and
-# bench-dump from the daemon's directory, the scenarios) and a guest initramfs (guest-init: panic, wait, or arm the watchdog).
+# bench-dump from the daemon's directory, the scenarios) and a guest
+# initramfs (guest-init: panic, wait, or arm the watchdog).
 #
 #   build-images.sh OUTDIR DAEMON [DRILL]
 #

@@ -21,11 +21,11 @@
 # a dom0 of 2 vCPUs waits for whichever one the host has not scheduled
 # (its boot took 1464 s beside stress-ng, against 285 s idle).  The dump
 # and long sets boot it with 2, as real dom0s have several and the
-# dump's writer thread needs one: their figures are the dump's.  E2E_SET=long runs the long set
-# (make e2e-long: bench-dump's rounds on a PV guest, then a PVH guest's
-# core dump, minutes under TCG) in place of the standard one, with
-# E2E_STALL 2400 and E2E_TIMEOUT 4800 by default; E2E_SET=dump runs only
-# its first part, for whoever works on the dump.
+# dump's writer thread needs one: their figures are the dump's.
+# E2E_SET=long runs the long set (make e2e-long: bench-dump's rounds on a
+# PV guest, then a PVH guest's core dump, minutes under TCG) in place of
+# the standard one, with E2E_STALL 2400 and E2E_TIMEOUT 4800 by default;
+# E2E_SET=dump runs only its first part, for whoever works on the dump.
 # Exit 0 when every expected check passed and the machine powered itself
 # off; otherwise 1, printing the console lines that matter.
 set -u

@@ -155,11 +155,12 @@ dump_profile() {
 		fail dump-profile "no dump profile for $1 in the daemon's log"
 		return
 	fi
-	set -- "$2" $(echo "${line#*dump profile:}" | sed 's/[^0-9.][^0-9.]*/ /g')
-	[ $# -eq 8 ] || { fail dump-profile "unreadable: $line"; return; }
+	prefix=$2
+	set -- $(echo "${line#*dump profile:}" | sed 's/[^0-9.][^0-9.]*/ /g')
+	[ $# -eq 7 ] || { fail dump-profile "unreadable: $line"; return; }
 	for part in read feed wait work write sync flush; do
-		figure "${1}_${part}_s" "$2" s
-		p=$1; shift 2; set -- "$p" "$@"
+		figure "${prefix}_${part}_s" "$1" s
+		shift
 	done
 }
 
