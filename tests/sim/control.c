@@ -7,6 +7,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -288,6 +289,113 @@ xc_dump_end(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 	send_reply(c, r);
 }
 
+/* xc_readconsolering INDEX INCREMENTAL MAX: Xen's console ring as raw
+ * bytes; the line is the index after them. */
+static void
+xc_readcons(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	const char *fn = argv[0];
+	unsigned long index, incr, max;
+	uint32_t idx;
+	char *buf;
+	size_t n;
+	int err;
+
+	(void)argc;
+	if (parse_uint(argv[1], UINT32_MAX, &index) ||
+	    parse_uint(argv[2], 1, &incr) ||
+	    parse_uint(argv[3], 1ul << 20, &max)) {
+		send_err(c, EINVAL, "usage: %s INDEX INCREMENTAL MAX", fn);
+		return;
+	}
+	if ((err = fault_take_fail(fn)) != 0) {
+		history_add("%s -> %s", fn, result(-err));
+		send_err(c, err, "injected failure");
+		return;
+	}
+	if ((buf = malloc(max ? max : 1)) == NULL)
+		abort();
+	idx = (uint32_t)index;
+	n = xenlog_read(&idx, (int)incr, buf, max);
+	history_add("%s index=%lu incremental=%lu -> %zu", fn, index, incr, n);
+	line(r, "%u", idx);
+	r->raw = buf;
+	r->rawlen = n;
+	send_reply(c, r);
+	free(buf);
+}
+
+/*
+ * xc_vcpu_getinfo D V | xc_vcpu_getcontext D V |
+ * xc_domain_hvm_getcontext_partial D V | xc_domain_get_guest_width D 0:
+ * a vCPU's registers as "ip sp flags cr3 online" (hex), or the width.
+ * The HVM save record is there for HVM guests only, as in Xen.
+ */
+static void
+xc_vcpu(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	const char *fn = argv[0];
+	struct sim_regs regs;
+	struct sim_dom *d;
+	unsigned long vcpu;
+	unsigned domid;
+	int rc, err;
+
+	(void)argc;
+	if (parse_domid(c, argv[1], &domid))
+		return;
+	if (parse_uint(argv[2], 4096, &vcpu)) {
+		send_err(c, EINVAL, "usage: %s D V", fn);
+		return;
+	}
+	d = dom_get(domid);
+	if ((err = fault_take_fail(fn)) != 0)
+		rc = -err;
+	else if (d == NULL || (d->flags & XEN_DOMINF_dying))
+		rc = -ESRCH;
+	else if (strcmp(fn, "xc_domain_hvm_getcontext_partial") == 0 &&
+	    !d->hvm)
+		rc = -EINVAL;
+	else if (strcmp(fn, "xc_domain_get_guest_width") == 0)
+		rc = line(r, "8");
+	else if ((rc = vcpu_regs(domid, (unsigned)vcpu, &regs)) == 0)
+		line(r, "%llx %llx %llx %llx %d", (unsigned long long)regs.ip,
+		    (unsigned long long)regs.sp,
+		    (unsigned long long)regs.flags,
+		    (unsigned long long)regs.cr3, regs.online);
+	history_add("%s domid=%u vcpu=%lu -> %s", fn, domid, vcpu, result(rc));
+	xc_reply(c, r, rc);
+}
+
+/* xc_xenforeignmemory_map D FRAME: the page, raw (read-only mappings
+ * only: the caller has no way to write it back). */
+static void
+xc_fmem_map(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	const char *fn = argv[0];
+	static char page[4096];
+	unsigned long frame;
+	unsigned domid;
+	int rc, err;
+
+	(void)argc;
+	if (parse_domid(c, argv[1], &domid))
+		return;
+	if (parse_uint(argv[2], ULONG_MAX, &frame)) {
+		send_err(c, EINVAL, "usage: %s D FRAME", fn);
+		return;
+	}
+	if ((err = fault_take_fail(fn)) != 0)
+		rc = -err;
+	else
+		rc = cons_page(domid, frame, page);
+	history_add("%s domid=%u frame=%lu -> %s", fn + 3, domid, frame,
+	    result(rc));
+	r->raw = page;
+	r->rawlen = rc == 0 ? sizeof(page) : 0;
+	xc_reply(c, r, rc);
+}
+
 /* xc_domain_shutdown D REASON */
 static void
 xc_shutdown(struct ctl_conn *c, int argc, char **argv, struct reply *r)
@@ -360,6 +468,13 @@ static const struct xc_cmd {
 	{ "xc_domain_destroy", 1, 1, xc_domain_op, "D" },
 	{ "xc_domain_pause", 1, 1, xc_domain_op, "D" },
 	{ "xc_domain_unpause", 1, 1, xc_domain_op, "D" },
+	{ "xc_readconsolering", 3, 3, xc_readcons,
+	  "INDEX INCREMENTAL MAX" },
+	{ "xc_vcpu_getinfo", 2, 2, xc_vcpu, "D V" },
+	{ "xc_vcpu_getcontext", 2, 2, xc_vcpu, "D V" },
+	{ "xc_domain_hvm_getcontext_partial", 2, 2, xc_vcpu, "D V" },
+	{ "xc_domain_get_guest_width", 2, 2, xc_vcpu, "D 0" },
+	{ "xc_xenforeignmemory_map", 2, 2, xc_fmem_map, "D FRAME" },
 };
 
 /* Stand-in calls: check for an injected failure, act, record. */
@@ -441,6 +556,13 @@ cmd_create(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 			if (o < 0)
 				goto bad;
 			s.random_pct = (unsigned)v;
+		} else if ((o = opt_value(&i, argc, argv, "--offline-vcpus",
+		    511, &v))) {
+			if (o < 0)
+				goto bad;
+			s.offline_vcpus = (unsigned)v;
+		} else if (strcmp(argv[i], "--hvm") == 0) {
+			s.hvm = true;
 		} else if (!many && (o = opt_value(&i, argc, argv, "--domid",
 		    SIM_MAX_DOMID - 1, &v))) {
 			if (o < 0 || v == 0)
@@ -604,6 +726,52 @@ cmd_fault(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 		return;
 	}
 	send_reply(c, r);
+}
+
+/*
+ * console D TEXT | console-fill D BYTE | console-index D PROD CONS |
+ * xen-log TEXT: what a guest printed to its console ring, the ring full
+ * of one byte, indexes as a hostile guest may set them, and a line of
+ * Xen's own (a newline is added to TEXT when it has none).
+ */
+void
+cmd_console(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	unsigned long v, w;
+	unsigned domid = 0;
+	size_t len;
+	int rc;
+
+	if (strcmp(argv[0], "xen-log") == 0) {
+		len = strlen(argv[1]);
+		xenlog_append(argv[1], len);
+		if (len == 0 || argv[1][len - 1] != '\n')
+			xenlog_append("\n", 1);
+		send_reply(c, r);
+		return;
+	}
+	if (parse_domid(c, argv[1], &domid))
+		return;
+	if (strcmp(argv[0], "console") == 0)
+		rc = cons_append(domid, argv[2], strlen(argv[2]));
+	else if (strcmp(argv[0], "console-fill") == 0) {
+		if (parse_uint(argv[2], 255, &v)) {
+			send_usage(c, argv[0]);
+			return;
+		}
+		rc = cons_fill(domid, (int)v);
+	} else {
+		if (argc != 4 || parse_uint(argv[2], UINT32_MAX, &v) ||
+		    parse_uint(argv[3], UINT32_MAX, &w)) {
+			send_usage(c, argv[0]);
+			return;
+		}
+		rc = cons_set_index(domid, (uint32_t)v, (uint32_t)w);
+	}
+	if (rc == -ESRCH)
+		send_err(c, ESRCH, "no domain %u", domid);
+	else
+		send_reply(c, r);
 }
 
 /* crash D | watchdog D | shutdown D REASON */

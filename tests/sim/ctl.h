@@ -33,6 +33,6 @@ const struct ctl_cmd *ctl_find(const char *name);
 ctl_fn	cmd_create, cmd_shutdown, cmd_domain_op, cmd_crash_every, cmd_list,
 	cmd_info, cmd_store, cmd_history, cmd_fault, cmd_destroy_delay,
 	cmd_release_event, cmd_drop_connections, cmd_xenstored,
-	cmd_xs_history, cmd_xs_restrict, cmd_ping;
+	cmd_xs_history, cmd_xs_restrict, cmd_ping, cmd_console;
 
 #endif

@@ -129,6 +129,10 @@ dom_store(struct sim_dom *d)
 	snprintf(path, sizeof(path), "/local/domain/%u/vm", d->domid);
 	snprintf(val, sizeof(val), "/vm/%s", uuid);
 	xs_write_str(path, val);
+	snprintf(path, sizeof(path), "/local/domain/%u/console/ring-ref",
+	    d->domid);
+	snprintf(val, sizeof(val), "%u", CONS_FRAME_BASE + d->domid);
+	xs_write_str(path, val);
 	snprintf(path, sizeof(path), "/local/domain/%u/memory/target",
 	    d->domid);
 	snprintf(val, sizeof(val), "%llu",
@@ -149,6 +153,10 @@ dom_new(unsigned domid, const struct dom_spec *s)
 	d->vcpus = s->vcpus ? s->vcpus : 1;
 	d->zero_pct = s->zero_pct;
 	d->random_pct = s->random_pct;
+	d->hvm = s->hvm;
+	d->offline_vcpus = s->offline_vcpus < d->vcpus ? s->offline_vcpus : 0;
+	if (d->hvm)
+		d->flags |= XEN_DOMINF_hvm_guest;
 	if (s->uuid != NULL)
 		memcpy(d->uuid, s->uuid, 16);
 	else if (domid != 0)
@@ -225,6 +233,7 @@ dom_free(struct sim_dom *d)
 	if (d->reap != NULL)
 		event_free(d->reap);
 	free(d->name);
+	free(d->cons);
 	free(d);
 }
 
@@ -321,7 +330,8 @@ fill_info(const struct sim_dom *d, xc_domaininfo_t *i)
 	/* As Xen: a shut-down domain's vCPUs are paused, its time stands. */
 	i->cpu_time = ((d->stopped_ns != 0 ? d->stopped_ns : now_ns()) -
 	    d->created_ns) / 100 * d->vcpus;
-	i->nr_online_vcpus = (d->flags & XEN_DOMINF_dying) ? 0 : d->vcpus;
+	i->nr_online_vcpus = (d->flags & XEN_DOMINF_dying) ? 0 :
+	    d->vcpus - d->offline_vcpus;
 	i->max_vcpu_id = d->vcpus - 1;
 	i->ssidref = 0;
 	memcpy(i->handle, d->uuid, 16);

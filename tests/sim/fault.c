@@ -48,7 +48,9 @@ known_op(const char *op)
 {
 	static const char *ops[] = { "interface_open", "interface_close",
 	    "getinfolist", "getinfo", "pause", "unpause", "shutdown",
-	    "destroy", "dumpcore", "dumpcore_via_callback", NULL };
+	    "destroy", "dumpcore", "dumpcore_via_callback", "readconsolering",
+	    "vcpu_getinfo", "vcpu_getcontext", "hvm_getcontext_partial",
+	    "get_guest_width", "xenforeignmemory_map", NULL };
 	int i;
 
 	for (i = 0; ops[i] != NULL; i++)

@@ -111,8 +111,10 @@ sim_stop() {
 
 sim_start() {
 	[ -x "$CW_BIN/xensim" ] || fail "no $CW_BIN/xensim: build the sim target first"
-	[ -e "$CW_SIM_LIB/libxenctrl.so.4.17" ] ||
-		fail "no stand-in libraries in $CW_SIM_LIB"
+	for l in libxenctrl.so.4.17 libxenguest.so.4.17 libxenforeignmemory.so.1; do
+		[ -e "$CW_SIM_LIB/$l" ] ||
+			fail "no stand-in $l in $CW_SIM_LIB: build the sim target first"
+	done
 	SIM_DIR=$(mktemp -d "${TMPDIR:-/tmp}/xensim.XXXXXX") ||
 		fail "mktemp failed"
 	mkfifo "$SIM_DIR/ready" || fail "mkfifo failed"

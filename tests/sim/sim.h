@@ -99,6 +99,9 @@ struct sim_dom {
 	uint64_t	 created_ns;
 	uint64_t	 stopped_ns;	/* shut down: its vCPUs ran no more */
 	struct event	*reap;
+	bool		 hvm;		/* XEN_DOMINF_hvm_guest (PVH or HVM) */
+	unsigned	 offline_vcpus;	/* the last ones are offline */
+	void		*cons;		/* console page, once written */
 };
 struct dom_spec {
 	const char	*name;
@@ -108,6 +111,8 @@ struct dom_spec {
 	unsigned	 domid;		/* 0: the next from the rover */
 	unsigned	 zero_pct;
 	unsigned	 random_pct;
+	bool		 hvm;
+	unsigned	 offline_vcpus;
 };
 void		 dom_init(struct event_base *);
 void		 dom_free_all(void);
@@ -125,6 +130,21 @@ void		 uuid_format(const uint8_t *, char *out /* 37 */);
 int		 uuid_parse(const char *, uint8_t *);
 const char	*dom_state(const struct sim_dom *, char *buf, size_t len);
 uint64_t	 now_ns(void);
+
+/* console.c: console rings and vCPU registers */
+#define CONS_FRAME_BASE	0x80000u	/* + domid: its console/ring-ref */
+struct sim_regs {
+	uint64_t	 ip, sp, flags, cr3;
+	bool		 online;
+};
+int		 cons_append(unsigned domid, const char *, size_t);
+int		 cons_fill(unsigned domid, int byte);
+int		 cons_set_index(unsigned domid, uint32_t prod, uint32_t cons);
+int		 cons_page(unsigned domid, uint64_t frame, void *out);
+void		 xenlog_append(const char *, size_t);
+size_t		 xenlog_read(uint32_t *index, int incremental, char *out,
+		     size_t max);
+int		 vcpu_regs(unsigned domid, unsigned vcpu, struct sim_regs *);
 
 /* history.c: every call the stand-ins made */
 void		 history_add(const char *fmt, ...)

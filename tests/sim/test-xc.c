@@ -8,6 +8,7 @@
  *	test-xc fork		a handle used in a forked child aborts
  *	test-xc scale N		N domains, crash every tenth, one walk
  *	test-xc dump DIR	dumps: deterministic, sized, shares
+ *	test-xc console		console rings, Xen's ring, vCPU registers
  */
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -18,8 +19,13 @@
 #include <stdbool.h>
 #include <unistd.h>
 
+#include <sys/mman.h>
+
 #include <xenctrl.h>
 #include <xenguest.h>
+#include <xenforeignmemory.h>
+#include <xen/io/console.h>
+#include <xen/hvm/save.h>
 
 #include "test-util.h"
 
@@ -611,6 +617,102 @@ test_dump(const char *dir)
 	return checks_done();
 }
 
+/* The console page of D as a reader maps it, or NULL. */
+static struct xencons_interface *
+map_console(xenforeignmemory_handle *fm, unsigned d, int *err)
+{
+	const char *ref = CTL("read /local/domain/%u/console/ring-ref", d);
+	xen_pfn_t pfn = strtoull(ref, NULL, 10);
+
+	*err = 0;
+	return xenforeignmemory_map(fm, d, PROT_READ, 1, &pfn, err);
+}
+
+static int
+test_console(void)
+{
+	xenforeignmemory_handle *fm;
+	struct xencons_interface *c;
+	vcpu_guest_context_any_t ctx;
+	struct hvm_hw_cpu cpu;
+	xc_vcpuinfo_t vi;
+	char buf[65536], oops[2100], tail[64];
+	unsigned d, h, n, width;
+	uint32_t idx = 0;
+	xen_pfn_t bad = 1;
+	int err;
+
+	checks_begin("console");
+	REQUIRE((xch = xc_interface_open(NULL, NULL, 0)) != NULL, "open");
+	REQUIRE((fm = xenforeignmemory_open(NULL, 0)) != NULL, "fmem open");
+	d = create("pv --vcpus 2 --offline-vcpus 1");
+	h = create("pvh --hvm");
+
+	/* A fresh ring reads as zeros; text lands before out_prod,
+	 * wrapping; xenconsoled's consumption does not hide it. */
+	c = map_console(fm, d, &err);
+	REQUIRE(c != NULL, "map: %s", strerror(errno));
+	CHECK(c->out_prod == 0 && c->out[0] == '\0', "fresh ring");
+	xenforeignmemory_unmap(fm, c, 1);
+	memset(oops, 'x', sizeof(oops) - 1);
+	oops[sizeof(oops) - 1] = '\0';
+	CTL("console %u %s", d, oops);
+	CTL("console %u 'Kernel panic - not syncing: test\n'", d);
+	c = map_console(fm, d, &err);
+	REQUIRE(c != NULL, "map again");
+	n = sizeof(oops) - 1 + 33;
+	CHECK(c->out_prod == n && c->out_cons == n, "indexes %u %u, want %u",
+	    c->out_prod, c->out_cons, n);
+	for (width = 0; width < 33; width++)
+		tail[width] = c->out[MASK_XENCONS_IDX(n - 33 + width, c->out)];
+	tail[33] = '\0';
+	CHECK(strcmp(tail, "Kernel panic - not syncing: test\n") == 0,
+	    "ring tail '%s'", tail);
+	xenforeignmemory_unmap(fm, c, 1);
+	CTL("console-index %u 4000000000 7", d);
+	c = map_console(fm, d, &err);
+	CHECK(c != NULL && c->out_prod == 4000000000u && c->out_cons == 7,
+	    "garbage indexes");
+	if (c != NULL)
+		xenforeignmemory_unmap(fm, c, 1);
+	/* A frame that is not the console's, and an injected failure. */
+	CHECK(xenforeignmemory_map(fm, d, PROT_READ, 1, &bad, NULL) == NULL &&
+	    errno == EFAULT, "other frame: errno %d", errno);
+	CTL("fail xenforeignmemory_map EPERM");
+	CHECK(map_console(fm, d, &err) != NULL && err == EPERM,
+	    "injected: err %d", err);
+
+	/* Xen's ring: each byte once when read incrementally. */
+	CTL("xen-log '(XEN) d1 first'");
+	n = sizeof(buf);
+	REQUIRE(xc_readconsolering(xch, buf, &n, 0, 1, &idx) == 0, "read");
+	CHECK(n > 0 && memmem(buf, n, "d1 first\n", 9) != NULL, "first");
+	CTL("xen-log '(XEN) d2v0 second'");
+	n = sizeof(buf);
+	REQUIRE(xc_readconsolering(xch, buf, &n, 0, 1, &idx) == 0, "again");
+	CHECK(n == 18 && memcmp(buf, "(XEN) d2v0 second\n", 18) == 0,
+	    "only the new line: %u '%.*s'", n, (int)n, buf);
+
+	/* vCPUs: PV context, online flags, the HVM record for HVM only. */
+	CHECK(xc_domain_get_guest_width(xch, d, &width) == 0 && width == 8,
+	    "width");
+	CHECK(xc_vcpu_getcontext(xch, d, 1, &ctx) == 0 &&
+	    ctx.x64.user_regs.rip == 0xffffffff81000000ull + d * 0x1000 + 0x10,
+	    "rip of vcpu 1");
+	CHECK(xc_vcpu_getinfo(xch, d, 0, &vi) == 0 && vi.online, "vcpu 0");
+	CHECK(xc_vcpu_getinfo(xch, d, 1, &vi) == 0 && !vi.online, "vcpu 1");
+	CHECK(xc_vcpu_getcontext(xch, d, 2, &ctx) != 0 && errno == EINVAL,
+	    "no vcpu 2");
+	CHECK(xc_domain_hvm_getcontext_partial(xch, d, HVM_SAVE_CODE(CPU), 0,
+	    &cpu, sizeof(cpu)) != 0, "PV has no HVM record");
+	CHECK(xc_domain_hvm_getcontext_partial(xch, h, HVM_SAVE_CODE(CPU), 0,
+	    &cpu, sizeof(cpu)) == 0 && cpu.rip != 0 && cpu.cr3 != 0, "HVM");
+	has_line(CTL("history"), "xc_domain_hvm_getcontext_partial domid=");
+	xenforeignmemory_close(fm);
+	xc_interface_close(xch);
+	return checks_done();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -626,7 +728,9 @@ main(int argc, char **argv)
 		return test_scale((unsigned)atoi(argv[2]));
 	if (argc >= 3 && strcmp(argv[1], "dump") == 0)
 		return test_dump(argv[2]);
+	if (argc >= 2 && strcmp(argv[1], "console") == 0)
+		return test_console();
 	fprintf(stderr, "usage: test-xc nosim|states|faults|fork|"
-	    "scale N|dump DIR\n");
+	    "scale N|dump DIR|console\n");
 	return 2;
 }

@@ -11,6 +11,8 @@
 
 #include "xc-handle.h"
 
+#include <xen/hvm/save.h>
+
 static int
 fail(xc_interface *xch, int rc, const char *what)
 {
@@ -207,4 +209,117 @@ xc_strerror(xc_interface *xch, int errcode)
 {
 	(void)xch;
 	return strerror(errcode);
+}
+
+/* "ip sp flags cr3 online" of a vCPU, from FN D V. */
+static int
+vcpu_call(xc_interface *xch, const char *fn, uint32_t domid, uint32_t vcpu,
+    unsigned long long *v, int *online)
+{
+	char line[256];
+	int rc;
+
+	xcs_check(xch);
+	rc = xcs_call(xch, line, sizeof(line), NULL, 0, NULL, "%s %u %u", fn,
+	    domid, vcpu);
+	if (rc < 0)
+		return fail(xch, rc, fn);
+	if (sscanf(line, "%llx %llx %llx %llx %d", &v[0], &v[1], &v[2], &v[3],
+	    online) != 5)
+		return fail(xch, -EPROTO, fn);
+	return 0;
+}
+
+int
+xc_vcpu_getinfo(xc_interface *xch, uint32_t domid, uint32_t vcpu,
+    xc_vcpuinfo_t *info)
+{
+	unsigned long long v[4];
+	int online;
+
+	if (vcpu_call(xch, "xc_vcpu_getinfo", domid, vcpu, v, &online) != 0)
+		return -1;
+	memset(info, 0, sizeof(*info));
+	info->vcpu = vcpu;
+	info->online = (uint8_t)online;
+	return 0;
+}
+
+/* A 64-bit PV guest's context, as Xen's getvcpucontext fills it. */
+int
+xc_vcpu_getcontext(xc_interface *xch, uint32_t domid, uint32_t vcpu,
+    vcpu_guest_context_any_t *ctxt)
+{
+	unsigned long long v[4];
+	int online;
+
+	if (vcpu_call(xch, "xc_vcpu_getcontext", domid, vcpu, v, &online) != 0)
+		return -1;
+	memset(ctxt, 0, sizeof(*ctxt));
+	ctxt->x64.user_regs.rip = v[0];
+	ctxt->x64.user_regs.rsp = v[1];
+	ctxt->x64.user_regs.rflags = v[2];
+	ctxt->x64.ctrlreg[3] = v[3];
+	ctxt->x64.flags = online ? VGCF_online : 0;
+	return 0;
+}
+
+/* Only the CPU record (HVM_SAVE_CODE(CPU) is 2), as a debugger asks. */
+int
+xc_domain_hvm_getcontext_partial(xc_interface *xch, uint32_t domid,
+    uint16_t typecode, uint16_t instance, void *buf, uint32_t size)
+{
+	struct hvm_hw_cpu *cpu = buf;
+	unsigned long long v[4];
+	int online;
+
+	if (typecode != 2 || size < sizeof(*cpu))
+		return fail(xch, -EINVAL, "hvm_getcontext_partial");
+	if (vcpu_call(xch, "xc_domain_hvm_getcontext_partial", domid, instance,
+	    v, &online) != 0)
+		return -1;
+	memset(cpu, 0, sizeof(*cpu));
+	cpu->rip = v[0];
+	cpu->rsp = v[1];
+	cpu->rflags = v[2];
+	cpu->cr3 = v[3];
+	return 0;
+}
+
+int
+xc_domain_get_guest_width(xc_interface *xch, uint32_t domid,
+    unsigned int *width)
+{
+	char line[32];
+	int rc;
+
+	xcs_check(xch);
+	rc = xcs_call(xch, line, sizeof(line), NULL, 0, NULL,
+	    "xc_domain_get_guest_width %u 0", domid);
+	if (rc < 0)
+		return fail(xch, rc, "get_guest_width");
+	*width = (unsigned)strtoul(line, NULL, 10);
+	return 0;
+}
+
+/* Xen's console ring: from *INDEX when incremental, else the oldest. */
+int
+xc_readconsolering(xc_interface *xch, char *buffer, unsigned int *pnr_chars,
+    int clear, int incremental, uint32_t *pindex)
+{
+	char line[32];
+	size_t got = 0;
+	int rc;
+
+	(void)clear;
+	xcs_check(xch);
+	rc = xcs_call(xch, line, sizeof(line), buffer, *pnr_chars, &got,
+	    "xc_readconsolering %u %d %u", incremental ? *pindex : 0,
+	    incremental ? 1 : 0, *pnr_chars);
+	if (rc < 0)
+		return fail(xch, rc, "readconsolering");
+	*pnr_chars = (unsigned)got;
+	if (incremental)
+		*pindex = (uint32_t)strtoul(line, NULL, 10);
+	return 0;
 }
