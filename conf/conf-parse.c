@@ -67,6 +67,16 @@ const struct conf_key conf_keys[] = {
 	  .min = 0, .max = CONF_NOMAX, .dflt = 5, .off = C(dump.max_per_domain),
 	  .doc = "Dump files kept per domain name, 0 for no limit." },
 
+	{ .scope = "", .name = "evidence", .type = CONF_GROUP,
+	  .doc = "What is read from a crashed guest before anything else." },
+	{ .scope = "evidence", .name = "console_log_dir", .type = CONF_DIR,
+	  .off = C(evidence.console_log_dir),
+	  .dflt_str = "/var/log/xen/console",
+	  .doc = "Where xenconsoled writes guest-NAME.log, if it does." },
+	{ .scope = "evidence", .name = "timeout", .type = CONF_UINT,
+	  .min = 1, .max = 60, .dflt = 5, .off = C(evidence.timeout),
+	  .doc = "Seconds the reading may take before the plan goes on." },
+
 	{ .scope = "", .name = "destroy", .type = CONF_GROUP,
 	  .doc = "How a domain is destroyed." },
 	{ .scope = "destroy", .name = "command", .type = CONF_ARGV,

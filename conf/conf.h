@@ -64,9 +64,15 @@ struct conf_dump {
 	unsigned		 max_per_domain; /* files, 0: no limit */
 };
 
+struct conf_evidence {
+	char			*console_log_dir; /* xenconsoled's guest logs */
+	unsigned		 timeout;	/* seconds */
+};
+
 struct conf {
 	char			*state_dir;
 	struct conf_dump	 dump;
+	struct conf_evidence	 evidence;
 	char			**destroy_argv;	/* NULL: xc_domain_destroy */
 	unsigned		 destroy_timeout; /* seconds */
 	char			**restart_argv;	/* NULL-terminated template */

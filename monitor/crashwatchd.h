@@ -105,6 +105,8 @@ void		 hv_close(xc_interface *);
 /* Call CB for every domain, in batches of SCAN_BATCH: 0 or -errno. */
 int		 hv_scan(xc_interface *, void (*)(const struct hv_info *, void *),
 		     void *);
+int		 hv_lookup(xc_interface *, unsigned, const char *,
+		     xc_domaininfo_t *);
 int		 hv_same(xc_interface *, unsigned, const char *);
 int		 hv_destroy(xc_interface *, unsigned, const char *);
 enum dom_state	 hv_state(uint32_t flags, unsigned *code);
@@ -170,6 +172,7 @@ struct state_incident {
 	enum action	 action;
 	unsigned	 step;		/* next step to run */
 	bool		 done;
+	bool		 alerted;	/* its crash record was sent */
 	char		*result;
 	char		*coredump;
 };
@@ -263,6 +266,46 @@ bool		 started_before(const struct incident *, const char *what);
 bool		 started_running(const struct incident *, const char *what);
 void		 started_sweep(struct manager *, const char (*ids)[33], size_t);
 
+/* xenlog.c: Xen's console ring, each line said once. */
+struct xenlog {
+	uint32_t	 index;		/* Xen's, after the last byte read */
+	char		*buf;		/* lines not yet taken */
+	size_t		 len;
+	size_t		 cap;
+};
+char		*xenlog_take(struct manager *, unsigned domid, const char **);
+void		 xenlog_free(struct manager *);
+
+/* evidence.c: what the crashed guest and Xen said, read before any step. */
+enum evidence_part {
+	EV_CONSOLE,	/* the guest's console ring */
+	EV_LOG,		/* the end of xenconsoled's log of it */
+	EV_XEN,		/* Xen's lines naming the domain */
+	EV_VCPUS,	/* registers of each vCPU */
+	EVIDENCE_PARTS
+};
+#define EVIDENCE_SUMMARY_MAX	240
+#define EVIDENCE_FIELDS		(1 + 2 * EVIDENCE_PARTS)
+struct evidence {
+	char		*summary;	/* the line that says why, or NULL */
+	char		*part[EVIDENCE_PARTS];	/* escaped lines, or NULL */
+	char		*error[EVIDENCE_PARTS];	/* why not, or NULL */
+};
+/* What the child reads; evidence-child.c. */
+struct evidence_req {
+	unsigned	 domid;
+	char		 uuid[37];
+	const char	*name;
+	const char	*log_dir;
+};
+int		 evidence_child_main(void *, int);
+void		 evidence_parse(struct evidence *, const char *, size_t,
+		     const char *cause);
+void		 evidence_summarize(struct evidence *);
+/* "CRASH_SUMMARY=..." and each part or its error, at most MAX. */
+size_t		 evidence_fields(const struct evidence *, char **, size_t max);
+void		 evidence_clear(struct evidence *);
+
 /* state-writer.c: the state file written by a thread, off the loop. */
 struct state_writer;
 typedef void	 state_saved_cb(uint64_t, void *);
@@ -281,6 +324,7 @@ enum incident_wait {
 	WAIT_RETRY,	/* for the timer, to try the step again */
 	WAIT_GONE,	/* for the domain to go, or the timer */
 	WAIT_SAVED,	/* before the first step: for its record on disk */
+	WAIT_EVIDENCE,	/* before the alert: for the evidence child */
 };
 struct incident {
 	TAILQ_ENTRY(incident) entry;
@@ -299,6 +343,7 @@ struct incident {
 	size_t		 skip_to;	/* set by a step to skip ahead, or 0 */
 	enum incident_wait wait;
 	bool		 resumed;	/* begun by an earlier run of the daemon */
+	bool		 new_rec;	/* its record is this run's, not saved */
 	bool		 rescanned;	/* after an earlier run's restart ended */
 	char		*coredump;
 	bool		 failed;	/* some step failed */
@@ -308,6 +353,9 @@ struct incident {
 	struct event	*ev_timer;	/* WAIT_RETRY and WAIT_GONE */
 	struct job	*job;		/* WAIT_JOB, but for hooks */
 	struct dump	*dump;		/* WAIT_DUMP */
+	struct job	*ev_job;	/* WAIT_EVIDENCE */
+	struct evidence_req ev_req;
+	struct evidence	 ev;
 	/*
 	 * Set by incident.c: how the steps' children and dumps find their
 	 * way back to it.  The steps sit below incident.c and never call it.
@@ -394,6 +442,7 @@ struct manager {
 	LIST_HEAD(, job) jobs;
 	TAILQ_HEAD(, incident) incidents;
 	struct dump_queue dumps;
+	struct xenlog	 xenlog;
 	unsigned	 handled;
 	bool		 ready;
 	bool		 stopping;

@@ -84,24 +84,34 @@ hv_scan(xc_interface *xch, void (*cb)(const struct hv_info *, void *),
 }
 
 /*
- * Is DOMID still the domain with UUID?  1 yes, 0 no (gone, or the domid
- * was reused), -errno if the hypervisor did not say.  Acting on a bare
- * domid could hit an innocent guest that took it over.
+ * Is DOMID still the domain with UUID?  1 yes (and INFO, if given, is
+ * what Xen says of it), 0 no (gone, or the domid was reused), -errno if
+ * the hypervisor did not say.  Acting on a bare domid could hit an
+ * innocent guest that took it over.
  */
 int
-hv_same(xc_interface *xch, unsigned domid, const char *uuid)
+hv_lookup(xc_interface *xch, unsigned domid, const char *uuid,
+    xc_domaininfo_t *info)
 {
-	xc_domaininfo_t	info;
+	xc_domaininfo_t	own;
 	char		u[37];
 	int		n;
 
-	n = xc_domain_getinfolist(xch, domid, 1, &info);
+	if (info == NULL)
+		info = &own;
+	n = xc_domain_getinfolist(xch, domid, 1, info);
 	if (n < 0)
 		return errno != 0 ? -errno : -EIO;
-	if (n == 0 || info.domain != domid)
+	if (n == 0 || info->domain != domid)
 		return 0;
-	uuid_format(info.handle, u);
+	uuid_format(info->handle, u);
 	return strcmp(u, uuid) == 0;
+}
+
+int
+hv_same(xc_interface *xch, unsigned domid, const char *uuid)
+{
+	return hv_lookup(xch, domid, uuid, NULL);
 }
 
 /* Destroy DOMID if it is still UUID: 0, or -errno (-ESRCH: gone). */

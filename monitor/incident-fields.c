@@ -14,7 +14,7 @@
 
 #include "crashwatchd.h"
 
-#define EXTRA_MAX	6	/* of journal_fields.extra, STEP= aside */
+#define EXTRA_MAX	14	/* of journal_fields.extra, STEP= aside */
 
 static void	incident_vlog(const struct incident *, int, const char *,
 		    const char *, const char *const *, const char *, va_list)

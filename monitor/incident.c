@@ -33,6 +33,9 @@ static const struct step_kind *const step_kinds[] = {
 	[STEP_HOOKS] = &step_hooks,
 };
 
+static void	incident_collect(struct incident *);
+static void	incident_go(struct incident *);
+
 static const struct step_kind *
 incident_kind(const struct incident *inc)
 {
@@ -166,6 +169,7 @@ incident_gone(struct incident *inc)
 	inc->gone = true;
 	/* Not begun yet: its first step sees inc->gone. */
 	if (inc->dead || inc->wait == WAIT_SAVED ||
+	    inc->wait == WAIT_EVIDENCE ||
 	    inc->step >= inc->plan.nsteps ||
 	    incident_kind(inc)->gone == NULL)
 		return;
@@ -224,13 +228,19 @@ incident_new_id(char *out)
 	sd_id128_to_string(id, out);
 }
 
-/* The crash record, and the alert when the restart limit was reached. */
+/*
+ * The crash record, with what the guest and Xen said about it, and the
+ * alert when the restart limit was reached.  Its record says it was
+ * sent, so that a restarted daemon does not send it again.
+ */
 static void
 incident_alert(struct incident *inc)
 {
 	struct manager	*m = inc->m;
-	char		 mem[64], cpu[64];
-	const char	*extra[] = { mem, cpu, NULL };
+	char		 mem[64], cpu[64], *ev[EVIDENCE_FIELDS];
+	const char	*extra[2 + EVIDENCE_FIELDS + 1];
+	const char	*why = inc->ev.summary;
+	size_t		 i, n;
 
 	snprintf(mem, sizeof mem, "GUEST_MEMORY_BYTES=%llu",
 	    (unsigned long long)inc->mem_bytes);
@@ -238,11 +248,20 @@ incident_alert(struct incident *inc)
 	 * of the same domid and UUID (incident_recall). */
 	snprintf(cpu, sizeof cpu, "DOMAIN_CPU_TIME_NS=%llu",
 	    (unsigned long long)inc->cpu_time);
+	extra[0] = mem;
+	extra[1] = cpu;
+	n = evidence_fields(&inc->ev, ev, EVIDENCE_FIELDS);
+	for (i = 0; i < n; i++)
+		extra[2 + i] = ev[i];
+	extra[2 + n] = NULL;
 	incident_log(inc, LOG_CRIT, MSGID_CRASH_DETECTED, NULL, extra,
-	    "domain %u (%s) %s; %s %s%s", inc->domid, inc->name,
+	    "domain %u (%s) %s%s%s; action %s%s", inc->domid, inc->name,
 	    inc->reason == REASON_CRASH ? "crashed" :
-	    "was stopped by its watchdog", inc->step > 0 ? "resuming" : "action",
-	    action_name(inc->plan.action), m->dry_run ? " (dry run)" : "");
+	    "was stopped by its watchdog", why != NULL ? ": " : "",
+	    why != NULL ? why : "", action_name(inc->plan.action),
+	    m->dry_run ? " (dry run)" : "");
+	for (i = 0; i < n; i++)
+		free(ev[i]);
 	if (inc->plan.suppressed)
 		incident_log(inc, LOG_CRIT, MSGID_RESTART_SUPPRESSED, NULL, NULL,
 		    "domain %u (%s): %u restarts within %u s; not restarting "
@@ -250,6 +269,10 @@ incident_alert(struct incident *inc)
 		    inc->restart.burst, inc->restart.interval,
 		    action_name(inc->plan.action),
 		    action_name(inc->plan.requested));
+	if (inc->rec != NULL) {
+		inc->rec->alerted = true;
+		state_changed(m->state);
+	}
 }
 
 /*
@@ -295,8 +318,11 @@ incident_plan(struct incident *inc, struct state_incident *rec)
 		    inc->reason, inc->when, inc->plan.action)) == NULL)
 			log_warnx("domain %u: cannot record the crash (out of "
 			    "memory)", inc->domid);
-		else
+		else {
 			memcpy(rec->id, inc->id, sizeof rec->id);
+			/* Recalled from the journal: alerted then. */
+			rec->alerted = inc->resumed;
+		}
 		if (action_restarts(inc->plan.action))
 			state_restarted(m->state, inc->name, time(NULL),
 			    inc->restart.interval);
@@ -349,23 +375,107 @@ incident_start(struct manager *m, struct domain *d, enum reason reason,
 	if (d != NULL)
 		d->incident = inc;
 
-	if (inc->resumed)
+	inc->new_rec = rec == NULL;
+	if (inc->rec != NULL && !inc->rec->alerted && inc->rec->step == 0 &&
+	    journal_incident_alerted(inc->rec->id) == 1)
+		inc->rec->alerted = true;
+	if (inc->resumed && (inc->rec == NULL || inc->rec->alerted)) {
 		log_info("domain %u (%s): resuming %s at its %s step",
 		    inc->domid, inc->name, action_name(inc->plan.action),
 		    inc->step < inc->plan.nsteps ?
 		    step_name(inc->plan.steps[inc->step]) : "last");
-	else {
-		incident_alert(inc);
-		KILL_POINT("crash-alerted");
+		incident_go(inc);
+		return;
 	}
-	/*
-	 * A crash this run took up acts only once its record (the plan,
-	 * the restart counted against the limit) is on disk: a daemon
-	 * killed after the first step began then finds the record, and
-	 * resumes without alerting or deciding again.  Records a killed
-	 * run saved are on disk already.
-	 */
-	if (rec == NULL && inc->rec != NULL && m->writer != NULL) {
+	incident_collect(inc);
+}
+
+/*
+ * The evidence is in (or could not be had): the crash record, then the
+ * plan.
+ */
+static void
+incident_evidence_end(struct incident *inc)
+{
+	const char	*err;
+
+	KILL_POINT("evidence-read");
+	inc->wait = WAIT_NONE;
+	inc->ev.part[EV_XEN] = xenlog_take(inc->m, inc->domid, &err);
+	if (err != NULL)
+		inc->ev.error[EV_XEN] = strdup(err);
+	evidence_summarize(&inc->ev);
+	incident_alert(inc);
+	KILL_POINT("crash-alerted");
+	incident_go(inc);
+}
+
+static void
+incident_evidence_done(struct job *job, void *arg)
+{
+	struct incident	*inc = arg;
+	char		 cause[128];
+
+	inc->ev_job = NULL;
+	if (inc->dead || inc->wait != WAIT_EVIDENCE)
+		return;
+	if (job_ok(job))
+		evidence_parse(&inc->ev, job->out, job->outlen, NULL);
+	else
+		evidence_parse(&inc->ev, job->out, job->outlen,
+		    job_cause(job, cause, sizeof cause));
+	incident_evidence_end(inc);
+}
+
+/*
+ * Before anything touches the domain, read what it left: its console,
+ * its vCPUs (evidence-child.c), in a child under the evidence deadline.
+ */
+static void
+incident_collect(struct incident *inc)
+{
+	struct manager	*m = inc->m;
+	char		 what[64];
+
+	if (inc->gone) {
+		inc->ev.error[EV_CONSOLE] = strdup("the domain was gone "
+		    "before it could be read");
+		inc->ev.error[EV_VCPUS] = strdup(inc->ev.error[EV_CONSOLE] !=
+		    NULL ? inc->ev.error[EV_CONSOLE] : "gone");
+		incident_evidence_end(inc);
+		return;
+	}
+	inc->ev_req.domid = inc->domid;
+	memcpy(inc->ev_req.uuid, inc->uuid, sizeof inc->ev_req.uuid);
+	inc->ev_req.name = inc->name;
+	inc->ev_req.log_dir = m->conf->evidence.console_log_dir;
+	snprintf(what, sizeof what, "evidence of domain %u", inc->domid);
+	inc->ev_job = job_fork(m, what, evidence_child_main, &inc->ev_req,
+	    m->conf->evidence.timeout, incident_evidence_done, inc);
+	if (inc->ev_job == NULL) {
+		log_warn("domain %u: cannot start reading its evidence",
+		    inc->domid);
+		evidence_parse(&inc->ev, NULL, 0, "the reader could not "
+		    "be started");
+		incident_evidence_end(inc);
+		return;
+	}
+	inc->wait = WAIT_EVIDENCE;
+}
+
+/*
+ * A crash this run took up acts only once its record (the plan, the
+ * restart counted against the limit) is on disk: a daemon killed after
+ * the first step began then finds the record, and resumes without
+ * alerting or deciding again.  Records a killed run saved are on disk
+ * already.
+ */
+static void
+incident_go(struct incident *inc)
+{
+	struct manager	*m = inc->m;
+
+	if (inc->new_rec && inc->rec != NULL && m->writer != NULL) {
 		inc->rec_version = m->state->version;
 		inc->wait = WAIT_SAVED;
 		incident_record(inc);
@@ -391,6 +501,7 @@ incident_free(struct incident *inc)
 		dump_cancel(inc->m, inc->dump);
 	if (inc->ev_timer != NULL)
 		event_free(inc->ev_timer);
+	evidence_clear(&inc->ev);
 	free(inc->name);
 	free(inc->coredump);
 	free(inc);

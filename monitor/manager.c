@@ -629,6 +629,7 @@ manager_free(struct manager *m)
 		incident_free(inc);
 	}
 	dump_queue_free(m);
+	xenlog_free(m);
 	state_writer_stop(m->writer);
 	xs_stop(m);
 	if (m->ev_reconnect != NULL)

@@ -61,7 +61,7 @@ state_read_incident(struct state *st, config_setting_t *e)
 {
 	const char		*uuid, *name, *reason, *action, *result,
 				*core, *id;
-	int			 domid, step, done;
+	int			 domid, step, done, alerted;
 	long long		 when;
 	enum action		 a;
 	struct state_incident	*si;
@@ -87,6 +87,10 @@ state_read_incident(struct state *st, config_setting_t *e)
 		return -ENOMEM;
 	si->step = (unsigned)step;
 	si->done = done;
+	/* Written only while false: a record of an older version was
+	 * saved after its alert. */
+	if (config_setting_lookup_bool(e, "alerted", &alerted))
+		si->alerted = alerted;
 	if (config_setting_lookup_string(e, "result", &result))
 		si->result = strdup(result);
 	if (config_setting_lookup_string(e, "coredump", &core))
@@ -371,6 +375,10 @@ state_serialize(struct state *st, char **buf, size_t *len)
 		config_setting_set_int(s, (int)si->step);
 		s = config_setting_add(e, "done", CONFIG_TYPE_BOOL);
 		config_setting_set_bool(s, si->done);
+		if (!si->alerted) {
+			s = config_setting_add(e, "alerted", CONFIG_TYPE_BOOL);
+			config_setting_set_bool(s, false);
+		}
 		if (si->result != NULL)
 			set_string(e, "result", si->result);
 		if (si->coredump != NULL)
@@ -544,6 +552,7 @@ state_add(struct state *st, unsigned domid, const char *uuid,
 	snprintf(si->uuid, sizeof si->uuid, "%s", uuid);
 	si->reason = reason;
 	si->when = when;
+	si->alerted = true;	/* incident_plan says otherwise for a new one */
 	si->action = action;
 	TAILQ_INSERT_TAIL(&st->incidents, si, entry);
 	state_changed(st);

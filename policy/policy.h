@@ -134,4 +134,10 @@ void		 name_sanitize(const char *in, char *out, size_t outlen);
 int		 rename_crashed(const char *name, time_t when, char *out,
 		     size_t outlen);
 
+/* evidence.c: a guest's and Xen's words about a crash, made safe. */
+size_t		 text_escape(const char *in, size_t len, bool keep_nl,
+		     char *out, size_t outlen);
+const char	*panic_line(const char *text, size_t *len);
+bool		 xenlog_names(const char *line, size_t len, unsigned domid);
+
 #endif

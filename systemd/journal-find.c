@@ -137,10 +137,9 @@ journal_find_crash(unsigned domid, const char *uuid, uint64_t cpu_time,
 	return r < 0 ? r : 0;
 }
 
-/* Did incident ID finish: is its STEP=complete record there?  1, 0, or
- * -errno. */
-int
-journal_incident_done(const char *id)
+/* Is a record of incident ID with MATCH there?  1, 0, or -errno. */
+static int
+journal_incident_has(const char *id, const char *match)
 {
 	sd_journal	*j;
 	char		 m[64];
@@ -150,12 +149,27 @@ journal_incident_done(const char *id)
 		return r;
 	snprintf(m, sizeof m, "INCIDENT_ID=%s", id);
 	if ((r = sd_journal_add_match(j, m, 0)) >= 0 &&
-	    (r = sd_journal_add_match(j, "STEP=complete", 0)) >= 0 &&
+	    (r = sd_journal_add_match(j, match, 0)) >= 0 &&
 	    (r = sd_journal_add_match(j, "_COMM=xen-crashwatchd", 0)) >= 0 &&
 	    (r = sd_journal_seek_head(j)) >= 0)
 		r = sd_journal_next(j);
 	sd_journal_close(j);
 	return r < 0 ? r : r > 0;
+}
+
+/* Did incident ID finish: is its STEP=complete record there? */
+int
+journal_incident_done(const char *id)
+{
+	return journal_incident_has(id, "STEP=complete");
+}
+
+/* Was incident ID's crash record sent by a run killed before it said
+ * so in its state file? */
+int
+journal_incident_alerted(const char *id)
+{
+	return journal_incident_has(id, "MESSAGE_ID=" MSGID_CRASH_DETECTED);
 }
 
 /*

@@ -22,7 +22,7 @@
 #include "journal.h"
 
 #define JOURNAL_SOCKET	"/run/systemd/journal/socket"
-#define FIELD_MAX	20
+#define FIELD_MAX	32
 
 static bool	journal_on;
 static bool	echo_stderr;
@@ -126,7 +126,7 @@ journal_send(int prio, const struct journal_fields *f, const char *fmt, ...)
 				strs[n++] = field("RESULT", f->result);
 			if (f->incident != NULL)
 				strs[n++] = field("INCIDENT_ID", f->incident);
-			for (i = 0; i < 8 && f->extra[i] != NULL &&
+			for (i = 0; i < 16 && f->extra[i] != NULL &&
 			    n < FIELD_MAX; i++)
 				strs[n++] = strdup(f->extra[i]);
 		}

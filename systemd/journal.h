@@ -33,7 +33,7 @@ struct journal_fields {
 	const char	*coredump;
 	const char	*result;
 	const char	*incident;	/* INCIDENT_ID, 32 hex digits */
-	const char	*extra[8];	/* more "KEY=value", NULL-terminated */
+	const char	*extra[16];	/* more "KEY=value", NULL-terminated */
 };
 
 /* Use the journal if reachable; echo to stderr if not, or if asked. */
@@ -58,6 +58,8 @@ int		 journal_find_crash(unsigned domid, const char *uuid,
 		     uint64_t cpu_time, struct journal_crash *);
 /* Whether incident ID's STEP=complete record is there: 1, 0, -errno. */
 int		 journal_incident_done(const char *id);
+/* Whether incident ID's crash record is there: 1, 0, -errno. */
+int		 journal_incident_alerted(const char *id);
 /* Until journald stored what was sent before now: 0 or -errno. */
 int		 journal_barrier(uint64_t timeout_usec);
 /* Every crash record of ours in this boot, oldest first, to CB. */

@@ -14,7 +14,8 @@
 
 #include "conf-test.h"
 
-#define ROOT_KEYS "state_dir, dump, destroy, restart, hooks, defaults, domains"
+#define ROOT_KEYS "state_dir, dump, evidence, destroy, restart, hooks, " \
+	"defaults, domains"
 #define DUMP_KEYS "directory, timeout, compress, compress_level, " \
 	"compress_threads, " \
 	"max_parallel, max_use, keep_free, max_per_domain"

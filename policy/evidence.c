@@ -1,0 +1,160 @@
+/*
+ * evidence.c: what a crashed guest and Xen said about the crash, made
+ * safe to pass on, and the one line that says why.
+ *
+ * Everything here comes from the guest (its console ring, its console
+ * log) or from Xen's log, which quotes guests: any byte may be there.
+ * Escaped text is printable ASCII alone, so it can forge no journal
+ * field, no line of a log and no terminal escape.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "policy.h"
+
+/*
+ * LEN bytes of IN into OUT (OUTLEN, NUL-terminated): printable ASCII
+ * stays, '\' becomes "\\", "\r\n" becomes "\n" and every other byte
+ * "\xNN"; with KEEP_NL a '\n' stays, else it is "\x0a" too.  Text that
+ * does not fit is cut before a whole escape.  Returns OUT's length.
+ */
+size_t
+text_escape(const char *in, size_t len, bool keep_nl, char *out,
+    size_t outlen)
+{
+	const unsigned char	*p = (const unsigned char *)in;
+	size_t			 i, o = 0, need;
+	char			 e[5];
+
+	if (outlen == 0)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (p[i] == '\r' && keep_nl && i + 1 < len && p[i + 1] == '\n')
+			continue;
+		if ((p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\') ||
+		    (p[i] == '\n' && keep_nl)) {
+			e[0] = (char)p[i];
+			need = 1;
+		} else if (p[i] == '\\') {
+			memcpy(e, "\\\\", 2);
+			need = 2;
+		} else {
+			snprintf(e, sizeof e, "\\x%02x", p[i]);
+			need = 4;
+		}
+		if (o + need >= outlen)
+			break;
+		memcpy(out + o, e, need);
+		o += need;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/* Where LINE, after a printk time stamp and blanks, begins. */
+static const char *
+line_body(const char *line, const char *end)
+{
+	const char	*p = line, *q;
+
+	while (p < end && *p == ' ')
+		p++;
+	if (p < end && *p == '[' && (q = memchr(p, ']', (size_t)(end - p))) !=
+	    NULL)
+		p = q + 1;
+	while (p < end && *p == ' ')
+		p++;
+	return p;
+}
+
+static const char *
+find_in(const char *s, const char *end, const char *what)
+{
+	size_t	n = strlen(what);
+
+	for (; s + n <= end; s++)
+		if (memcmp(s, what, n) == 0)
+			return s;
+	return NULL;
+}
+
+/*
+ * The line of TEXT (escaped, lines by '\n') that says why the guest
+ * died: the last "Kernel panic - not syncing" line, else the last oops,
+ * BUG, general protection fault or Windows bug check.  Returns where it
+ * begins, past its time stamp, and its length in *LEN; NULL if none.
+ */
+const char *
+panic_line(const char *text, size_t *len)
+{
+	static const char *const other[] = { "BUG: ", "Oops: ", "Oops#",
+	    "general protection fault", "*** STOP: 0x", "BugCheck ",
+	    "The computer has rebooted from a bugcheck", NULL };
+	const char	*line, *end, *next, *body, *panic = NULL, *oops = NULL;
+	const char	*panic_end = NULL, *oops_end = NULL;
+	size_t		 i;
+
+	if (text == NULL)
+		return NULL;
+	for (line = text; *line != '\0'; line = next) {
+		end = strchr(line, '\n');
+		next = end != NULL ? end + 1 : line + strlen(line);
+		if (end == NULL)
+			end = next;
+		body = line_body(line, end);
+		if (find_in(body, end, "Kernel panic - not syncing") != NULL) {
+			panic = body;
+			panic_end = end;
+			continue;
+		}
+		for (i = 0; other[i] != NULL; i++)
+			if (find_in(body, end, other[i]) != NULL) {
+				oops = body;
+				oops_end = end;
+				break;
+			}
+	}
+	if (panic == NULL) {
+		panic = oops;
+		panic_end = oops_end;
+	}
+	if (panic == NULL || panic == panic_end)
+		return NULL;
+	*len = (size_t)(panic_end - panic);
+	return panic;
+}
+
+/*
+ * Does LINE (LEN bytes) of Xen's log name DOMID?  Xen names a domain
+ * "d7" or "d7v0" (gprintk, %pd, %pv), or "Domain 7" and "domain 7" in
+ * older messages (domain_crash, the watchdog).
+ */
+bool
+xenlog_names(const char *line, size_t len, unsigned domid)
+{
+	const char	*end = line + len, *p;
+	char		 d[16], dom[24];
+	size_t		 n;
+
+	snprintf(d, sizeof d, "d%u", domid);
+	n = strlen(d);
+	for (p = line; (p = find_in(p, end, d)) != NULL; p++) {
+		if (p > line && (p[-1] == '_' || (p[-1] >= 'a' &&
+		    p[-1] <= 'z') || (p[-1] >= 'A' && p[-1] <= 'Z') ||
+		    (p[-1] >= '0' && p[-1] <= '9')))
+			continue;
+		if (p + n == end || (p[n] == 'v' && p + n + 1 < end &&
+		    p[n + 1] >= '0' && p[n + 1] <= '9') ||
+		    !((p[n] >= '0' && p[n] <= '9') || (p[n] >= 'a' &&
+		    p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z') ||
+		    p[n] == '_'))
+			return true;
+	}
+	snprintf(dom, sizeof dom, "omain %u", domid);
+	n = strlen(dom);
+	for (p = line; (p = find_in(p, end, dom)) != NULL; p++)
+		if (p > line && (p[-1] == 'D' || p[-1] == 'd') &&
+		    (p + n == end || p[n] < '0' || p[n] > '9'))
+			return true;
+	return false;
+}

@@ -1,0 +1,175 @@
+#!/bin/bash
+# A crash's evidence in its crash record, read before anything touches
+# the domain: the panic line of its console ring (after an oops that
+# wrapped the ring), xenconsoled's log of it, Xen's lines naming it and
+# its vCPUs; hostile bytes escaped; rings that cannot be read or hold
+# garbage give a field saying why, and the crash is handled all the same.
+
+. "$CW_SOURCE_DIR/tests/integration/lib.sh"
+journald_isolate "$0" "$@"
+
+journald_start
+itest_start
+trap 'itest_cleanup; journald_stop' EXIT
+
+json() {
+	journalctl -D /run/log/journal -o json --no-pager \
+	    SYSLOG_IDENTIFIER=xen-crashwatchd 2>/dev/null
+}
+MSGID_CRASH=0f21d7aa4f614dc198a085d560609371
+# crash_record DOMID: its crash record (waits for it), one JSON line.
+crash_record() {
+	_n=100
+	while [ "$_n" -gt 0 ]; do
+		_r=$(json | jq -c --arg m $MSGID_CRASH --arg d "$1" \
+		    'select(.MESSAGE_ID == $m and .DOMID == $d)' | head -n 1)
+		[ -n "$_r" ] && { printf '%s\n' "$_r"; return 0; }
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	fail "no crash record for domain $1"
+}
+# field JSON NAME: a field's value; journald gives a field that is not
+# valid UTF-8 as an array of bytes, which no field of ours may be.
+field() {
+	printf '%s\n' "$1" | jq -r --arg f "$2" '.[$f] // "(absent)" |
+	    if type == "string" then . else "(not text: \(.))" end'
+}
+has() {
+	printf '%s\n' "$1" | grep -qF -- "$2" || fail "$3: no '$2' in: $1"
+}
+hasnt() {
+	! printf '%s\n' "$1" | grep -qF -- "$2" || fail "$3: '$2' in: $1"
+}
+
+mkdir -p "$T/console"
+write_conf <<'EOF2'
+state_dir = "@T@/state";
+dump: { directory = "@T@/dump"; keep_free = "0"; };
+evidence: { console_log_dir = "@T@/console"; timeout = 2; };
+defaults: { on_crash = "coredump-destroy"; };
+EOF2
+
+# 1. A panic after a 1.9 KiB oops, in a ring that wrapped.
+id=$(simctl create web-1 --mem 16 --vcpus 2 --offline-vcpus 1) ||
+	fail "create web-1"
+other=$(simctl create other --mem 16) || fail "create other"
+simctl console "$id" "$(head -c 3000 /dev/zero | tr '\0' '.')"
+oops=$(for i in $(seq 1 35); do
+	printf '[    1.%06d] Call Trace: frame %02d sysrq_handle_crash\r\n' "$i" "$i"
+done)
+simctl console "$id" "[    0.900000] BUG: kernel NULL pointer dereference, address: 0
+$oops
+[    1.100000] Kernel panic - not syncing: Fatal exception in interrupt
+[    1.100001] Kernel Offset: disabled
+"
+[ "${#oops}" -ge 1900 ] || fail "the oops is ${#oops} bytes, want 1.9 KiB"
+printf 'old line\nweb-1 login: the last line xenconsoled wrote\n' \
+    >"$T/console/guest-web-1.log"
+simctl xen-log "(XEN) d${id}v0 domain_crash called from traps.c:1234"
+simctl xen-log "(XEN) d${other}v0 something about another domain"
+simctl xen-log "(XEN) Domain ${id} (vcpu#0) crashed on cpu#1:"
+
+daemon_start
+simctl history clear
+simctl crash "$id"
+expect_log "domain $id \(web-1\): coredump-destroy done" 30 || fail "web-1"
+r=$(crash_record "$id")
+want="Kernel panic - not syncing: Fatal exception in interrupt"
+check_eq "$(field "$r" MESSAGE)" \
+    "domain $id (web-1) crashed: $want; action coredump-destroy" MESSAGE
+check_eq "$(field "$r" CRASH_SUMMARY)" "$want" CRASH_SUMMARY
+tail=$(field "$r" CONSOLE_TAIL)
+has "$tail" "[    1.100000] $want" CONSOLE_TAIL
+has "$tail" "Kernel Offset: disabled" CONSOLE_TAIL
+has "$tail" "frame 35 sysrq_handle_crash" CONSOLE_TAIL
+hasnt "$tail" '\x0d' "CONSOLE_TAIL (\\r\\n is a newline)"
+[ "${#tail}" -le 2100 ] || fail "CONSOLE_TAIL is ${#tail} bytes: more than the ring"
+check_eq "$(field "$r" CONSOLE_LOG)" \
+    "old line
+web-1 login: the last line xenconsoled wrote" CONSOLE_LOG
+xen=$(field "$r" XEN_LOG)
+check_eq "$xen" "(XEN) d${id}v0 domain_crash called from traps.c:1234
+(XEN) Domain ${id} (vcpu#0) crashed on cpu#1:" XEN_LOG
+vcpus=$(field "$r" VCPU_STATE)
+printf '%s\n' "$vcpus" | grep -qE '^vcpu0 online ip=0xffffffff81[0-9a-f]+ sp=0x[0-9a-f]+ flags=0x246 cr3=0x[0-9a-f]+$' ||
+	fail "VCPU_STATE vcpu0: $vcpus"
+printf '%s\n' "$vcpus" | grep -qE '^vcpu1 offline ip=' ||
+	fail "VCPU_STATE vcpu1: $vcpus"
+for f in CONSOLE_TAIL_ERROR XEN_LOG_ERROR VCPU_STATE_ERROR CONSOLE_LOG_ERROR; do
+	check_eq "$(field "$r" $f)" "(absent)" "$f"
+done
+# Read before the dump and before the destroy, from the simulator's
+# own record of the calls.
+seq_of() {
+	simctl history | grep -E -- "$1" | head -n 1 | awk '{ print $1 }'
+}
+map=$(seq_of "^[0-9]+ xenforeignmemory_map domid=$id ")
+ctx=$(seq_of "^[0-9]+ xc_vcpu_getcontext domid=$id ")
+dump=$(seq_of "^[0-9]+ xc_domain_dumpcore_via_callback domid=$id ")
+destroy=$(seq_of "^[0-9]+ xc_domain_destroy domid=$id ")
+[ -n "$map" ] && [ -n "$ctx" ] && [ -n "$dump" ] && [ -n "$destroy" ] ||
+	fail "calls missing: map '$map' context '$ctx' dump '$dump' destroy '$destroy'"
+[ "$map" -lt "$dump" ] && [ "$ctx" -lt "$dump" ] && [ "$dump" -lt "$destroy" ] ||
+	fail "order: map $map context $ctx dump $dump destroy $destroy"
+# Xen's lines are said once: a second crash gets none of the first's.
+id2=$(simctl create web-2 --mem 16) || fail "create web-2"
+simctl crash "$id2"
+r2=$(crash_record "$id2")
+check_eq "$(field "$r2" XEN_LOG)" "(absent)" "XEN_LOG of a crash Xen said nothing of"
+check_eq "$(field "$r2" MESSAGE)" \
+    "domain $id2 (web-2) crashed; action coredump-destroy" "MESSAGE with no panic"
+
+# 2. Hostile bytes: a forged field on a line of its own, ANSI escapes,
+# invalid UTF-8, backslashes.  Escaped everywhere, never a field.
+id=$(simctl create evil --mem 16) || fail "create evil"
+simctl console "$id" "$(printf 'MESSAGE=forged\nPRIORITY=0\n\033[2J\033]0;title\007\nKernel panic - not syncing: \033[31mred\377\376 \\\\x41\n')"
+simctl crash "$id"
+r=$(crash_record "$id")
+check_eq "$(field "$r" CRASH_SUMMARY)" \
+    'Kernel panic - not syncing: \x1b[31mred\xff\xfe \\\\x41' "hostile CRASH_SUMMARY"
+tail=$(field "$r" CONSOLE_TAIL)
+has "$tail" '\x1b[2J\x1b]0;title\x07' "escapes in CONSOLE_TAIL"
+check_eq "$(field "$r" PRIORITY)" 2 "PRIORITY of the hostile crash record"
+n=$(json | jq -r 'select(.MESSAGE == "forged") | .MESSAGE' | wc -l)
+check_eq "$n" 0 "records whose MESSAGE the guest forged"
+json | jq -e --arg d "$id" 'select(.DOMID == $d) | to_entries[] |
+    select(.value | type != "string")' >/dev/null &&
+	fail "a field of domain $id's records is not text"
+
+# 3. Rings that cannot be read or hold garbage; a reader that hangs.
+id=$(simctl create garbage --mem 16) || fail "create garbage"
+simctl console "$id" "Kernel panic - not syncing: before the indexes broke"
+simctl console-index "$id" 4000000000 4000100000
+simctl crash "$id"
+r=$(crash_record "$id")
+check_eq "$(field "$r" CONSOLE_TAIL_ERROR)" "(absent)" "garbage indexes"
+check_eq "$(field "$r" CRASH_SUMMARY)" \
+    "Kernel panic - not syncing: before the indexes broke" "summary of a torn ring"
+[ "$(field "$r" CONSOLE_TAIL)" != "(absent)" ] || fail "no tail of a garbage ring"
+
+id=$(simctl create nul --mem 16) || fail "create nul"
+simctl console-fill "$id" 0
+simctl crash "$id"
+r=$(crash_record "$id")
+has "$(field "$r" CONSOLE_TAIL)" '\x00\x00\x00' "a ring of NUL"
+check_eq "$(field "$r" CRASH_SUMMARY)" "(absent)" "summary of a ring of NUL"
+
+id=$(simctl create nomap --mem 16) || fail "create nomap"
+simctl fail xenforeignmemory_map EPERM
+simctl crash "$id"
+r=$(crash_record "$id")
+has "$(field "$r" CONSOLE_TAIL_ERROR)" "cannot map frame" "a map that fails"
+has "$(field "$r" VCPU_STATE)" "vcpu0 online" "vCPUs when the map fails"
+
+id=$(simctl create stuck --mem 16) || fail "create stuck"
+simctl delay xenforeignmemory_map 30
+simctl crash "$id"
+r=$(crash_record "$id")
+has "$(field "$r" CONSOLE_TAIL_ERROR)" "deadline" "a reader that hangs"
+has "$(field "$r" VCPU_STATE)" "vcpu0 online" "vCPUs read before the console hung"
+expect_log "domain $id \(stuck\): coredump-destroy done" 30 ||
+	fail "the crash whose reader hung was not handled"
+simctl delay xenforeignmemory_map 0
+daemon_stop
+pass "evidence"

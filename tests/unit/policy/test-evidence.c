@@ -1,0 +1,143 @@
+/*
+ * test-evidence.c: guest text made safe, the line that says why, and
+ * which of Xen's lines are about a domain.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "policy.h"
+
+/* Hostile bytes: newline, a journal field, ANSI escapes, bad UTF-8. */
+static void
+test_escape_hostile(void **state)
+{
+	static const char	in[] = "a\nMESSAGE=forged\x1b[2J\xff\xfe\\b\r\n";
+	char			out[256];
+	size_t			n;
+
+	(void)state;
+	n = text_escape(in, sizeof in - 1, false, out, sizeof out);
+	assert_string_equal(out,
+	    "a\\x0aMESSAGE=forged\\x1b[2J\\xff\\xfe\\\\b\\x0d\\x0a");
+	assert_int_equal(n, strlen(out));
+	/* Lines kept: "\r\n" is one newline, a lone '\r' is escaped. */
+	text_escape("x\r\ny\rz\n", 7, true, out, sizeof out);
+	assert_string_equal(out, "x\ny\\x0dz\n");
+	/* NUL bytes are data, not the end. */
+	text_escape("a\0b", 3, true, out, sizeof out);
+	assert_string_equal(out, "a\\x00b");
+}
+
+/* Cut before a whole escape, always terminated, never past OUTLEN. */
+static void
+test_escape_cut(void **state)
+{
+	char	out[8];
+
+	(void)state;
+	memset(out, 'Z', sizeof out);
+	assert_int_equal(text_escape("abcd\x01", 5, true, out, 8), 4);
+	assert_string_equal(out, "abcd");
+	assert_int_equal(text_escape("abcdefghij", 10, true, out, 8), 7);
+	assert_string_equal(out, "abcdefg");
+	assert_int_equal(text_escape("abc", 3, true, out, 0), 0);
+	assert_int_equal(out[0], 'a');	/* untouched */
+}
+
+static void
+check_panic(const char *text, const char *want)
+{
+	const char	*p;
+	size_t		 n = 0;
+
+	p = panic_line(text, &n);
+	if (want == NULL) {
+		assert_null(p);
+		return;
+	}
+	assert_non_null(p);
+	assert_int_equal(n, strlen(want));
+	assert_memory_equal(p, want, n);
+}
+
+/* The panic wins over the oops before it; time stamps go. */
+static void
+test_panic_after_oops(void **state)
+{
+	(void)state;
+	check_panic("[    1.000000] BUG: kernel NULL pointer dereference, "
+	    "address: 0000000000000000\n[    1.000100] Oops: 0002 [#1] SMP\n"
+	    "[    1.000200] RIP: 0010:sysrq_handle_crash+0x16/0x20\n"
+	    "[    1.100000] Kernel panic - not syncing: Fatal exception in "
+	    "interrupt\n[    1.100001] Kernel Offset: disabled\n",
+	    "Kernel panic - not syncing: Fatal exception in interrupt");
+	check_panic("  Kernel panic - not syncing: sysrq triggered crash",
+	    "Kernel panic - not syncing: sysrq triggered crash");
+}
+
+/* Without a panic: the last oops, BUG, GPF or bug check line. */
+static void
+test_other_reasons(void **state)
+{
+	(void)state;
+	check_panic("[ 22.1] watchdog: BUG: soft lockup - CPU#0 stuck for "
+	    "22s! [stress:99]\nModules linked in:\n",
+	    "watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [stress:99]");
+	check_panic("x\n[ 3.0] general protection fault, probably for "
+	    "non-canonical address 0xdead: 0000 [#1]\nCPU: 0\n",
+	    "general protection fault, probably for non-canonical address "
+	    "0xdead: 0000 [#1]");
+	check_panic("*** STOP: 0x0000007E (0xC0000005,0x8A4F2B10)\n",
+	    "*** STOP: 0x0000007E (0xC0000005,0x8A4F2B10)");
+	check_panic("login: \nreboot: Power down\n", NULL);
+	check_panic("", NULL);
+	check_panic(NULL, NULL);
+	check_panic("[ 1.0] \n", NULL);
+}
+
+/* Xen's words about d7, not about d70, dom7 or d7x. */
+static void
+test_xenlog_names(void **state)
+{
+	static const struct {
+		const char	*line;
+		bool		 about7;
+	} cases[] = {
+		{ "(XEN) d7v0 Triple fault - invoking HVM shutdown action 1",
+		  true },
+		{ "(XEN) [  12.3] d7 crashed", true },
+		{ "(XEN) Domain 7 (vcpu#0) crashed on cpu#1:", true },
+		{ "(XEN) Watchdog timer fired for domain 7", true },
+		{ "(XEN) d7: L1TF-vulnerable L1e", true },
+		{ "(XEN) d70v0 Triple fault", false },
+		{ "(XEN) Domain 70 (vcpu#0) crashed", false },
+		{ "(XEN) dd7 d7x 0xd7 _d7", false },
+		{ "(XEN) Dom0 7 d17", false },
+		{ "d7", true },
+	};
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		assert_int_equal(xenlog_names(cases[i].line,
+		    strlen(cases[i].line), 7), cases[i].about7);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_escape_hostile),
+		cmocka_unit_test(test_escape_cut),
+		cmocka_unit_test(test_panic_after_oops),
+		cmocka_unit_test(test_other_reasons),
+		cmocka_unit_test(test_xenlog_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
