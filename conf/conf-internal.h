@@ -36,6 +36,7 @@ enum conf_type {
 	CONF_ARGV,	/* char **: a command template, no shell */
 	CONF_GLOB,	/* char *: an fnmatch(3) glob */
 	CONF_UUID,	/* char *: a UUID, stored lower-case */
+	CONF_WORDS,	/* unsigned: a list of words, bit N for words[N] */
 };
 
 #define CONF_REQUIRED	0x1	/* a list element must have it */
@@ -61,7 +62,7 @@ struct conf_key {
 	const char		*from;		/* default: this key's value */
 	size_t			 off;
 	size_t			 has;		/* CONF_HAS */
-	const char *const	*words;		/* CONF_ENUM, by value */
+	const char *const	*words;		/* CONF_ENUM, CONF_WORDS */
 	size_t			 count;		/* CONF_LIST: its size_t count */
 	size_t			 size;		/* CONF_LIST: element size */
 	/* CONF_LIST: checks that span the keys of one element. */

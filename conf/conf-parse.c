@@ -27,6 +27,9 @@
 
 /* Indexed by enum dump_compress. */
 static const char *const compress_words[] = { "none", "zstd", NULL };
+/* Bit N is HOOK_EVENT_* 1 << N. */
+static const char *const hook_event_words[] = { "detected", "handled",
+    "suppressed", "failed", NULL };
 
 static void	rule_check(struct conf_ctx *, const config_setting_t *,
 		    const char *, void *);
@@ -77,6 +80,12 @@ const struct conf_key conf_keys[] = {
 	  .min = 1, .max = 60, .dflt = 5, .off = C(evidence.timeout),
 	  .doc = "Seconds the reading may take before the plan goes on." },
 
+	{ .scope = "", .name = "incidents", .type = CONF_GROUP,
+	  .doc = "The report files of past crashes." },
+	{ .scope = "incidents", .name = "max", .type = CONF_UINT,
+	  .min = 1, .max = 1000000, .dflt = 1000, .off = C(incidents_max),
+	  .doc = "Reports kept in state_dir/incidents, the newest." },
+
 	{ .scope = "", .name = "destroy", .type = CONF_GROUP,
 	  .doc = "How a domain is destroyed." },
 	{ .scope = "destroy", .name = "command", .type = CONF_ARGV,
@@ -115,6 +124,9 @@ const struct conf_key conf_keys[] = {
 	{ .scope = "hooks[]", .name = "timeout", .type = CONF_UINT,
 	  .min = 1, .max = CONF_NOMAX, .dflt = 30, .off = H(timeout),
 	  .doc = "Seconds the hook may run before it is killed." },
+	{ .scope = "hooks[]", .name = "events", .type = CONF_WORDS,
+	  .words = hook_event_words, .dflt = HOOK_EVENTS_ALL, .off = H(events),
+	  .doc = "The events the hook runs for." },
 
 	{ .scope = "", .name = "defaults", .type = CONF_GROUP,
 	  .doc = "What to do with a domain no rule matches." },
@@ -181,6 +193,7 @@ value_size(enum conf_type type)
 	case CONF_ENUM:
 		return sizeof(int);
 	case CONF_UINT:
+	case CONF_WORDS:
 		return sizeof(unsigned);
 	case CONF_SIZE:
 		return sizeof(uint64_t);
@@ -262,6 +275,7 @@ defaults(const struct conf *c, const char *scope, void *base)
 			*(int *)at = (int)k->dflt;
 			break;
 		case CONF_UINT:
+		case CONF_WORDS:
 			*(unsigned *)at = (unsigned)k->dflt;
 			break;
 		case CONF_SIZE:
@@ -332,6 +346,7 @@ void
 conf_key_default(const struct conf_key *k, char *buf, size_t len)
 {
 	static const char	 units[] = "KMGT";
+	const char *const	*w;
 	uint64_t		 v;
 	int			 u;
 
@@ -359,6 +374,17 @@ conf_key_default(const struct conf_key *k, char *buf, size_t len)
 		break;
 	case CONF_ENUM:
 		snprintf(buf, len, "\"%s\"", k->words[k->dflt]);
+		break;
+	case CONF_WORDS:
+		snprintf(buf, len, "[");
+		for (w = k->words; *w != NULL; w++) {
+			if (!(k->dflt & (1LL << (w - k->words))))
+				continue;
+			append(buf, buf[1] == '\0' ? " \"" : ", \"", len);
+			append(buf, *w, len);
+			append(buf, "\"", len);
+		}
+		append(buf, " ]", len);
 		break;
 	case CONF_POLICY:
 	case CONF_FALLBACK:
@@ -398,7 +424,10 @@ conf_key_valid(const struct conf_key *k, char *buf, size_t len)
 		snprintf(buf, len, "bytes, or a size such as \"10G\"");
 		break;
 	case CONF_ENUM:
+	case CONF_WORDS:
 		buf[0] = '\0';
+		if (k->type == CONF_WORDS)
+			append(buf, "a list of ", len);
 		for (w = k->words; *w != NULL; w++) {
 			if (w != k->words)
 				append(buf, ", ", len);
@@ -493,6 +522,45 @@ read_enum(struct conf_ctx *ctx, const struct conf_key *k,
 	conf_key_valid(k, valid, sizeof valid);
 	conf_error(ctx, e, "%s: \"%.64s\" is not one of %s", p, v, valid);
 	return -EINVAL;
+}
+
+/* A list of K's words, as a bit mask: ["detected", "failed"]. */
+static int
+read_words(struct conf_ctx *ctx, const struct conf_key *k,
+    const config_setting_t *e, const char *p, unsigned *out)
+{
+	const config_setting_t	*w;
+	const char *const	*word;
+	const char		*v;
+	char			 valid[128], ep[160];
+	unsigned		 mask = 0;
+	int			 i, n;
+
+	if (config_setting_type(e) != CONFIG_TYPE_ARRAY) {
+		conf_key_valid(k, valid, sizeof valid);
+		conf_error(ctx, e, "%s: is not a list [ \"...\", ... ] "
+		    "(valid: %s)", p, valid);
+		return -EINVAL;
+	}
+	n = config_setting_length(e);
+	for (i = 0; i < n; i++) {
+		w = config_setting_get_elem(e, (unsigned)i);
+		snprintf(ep, sizeof ep, "%s[%d]", p, i);
+		if (conf_value_string(ctx, w, ep, &v) != 0)
+			return -EINVAL;
+		for (word = k->words; *word != NULL; word++)
+			if (strcmp(v, *word) == 0)
+				break;
+		if (*word == NULL) {
+			conf_key_valid(k, valid, sizeof valid);
+			conf_error(ctx, w, "%s: \"%.64s\" is not an event "
+			    "(valid: %s)", ep, v, valid + strlen("a list of "));
+			return -EINVAL;
+		}
+		mask |= 1u << (word - k->words);
+	}
+	*out = mask;
+	return 0;
 }
 
 /* A rule matches on exactly one of match and uuid. */
@@ -627,6 +695,9 @@ read_key(struct conf_ctx *ctx, const struct conf_key *k,
 		break;
 	case CONF_ENUM:
 		r = read_enum(ctx, k, e, path, (int *)at);
+		break;
+	case CONF_WORDS:
+		r = read_words(ctx, k, e, path, (unsigned *)at);
 		break;
 	case CONF_POLICY:
 		r = read_policy(ctx, e, path, (enum action *)at);

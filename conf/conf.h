@@ -35,9 +35,17 @@ struct conf_restart {
 	enum action	 fallback;	/* when the burst is used up */
 };
 
+/* The events of a crash a hook may run for (hooks[].events). */
+#define HOOK_EVENT_DETECTED	0x1	/* crash-detected: evidence read */
+#define HOOK_EVENT_HANDLED	0x2	/* crash-handled: the plan went well */
+#define HOOK_EVENT_SUPPRESSED	0x4	/* restart-suppressed: limit reached */
+#define HOOK_EVENT_FAILED	0x8	/* crash-failed: a step failed */
+#define HOOK_EVENTS_ALL		0xf
+
 struct conf_hook {
 	char		**argv;		/* NULL-terminated template */
 	unsigned	  timeout;	/* seconds */
+	unsigned	  events;	/* HOOK_EVENT_* */
 };
 
 /* One entry of "domains": matched by name glob or by UUID, in file order. */
@@ -73,6 +81,7 @@ struct conf {
 	char			*state_dir;
 	struct conf_dump	 dump;
 	struct conf_evidence	 evidence;
+	unsigned		 incidents_max;	/* report files kept */
 	char			**destroy_argv;	/* NULL: xc_domain_destroy */
 	unsigned		 destroy_timeout; /* seconds */
 	char			**restart_argv;	/* NULL-terminated template */

@@ -38,6 +38,7 @@ struct incident;
 struct job;
 struct xs_handle;
 struct xs_connect;
+struct json_object;
 
 /* log.c */
 void		 log_init(bool verbose);
@@ -306,6 +307,28 @@ void		 evidence_summarize(struct evidence *);
 size_t		 evidence_fields(const struct evidence *, char **, size_t max);
 void		 evidence_clear(struct evidence *);
 
+/* report.c: <state_dir>/incidents/<ID>.json, one per incident. */
+bool		 report_begin(struct incident *);
+void		 report_step(struct incident *, bool begin);
+void		 report_core(struct incident *, const struct dump_result *);
+void		 report_hook(struct incident *, const char *event,
+		     const char *what, const char *result);
+void		 report_end(struct incident *, const char *result);
+void		 report_save(struct incident *);
+void		 report_free(struct incident *);
+void		 report_path(const struct incident *, char *, size_t);
+
+/* report-writer.c: report files written by a thread, off the loop. */
+struct report_writer;
+typedef void	 report_written_cb(const char *id, int error, void *);
+struct report_writer *report_writer_start(struct event_base *,
+		     const char *dir, unsigned max, report_written_cb *,
+		     void *);
+void		 report_writer_submit(struct report_writer *, const char *id,
+		     char *, size_t);
+void		 report_writer_set_max(struct report_writer *, unsigned);
+void		 report_writer_stop(struct report_writer *);
+
 /* state-writer.c: the state file written by a thread, off the loop. */
 struct state_writer;
 typedef void	 state_saved_cb(uint64_t, void *);
@@ -356,6 +379,11 @@ struct incident {
 	struct job	*ev_job;	/* WAIT_EVIDENCE */
 	struct evidence_req ev_req;
 	struct evidence	 ev;
+	struct json_object *report;	/* its report file's contents */
+	char		 step_result[32]; /* of the current step */
+	bool		 detect_wait;	/* "detected" hooks: for the report */
+	unsigned	 detect_left;	/* "detected" hooks running */
+	bool		 finish_wait;	/* through, but for those hooks */
 	/*
 	 * Set by incident.c: how the steps' children and dumps find their
 	 * way back to it.  The steps sit below incident.c and never call it.
@@ -369,6 +397,7 @@ struct incident {
 void		 incident_start(struct manager *, struct domain *, enum reason,
 		     struct state_incident *);
 void		 incident_saved(struct incident *, uint64_t);
+void		 incident_detected(struct incident *);
 void		 incident_gone(struct incident *);
 void		 incident_free(struct incident *);
 
@@ -410,6 +439,8 @@ extern const struct step_kind step_wait_gone;		/* step-destroy.c */
 extern const struct step_kind step_rename;		/* step-rename.c */
 extern const struct step_kind step_restart;		/* step-restart.c */
 extern const struct step_kind step_hooks;		/* step-hooks.c */
+unsigned	 hooks_start(struct incident *, unsigned event, job_cb *);
+bool		 hooks_ended(struct incident *, unsigned event, struct job *);
 
 /* manager.c */
 struct manager {
@@ -439,6 +470,7 @@ struct manager {
 	unsigned	 dying;		/* domains being torn down at the last scan */
 	struct state	*state;
 	struct state_writer *writer;	/* NULL in a dry run */
+	struct report_writer *reports;	/* NULL in a dry run */
 	LIST_HEAD(, job) jobs;
 	TAILQ_HEAD(, incident) incidents;
 	struct dump_queue dumps;

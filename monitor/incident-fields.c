@@ -131,6 +131,7 @@ incident_failed(struct incident *inc, const char *msgid, const char *result,
 	size_t		 n;
 
 	inc->failed = true;
+	snprintf(inc->step_result, sizeof inc->step_result, "%s", result);
 	n = inc->skip_to > inc->step ? inc->skip_to : inc->step + 1;
 	next = n < inc->plan.nsteps ? step_name(inc->plan.steps[n]) :
 	    "nothing";

@@ -35,6 +35,8 @@ static const struct step_kind *const step_kinds[] = {
 
 static void	incident_collect(struct incident *);
 static void	incident_go(struct incident *);
+static bool	incident_hooks_for(const struct incident *, unsigned);
+static void	incident_detect_hooks(struct incident *, bool);
 
 static const struct step_kind *
 incident_kind(const struct incident *inc)
@@ -54,13 +56,31 @@ incident_record(struct incident *inc)
 		event_active(m->ev_sweep, EV_TIMEOUT, 0);
 }
 
-/* The plan is through: record the outcome, once. */
+/* The current step begins: it is "ok" until it says otherwise. */
+static enum incident_wait
+incident_step_start(struct incident *inc)
+{
+	snprintf(inc->step_result, sizeof inc->step_result, "ok");
+	report_step(inc, true);
+	return incident_kind(inc)->start(inc);
+}
+
+/* The plan is through: record the outcome, once.  Hooks run at the
+ * crash's detection still have the incident: it ends with them. */
 static void
 incident_finish(struct incident *inc)
 {
 	struct manager		*m = inc->m;
 	struct domain		*d;
 	const char		*result = inc->failed ? "failed" : "ok";
+
+	if (inc->detect_wait || inc->detect_left > 0) {
+		inc->finish_wait = true;
+		return;
+	}
+	inc->finish_wait = false;
+	report_end(inc, result);
+	report_save(inc);
 
 	incident_log(inc, inc->failed ? LOG_ERR : LOG_NOTICE,
 	    inc->failed ? MSGID_ACTION_FAILED : MSGID_ACTION_DONE, result, NULL,
@@ -95,6 +115,8 @@ incident_run(struct incident *inc, enum incident_wait wait)
 	while (!inc->dead && inc->wait == WAIT_NONE) {
 		if (inc->step < inc->plan.nsteps) {
 			/* The current step is over: on to the next. */
+			report_step(inc, false);
+			report_save(inc);
 			inc->step = inc->skip_to > inc->step ? inc->skip_to :
 			    inc->step + 1;
 			inc->skip_to = 0;
@@ -104,7 +126,7 @@ incident_run(struct incident *inc, enum incident_wait wait)
 			incident_finish(inc);
 			return;
 		}
-		inc->wait = incident_kind(inc)->start(inc);
+		inc->wait = incident_step_start(inc);
 	}
 	incident_record(inc);
 }
@@ -119,7 +141,7 @@ incident_begin(struct incident *inc)
 		incident_finish(inc);
 		return;
 	}
-	incident_run(inc, incident_kind(inc)->start(inc));
+	incident_run(inc, incident_step_start(inc));
 }
 
 /* A child of the current step ended. */
@@ -384,6 +406,12 @@ incident_start(struct manager *m, struct domain *d, enum reason reason,
 		    inc->domid, inc->name, action_name(inc->plan.action),
 		    inc->step < inc->plan.nsteps ?
 		    step_name(inc->plan.steps[inc->step]) : "last");
+		if (report_begin(inc))
+			incident_detect_hooks(inc, true);
+		else {
+			report_save(inc);
+			incident_detect_hooks(inc, false);
+		}
 		incident_go(inc);
 		return;
 	}
@@ -407,7 +435,65 @@ incident_evidence_end(struct incident *inc)
 	evidence_summarize(&inc->ev);
 	incident_alert(inc);
 	KILL_POINT("crash-alerted");
+	report_begin(inc);
+	report_save(inc);
+	incident_detect_hooks(inc, false);
 	incident_go(inc);
+}
+
+/*
+ * The "detected" hooks run once the report they are given is on disk
+ * (manager_report_written); at once when it is there already (ON_DISK:
+ * a killed run wrote it) or there is none to wait for.  A killed run
+ * that began them left markers: they do not run twice.
+ */
+static void
+incident_detect_hooks(struct incident *inc, bool on_disk)
+{
+	if (!incident_hooks_for(inc, HOOK_EVENT_DETECTED))
+		return;
+	inc->detect_wait = true;
+	if (inc->report == NULL || on_disk)
+		incident_detected(inc);
+}
+
+/* Does any hook run for EVENT? */
+static bool
+incident_hooks_for(const struct incident *inc, unsigned event)
+{
+	size_t	i;
+
+	for (i = 0; i < inc->m->conf->nhooks; i++)
+		if (inc->m->conf->hooks[i].events & event)
+			return true;
+	return false;
+}
+
+/* A "detected" hook ended; the last lets a finished plan end. */
+static void
+incident_detect_hook_done(struct job *job, void *arg)
+{
+	struct incident	*inc = arg;
+
+	hooks_ended(inc, HOOK_EVENT_DETECTED, job);
+	report_save(inc);
+	if (inc->detect_left > 0 && --inc->detect_left == 0 &&
+	    inc->finish_wait)
+		incident_finish(inc);
+}
+
+/* The crash's report is on disk: run the hooks that page about it,
+ * beside the plan. */
+void
+incident_detected(struct incident *inc)
+{
+	if (!inc->detect_wait || inc->dead)
+		return;
+	inc->detect_wait = false;
+	inc->detect_left = hooks_start(inc, HOOK_EVENT_DETECTED,
+	    incident_detect_hook_done);
+	if (inc->detect_left == 0 && inc->finish_wait)
+		incident_finish(inc);
 }
 
 static void
@@ -437,6 +523,11 @@ incident_collect(struct incident *inc)
 	struct manager	*m = inc->m;
 	char		 what[64];
 
+	if (m->dry_run) {
+		evidence_parse(&inc->ev, NULL, 0, "not read in a dry run");
+		incident_evidence_end(inc);
+		return;
+	}
 	if (inc->gone) {
 		inc->ev.error[EV_CONSOLE] = strdup("the domain was gone "
 		    "before it could be read");
@@ -502,6 +593,7 @@ incident_free(struct incident *inc)
 	if (inc->ev_timer != NULL)
 		event_free(inc->ev_timer);
 	evidence_clear(&inc->ev);
+	report_free(inc);
 	free(inc->name);
 	free(inc->coredump);
 	free(inc);

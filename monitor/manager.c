@@ -428,6 +428,19 @@ manager_saved(uint64_t version, void *arg)
 		incident_saved(inc, version);
 }
 
+/* Report ID is on disk: its "detected" hooks may run now. */
+static void
+manager_report_written(const char *id, int error, void *arg)
+{
+	struct manager	*m = arg;
+	struct incident	*inc;
+
+	(void)error;	/* said by the writer; the hooks run all the same */
+	TAILQ_FOREACH(inc, &m->incidents, entry)
+		if (strcmp(inc->id, id) == 0 && inc->detect_wait)
+			incident_detected(inc);
+}
+
 /* Finished incidents are freed here, never inside their callbacks. */
 static void
 manager_sweep_cb(evutil_socket_t fd, short what, void *arg)
@@ -488,6 +501,8 @@ manager_reload(struct manager *m)
 	conf_free(m->conf);
 	m->conf = conf;
 	state_reconfigure(m->state, conf);
+	if (m->reports != NULL)
+		report_writer_set_max(m->reports, conf->incidents_max);
 	/* No sweep of partial files here: a dump may be writing one.  The
 	 * dump child creates a new directory itself. */
 	log_info("configuration reloaded from %s", m->conf_path);
@@ -536,6 +551,7 @@ manager_init(struct manager *m, const char *conf_path, struct conf *conf,
 {
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD };
 	size_t		 i;
+	char		*dir;
 	uint64_t	 wd;
 	struct timeval	 tv;
 	int		 r;
@@ -582,6 +598,16 @@ manager_init(struct manager *m, const char *conf_path, struct conf *conf,
 	if (!dry_run && (m->writer = state_writer_start(m->base,
 	    m->state->path, manager_saved, m)) == NULL)
 		fatalx("cannot start the state writer: %s", strerror(errno));
+	if (!dry_run) {
+		if (asprintf(&dir, "%s/incidents", m->state->dir) == -1)
+			fatalx("out of memory");
+		m->reports = report_writer_start(m->base, dir,
+		    conf->incidents_max, manager_report_written, m);
+		if (m->reports == NULL)
+			fatalx("cannot start the report writer: %s",
+			    strerror(errno));
+		free(dir);
+	}
 	if (!dry_run)
 		dump_startup(m);
 	/* In the background: xenstored may be late, or may never answer
@@ -613,6 +639,8 @@ manager_run(struct manager *m)
 		log_warnx("%s: the last state could not be saved",
 		    m->state->path);
 	m->writer = NULL;
+	report_writer_stop(m->reports);
+	m->reports = NULL;
 	return 0;
 }
 
@@ -631,6 +659,7 @@ manager_free(struct manager *m)
 	dump_queue_free(m);
 	xenlog_free(m);
 	state_writer_stop(m->writer);
+	report_writer_stop(m->reports);
 	xs_stop(m);
 	if (m->ev_reconnect != NULL)
 		event_free(m->ev_reconnect);

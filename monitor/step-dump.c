@@ -100,6 +100,7 @@ step_dump_done(struct incident *inc, const struct dump_result *res)
 	}
 	free(inc->coredump);
 	inc->coredump = strdup(res->path);
+	report_core(inc, res);
 	snprintf(e[0], sizeof e[0], "GUEST_MEMORY_BYTES=%llu",
 	    (unsigned long long)res->guest_bytes);
 	snprintf(e[1], sizeof e[1], "DISK_BYTES=%llu",

@@ -59,7 +59,7 @@ expect_log "domain $id_rest \(rest\): would run the restart command \(dry run\)"
 	fail "no 'would run the restart command'"
 expect_log "domain $id_ren \(ren\): would rename to ren-crashed-[0-9]{8}T[0-9]{6}Z \(dry run\)" 1 ||
 	fail "no 'would rename'"
-expect_log "domain $id_ren \(ren\): would run hook 1 $T/hook.sh \(dry run\)" 1 ||
+expect_log "domain $id_ren \(ren\): would run hook 1 \($T/hook.sh\) for crash-handled \(dry run\)" 1 ||
 	fail "no 'would run hook'"
 check_eq "$(count_log 'would run the restart command \(dry run\)')" 3 \
     "restarts it would run"

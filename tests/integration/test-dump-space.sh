@@ -14,7 +14,7 @@ write_conf <<'EOF2'
 state_dir = "@T@/state";
 dump: { directory = "@T@/my dumps"; keep_free = "0"; };
 defaults: { on_crash = "coredump-destroy"; };
-hooks = ( { command = [ "@T@/hook.sh" ]; timeout = 20; } );
+hooks = ( { command = [ "@T@/hook.sh" ]; timeout = 20; events = [ "handled" ]; } );
 EOF2
 "$XCW_DAEMON" -n -c "$CONF" >/dev/null 2>&1 || fail "-n rejects the configuration"
 d=$(simctl create spaced --mem 8) || fail "create"

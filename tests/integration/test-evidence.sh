@@ -47,6 +47,7 @@ write_conf <<'EOF2'
 state_dir = "@T@/state";
 dump: { directory = "@T@/dump"; keep_free = "0"; };
 evidence: { console_log_dir = "@T@/console"; timeout = 2; };
+incidents: { max = 5; };
 defaults: { on_crash = "coredump-destroy"; };
 EOF2
 
@@ -112,6 +113,30 @@ destroy=$(seq_of "^[0-9]+ xc_domain_destroy domid=$id ")
 	fail "calls missing: map '$map' context '$ctx' dump '$dump' destroy '$destroy'"
 [ "$map" -lt "$dump" ] && [ "$ctx" -lt "$dump" ] && [ "$dump" -lt "$destroy" ] ||
 	fail "order: map $map context $ctx dump $dump destroy $destroy"
+# The report file: the evidence, each step, the core, the outcome.
+incident=$(field "$r" INCIDENT_ID)
+report="$T/state/incidents/$incident.json"
+wait_for sh -c "jq -e '.result == \"ok\"' '$report' >/dev/null 2>&1" ||
+	fail "no finished report $report: $(cat "$report" 2>&1)"
+check_eq "$(stat -c %a "$report")" 600 "mode of the report"
+check_eq "$(jq -r '[.version, .incident, .domain.id, .domain.name,
+    .domain.uuid, .reason, .action, .summary] | join(" ")' "$report")" \
+    "1 $incident $id web-1 $(field "$r" DOMAIN_UUID) crash coredump-destroy $want" \
+    "the report's head"
+check_eq "$(jq -r '.evidence.console_tail | join("\n")' "$report")" "$tail" \
+    "the report's console tail"
+check_eq "$(jq -r '.evidence.vcpus | join("\n")' "$report")" "$vcpus" \
+    "the report's vCPUs"
+check_eq "$(jq -r '.evidence.xen_log | join("\n")' "$report")" "$xen" \
+    "the report's lines of Xen"
+check_eq "$(jq -r '[.steps[] | "\(.step)=\(.result)"] | join(" ")' "$report")" \
+    "dump=ok destroy=ok hooks=ok" "the report's steps"
+jq -e '[.steps[] | .started, .ended] | all(test("^20[0-9-]+T[0-9:.]+Z$"))' \
+    "$report" >/dev/null || fail "step times: $(jq -c .steps "$report")"
+core=$(jq -r .core.path "$report")
+[ -f "$core" ] || fail "the report's core $core is not there"
+check_eq "$(jq -r .core.disk_bytes "$report")" "$(du -B1 "$core" | cut -f1)" \
+    "the report's core size on disk"
 # Xen's lines are said once: a second crash gets none of the first's.
 id2=$(simctl create web-2 --mem 16) || fail "create web-2"
 simctl crash "$id2"
@@ -171,5 +196,11 @@ has "$(field "$r" VCPU_STATE)" "vcpu0 online" "vCPUs read before the console hun
 expect_log "domain $id \(stuck\): coredump-destroy done" 30 ||
 	fail "the crash whose reader hung was not handled"
 simctl delay xenforeignmemory_map 0
+# Seven crashes, five reports kept: the newest; none left half-written.
+wait_for sh -c "[ \$(ls '$T/state/incidents' | wc -l) -eq 5 ]" ||
+	fail "reports kept: $(ls "$T/state/incidents" | wc -l), want 5"
+[ -e "$report" ] && fail "the oldest report, web-1's, was kept beyond incidents.max"
+check_eq "$(ls "$T/state/incidents" | grep -cvE '^[0-9a-f]{32}\.json$')" 0 \
+    "files in incidents/ that are not reports"
 daemon_stop
 pass "evidence"

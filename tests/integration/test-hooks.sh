@@ -10,8 +10,12 @@ mkdir -p "$T/hooks"
 cat >"$T/hook.sh" <<'SH'
 #!/bin/sh
 out="$(dirname "$0")/hooks/$XCW_DOMID"
+if [ "$XCW_EVENT" = crash-detected ]; then
+	out=$out.detected
+	[ -f "$XCW_REPORT" ] && cp "$XCW_REPORT" "$out.report"
+fi
 for v in XCW_EVENT XCW_DOMID XCW_NAME XCW_UUID XCW_REASON XCW_ACTION \
-    XCW_COREDUMP XCW_RESULT; do
+    XCW_COREDUMP XCW_RESULT XCW_SUMMARY XCW_REPORT XCW_INCIDENT; do
 	eval "printf '%s=%s\n' $v \"\$$v\""
 done >"$out.env"
 for a in "$@"; do
@@ -37,7 +41,7 @@ dump: { directory = "@T@/dump"; keep_free = "0"; };
 hooks = (
   { command = [ "@T@/hook.sh", "%n", "%u", "%d", "%r", "%c", "100%%d", "x%%%n" ];
     timeout = 20; },
-  { command = [ "@T@/slow.sh", "%d" ]; timeout = 1; }
+  { command = [ "@T@/slow.sh", "%d" ]; timeout = 1; events = [ "handled" ]; }
 );
 defaults: { on_crash = "coredump-destroy"; on_watchdog = "preserve"; };
 domains = (
@@ -102,6 +106,24 @@ check_eq "$(env_of "$id_plain" XCW_RESULT)" ok "XCW_RESULT"
 check_eq "$(tr '\n' ' ' <"$T/hooks/$id_plain.argv")" \
     "[plain] [$uuid_plain] [$id_plain] [crash] [$core_plain] [100%d] [x%plain] " \
     "argv of the hook for plain"
+
+# The same hook at detection: before the dump, with the summary and the
+# report file, there when it ran, which names this incident.
+det() {
+	sed -n "s/^$2=//p" "$T/hooks/$1.detected.env"
+}
+[ -f "$T/hooks/$id_plain.detected.env" ] || fail "no crash-detected hook run for plain"
+check_eq "$(det "$id_plain" XCW_EVENT)" crash-detected "XCW_EVENT at detection"
+check_eq "$(det "$id_plain" XCW_COREDUMP)" "" "XCW_COREDUMP at detection"
+check_eq "$(det "$id_plain" XCW_RESULT)" "" "XCW_RESULT at detection"
+check_eq "$(det "$id_plain" XCW_REPORT)" \
+    "$T/state/incidents/$(det "$id_plain" XCW_INCIDENT).json" "XCW_REPORT"
+[ -f "$T/hooks/$id_plain.detected.report" ] ||
+	fail "the report file was not there when the crash-detected hook ran"
+check_eq "$(jq -r .incident "$T/hooks/$id_plain.detected.report")" \
+    "$(det "$id_plain" XCW_INCIDENT)" "the report the hook was given"
+[ "$(det "$id_plain" XCW_INCIDENT)" = "$(env_of "$id_plain" XCW_INCIDENT)" ] ||
+	fail "detected and handled hooks of plain got different incidents"
 
 # A watchdog stop with preserve: no core, reason watchdog.
 check_eq "$(env_of "$id_wd" XCW_REASON)" watchdog "XCW_REASON (watchdog)"
@@ -173,11 +195,11 @@ escaped=$(find "$T" "$(dirname "$T")" /etc -xdev -maxdepth 3 \
 [ -z "$escaped" ] || fail "core files outside the dump directory: $escaped"
 
 # The hook past its 1 s timeout: TERM (ignored), KILL, and logged.
-expect_log "hook 2 \(pid [0-9]+\) passed its deadline, sending TERM" 10 ||
+expect_log "hook 2 \([^)]*\) \(pid [0-9]+\) passed its deadline, sending TERM" 10 ||
 	fail "no deadline message for the slow hook"
-expect_log "hook 2 \(pid [0-9]+\) ignored TERM, sending KILL" 10 ||
+expect_log "hook 2 \([^)]*\) \(pid [0-9]+\) ignored TERM, sending KILL" 10 ||
 	fail "the slow hook was not KILLed"
-expect_log "domain $id_slow \(slow\): hook 2 killed by SIGKILL after passing its deadline" 10 ||
+expect_log "domain $id_slow \(slow\): hook 2 \([^)]*\) for crash-handled killed by SIGKILL after passing its deadline" 10 ||
 	fail "the slow hook's end was not logged"
 expect_log "domain $id_slow \(slow\): preserve done" 10 || fail "slow"
 pid=$(cat "$T/slow.pid")

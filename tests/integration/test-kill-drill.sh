@@ -5,7 +5,8 @@
 # the simulator's history, the files and the journal that the crash was
 # handled exactly once: one crash alert, one complete core file and no
 # partial one for a dump action, one destroy for a destroying action, one
-# restart for a restarting one, one run of the hook.  It runs beside a
+# restart for a restarting one, one run of the hook at detection and
+# one at the end.  It runs beside a
 # journald of its own: a crash alerted just before the kill is known by
 # its journal record, the only trace such an alert leaves.
 
@@ -23,7 +24,7 @@ exec "$CW_BIN/xensimctl" create "\$1" --mem 4 >/dev/null
 SH
 cat >"$T/hook.sh" <<SH
 #!/bin/sh
-echo "\$XCW_NAME \$XCW_INCIDENT" >>"$T/hooked"
+echo "\$XCW_NAME \$XCW_INCIDENT \$XCW_EVENT" >>"$T/hooked"
 SH
 chmod +x "$T/restart.sh" "$T/hook.sh"
 
@@ -91,8 +92,10 @@ for a in $ACTIONS; do
 		    "$(case $a in *restart) echo 1 ;; *) echo 0 ;; esac)" \
 		    "$what: restarts"
 		[ -n "${XCW_DRILL_DEBUG:-}" ] && { grep -n "($name)" "$DAEMON_LOG"; cat "$T/state/state"; } >&2
-		check_eq "$(cat "$T/hooked" 2>/dev/null | grep -c "^$name ")" 1 \
-		    "$what: hook runs"
+		check_eq "$(cat "$T/hooked" 2>/dev/null | grep -c "^$name .* crash-detected$")" 1 \
+		    "$what: hook runs at detection"
+		check_eq "$(cat "$T/hooked" 2>/dev/null | grep -c "^$name .* crash-handled$")" 1 \
+		    "$what: hook runs at the end"
 		check_eq "$(ls "$T/dump" | grep -c "^$name-.*\.core$")" \
 		    "$(case $a in coredump-*) echo 1 ;; *) echo 0 ;; esac)" \
 		    "$what: core files"

@@ -18,7 +18,7 @@ chmod +x "$T/hook.sh"
 write_conf <<'EOF2'
 state_dir = "@T@/state";
 dump: { directory = "@T@/dump"; };
-hooks = ( { command = [ "@T@/hook.sh" ]; timeout = 60; } );
+hooks = ( { command = [ "@T@/hook.sh" ]; timeout = 60; events = [ "handled" ]; } );
 defaults: { on_crash = "preserve"; };
 EOF2
 U=5b0e7d2c-1f4a-4c3b-9e8d-7a6b5c4d3e2f

@@ -24,7 +24,7 @@ exec "$CW_BIN/xensimctl" create "\$1" --mem 2 >/dev/null
 SH
 cat >"$T/hook.sh" <<SH
 #!/bin/sh
-echo "\$XCW_NAME" >>"$T/hooked"
+echo "\$XCW_NAME \$XCW_EVENT" >>"$T/hooked"
 SH
 chmod +x "$T/restart.sh" "$T/hook.sh"
 
@@ -95,8 +95,10 @@ for seed in $SEEDS; do
 		check_eq "$(cat "$T/restarted" 2>/dev/null | grep -cx "$name")" \
 		    "$(case $a in *restart) echo 1 ;; *) echo 0 ;; esac)" \
 		    "$name ($a): restarts"
-		check_eq "$(cat "$T/hooked" 2>/dev/null | grep -cx "$name")" 1 \
-		    "$name ($a): hook runs"
+		check_eq "$(cat "$T/hooked" 2>/dev/null | grep -cx "$name crash-detected")" 1 \
+		    "$name ($a): hook runs at detection"
+		check_eq "$(cat "$T/hooked" 2>/dev/null | grep -cx "$name crash-handled")" 1 \
+		    "$name ($a): hook runs at the end"
 		check_eq "$(ls "$T/dump" | grep -c "^$name-.*\.core$")" \
 		    "$(case $a in coredump-*) echo 1 ;; *) echo 0 ;; esac)" \
 		    "$name ($a): core files"

@@ -22,7 +22,8 @@ write_conf <<'EOF2'
 state_dir = "@T@/state";
 dump: { directory = "@T@/dump"; keep_free = "0"; };
 restart: { command = [ "@T@/restart.sh", "%n" ]; burst = 5; interval = 600; };
-hooks = ( { command = [ "@T@/hook.sh", "%n" ]; timeout = 30; } );
+hooks = ( { command = [ "@T@/hook.sh", "%n" ]; timeout = 30;
+  events = [ "handled", "failed" ]; } );
 defaults: { on_crash = "preserve"; };
 domains = (
   { match = "cd"; on_crash = "coredump-destroy"; },

@@ -14,8 +14,8 @@
 
 #include "conf-test.h"
 
-#define ROOT_KEYS "state_dir, dump, evidence, destroy, restart, hooks, " \
-	"defaults, domains"
+#define ROOT_KEYS "state_dir, dump, evidence, incidents, destroy, restart, " \
+	"hooks, defaults, domains"
 #define DUMP_KEYS "directory, timeout, compress, compress_level, " \
 	"compress_threads, " \
 	"max_parallel, max_use, keep_free, max_per_domain"
@@ -56,7 +56,7 @@ test_unknown_keys(void **state)
 	expect_error("hooks = (\n { command = [ \"/bin/true\" ];\n"
 	    "   shell = true; }\n);\n",
 	    "t.conf:3: hooks[0].shell: unknown setting (valid: command, "
-	    "timeout)");
+	    "timeout, events)");
 	expect_error("defaults: {\n on_reboot = \"destroy\";\n};\n",
 	    "t.conf:2: defaults.on_reboot: unknown setting (valid: "
 	    "on_crash, on_watchdog)");
@@ -143,6 +143,14 @@ test_bad_enums(void **state)
 	    ACTIONS);
 	expect_error("restart: {\n  fallback = \"nothing\";\n};\n",
 	    "t.conf:2: restart.fallback: \"nothing\" is not one of " ACTIONS);
+	expect_error("hooks = (\n { command = [ \"/bin/true\" ];\n"
+	    "   events = [ \"detected\", \"crashed\" ]; }\n);\n",
+	    "t.conf:3: hooks[0].events[1]: \"crashed\" is not an event "
+	    "(valid: detected, handled, suppressed, failed)");
+	expect_error("hooks = (\n { command = [ \"/bin/true\" ];\n"
+	    "   events = \"detected\"; }\n);\n",
+	    "t.conf:3: hooks[0].events: is not a list [ \"...\", ... ] "
+	    "(valid: a list of detected, handled, suppressed, failed)");
 }
 
 static void

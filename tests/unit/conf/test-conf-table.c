@@ -137,6 +137,7 @@ key_value(struct conf *c, const struct conf_key *k)
 	case CONF_ENUM:
 		return *(const int *)at;
 	case CONF_UINT:
+	case CONF_WORDS:
 		return *(const unsigned *)at;
 	case CONF_SIZE:
 		return (long long)*(const uint64_t *)at;
