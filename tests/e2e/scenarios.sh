@@ -174,6 +174,45 @@ daemon_dead() {
 	    grep -q '^[0-9]* (.*) Z' "/proc/$DPID/stat" 2>/dev/null
 }
 
+# The newest incident report of the guest NAME, or nothing.
+report_of() {
+	# shellcheck disable=SC2012
+	grep -l "\"name\":\"$1\"" /var/lib/xen-crashwatch/incidents/*.json \
+	    2>/dev/null | xargs -r ls -t | head -n 1
+}
+
+# evidence_check CHECK NAME: NAME's crash record says why it died (the
+# panic line its kernel printed) and holds the last line it printed,
+# read from its console ring; a vCPU has a non-zero instruction pointer;
+# the crash-detected hook ran, with the report there, before any core
+# file of NAME.
+evidence_check() {
+	want='Kernel panic - not syncing: sysrq triggered crash'
+	r=$(report_of "$2")
+	if [ -z "$r" ]; then
+		fail "$1" "no report of $2: $(ls /var/lib/xen-crashwatch/incidents 2>&1 | head -n 3)"
+		return
+	fi
+	last=$(tr -d '\r' <"/var/log/xen/console/guest-$2.log" | grep -v '^ *$' | tail -n 1)
+	ip=$(grep -oE '"vcpu0 online ip=0x[0-9a-f]+' "$r" | head -n 1)
+	hook=$(grep -E "^crash-detected name=$2 " $HOOKS | head -n 1)
+	bad=""
+	logged "\($2\) (crashed|was stopped by its watchdog): $want; action" ||
+	    bad="$bad message"
+	grep -qF "\"summary\":\"$want\"" "$r" || bad="$bad summary"
+	[ -n "$last" ] && grep -qF "\"$last\"" "$r" || bad="$bad last-line($last)"
+	case $ip in
+	*ip=0x|*ip=0x0|"") bad="$bad vcpu($ip)" ;;
+	esac
+	case $hook in
+	*core-present=no*report=yes*"summary=$want") ;;
+	*) bad="$bad hook($hook)" ;;
+	esac
+	[ -z "$bad" ] || echo "E2E-LOG report of $2: $(tr -d '\n' <"$r" | cut -c1-1500)"
+	check "$1" "$(basename "$r"): $want; last line '$last'; ${ip#\"}; ${hook%% reason=*}${bad:+; wrong:$bad}" \
+	    [ -z "$bad" ]
+}
+
 # The daemon's log has a line matching the extended regex.
 logged() {
 	grep -qE "$1" $DLOG 2>/dev/null
@@ -202,7 +241,7 @@ startup_crashed() {
 		return
 	fi
 	check startup-crashed "early ($id) destroyed at start-up" \
-	    logged "domain $id \(early\) crashed; action destroy"
+	    logged "domain $id \(early\) crashed(: .*)?; action destroy"
 }
 
 # coredump-destroy, timed like xl's: the dump is an ELF core with Xen's
@@ -244,6 +283,7 @@ coredump_destroy() {
 	like_xl dump-layout "$core" /var/tmp/xl/early.core
 	check dump-logged "coredump-destroy done logged" \
 	    logged "domain $id \(cd\): coredump-destroy done"
+	evidence_check evidence-pv cd
 	# What the toolstack would have removed had it destroyed the domain
 	# itself (xl's coredump-destroy leaves nothing): the daemon removes
 	# it once its rescan sees the domain gone.
@@ -279,8 +319,8 @@ restart_wait() {
 	fi
 	wait_for 60 name_gone rs ||
 	    { fail restart-burst "rs still there after its fallback: $(state_of rs)"; return; }
-	crashes=$(count $DLOG '\(rs\) crashed; action')
-	ids=$(grep -E '\(rs\) crashed; action' $DLOG | awk '{ print $3 }' | sort -u | wc -l)
+	crashes=$(count $DLOG '\(rs\) crashed(: .*)?; action')
+	ids=$(grep -E '\(rs\) crashed(: .*)?; action' $DLOG | awk '{ print $3 }' | sort -u | wc -l)
 	restarts=$(count $DLOG '\(rs\): restart command')
 	ok=false
 	[ "$crashes" = 3 ] && [ "$ids" = 3 ] && [ "$restarts" = 2 ] && ok=true
@@ -329,7 +369,7 @@ coredump_restart_wait() {
 # other guests caused and across the reload.
 preserve_check() {
 	id=$(domid_of pres)
-	n=$(count $DLOG '\(pres\) crashed; action preserve')
+	n=$(count $DLOG '\(pres\) crashed(: .*)?; action preserve')
 	recs=$(count $STATE 'name = "pres"')
 	st=$(state_of pres)
 	ok=false
@@ -388,7 +428,7 @@ kill_mid_dump() {
 	cores=$(ls $DUMPS/kd-*.core 2>/dev/null)
 	n=$(echo $cores | wc -w)
 	partials=$(ls -a $DUMPS | grep -c '^\.kd-.*\.partial$')
-	alerts=$(cat $log1 $log2 | grep -cE "domain $id \(kd\) crashed; action")
+	alerts=$(cat $log1 $log2 | grep -cE "domain $id \(kd\) crashed(: .*)?; action")
 	destroys=$(cat $log1 $log2 | grep -cE '\(kd\): destroying with')
 	dumped=$(cat $log1 $log2 | grep -cE '\(kd\): core dumped to')
 	ok=false
@@ -449,7 +489,7 @@ kill_at_rename() {
 	fi
 	n=$(ls $DUMPS/kr-*.core 2>/dev/null | wc -l)
 	dumps=$(cat $log1 $log2 | grep -cE '\(kr\): dumping core')
-	alerts=$(cat $log1 $log2 | grep -cE "domain $id \(kr\) crashed; action")
+	alerts=$(cat $log1 $log2 | grep -cE "domain $id \(kr\) crashed(: .*)?; action")
 	destroys=$(cat $log1 $log2 | grep -cE '\(kr\): destroying with')
 	ok=false
 	[ "$n" = 1 ] && [ "$dumps" = 1 ] && [ "$alerts" = 1 ] && [ "$destroys" = 1 ] &&
@@ -502,7 +542,7 @@ names_gone() {
 
 # Lines of the daemon's log saying NAME crashed.
 alerts() {
-	count $DLOG "\\($1\\) crashed; action"
+	count $DLOG "\\($1\\) crashed(: .*)?; action"
 }
 
 more_start() {
@@ -637,6 +677,7 @@ pvh_check() {
 	ok=false
 	[ "$n" = 2 ] && [ "$r" = 1 ] && ok=true
 	check pvh "type pvh: $n crashes, $r restart, then destroyed" $ok
+	evidence_check evidence-pvh pvh
 }
 
 # The long set (make e2e-long): a PVH guest's core, by xl dump-core and
