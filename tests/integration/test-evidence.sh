@@ -42,10 +42,19 @@ hasnt() {
 	! printf '%s\n' "$1" | grep -qF -- "$2" || fail "$3: '$2' in: $1"
 }
 
-mkdir -p "$T/console"
+mkdir -p "$T/console" "$T/hooks"
+# At detection: the summary the page carries, and whether the core file
+# was there yet.
+cat >"$T/hook.sh" <<'SH'
+#!/bin/sh
+printf 'event=%s\nsummary=%s\nreport=%s\n' "$XCW_EVENT" "$XCW_SUMMARY" \
+    "$XCW_REPORT" >"$(dirname "$0")/hooks/$XCW_DOMID"
+SH
+chmod +x "$T/hook.sh"
 write_conf <<'EOF2'
 state_dir = "@T@/state";
 dump: { directory = "@T@/dump"; keep_free = "0"; };
+hooks = ( { command = [ "@T@/hook.sh" ]; events = [ "detected" ]; } );
 evidence: { console_log_dir = "@T@/console"; timeout = 2; };
 incidents: { max = 5; };
 defaults: { on_crash = "coredump-destroy"; };
@@ -100,6 +109,12 @@ printf '%s\n' "$vcpus" | grep -qE '^vcpu1 offline ip=' ||
 for f in CONSOLE_TAIL_ERROR XEN_LOG_ERROR VCPU_STATE_ERROR CONSOLE_LOG_ERROR; do
 	check_eq "$(field "$r" $f)" "(absent)" "$f"
 done
+hook_env() {
+	sed -n "s/^$2=//p" "$T/hooks/$1" 2>/dev/null
+}
+wait_for test -s "$T/hooks/$id" || fail "no crash-detected hook for web-1"
+check_eq "$(hook_env "$id" event)" crash-detected "XCW_EVENT of the hook"
+check_eq "$(hook_env "$id" summary)" "$want" "XCW_SUMMARY of the hook"
 # Read before the dump and before the destroy, from the simulator's
 # own record of the calls.
 seq_of() {
@@ -156,6 +171,9 @@ check_eq "$(field "$r" CRASH_SUMMARY)" \
 tail=$(field "$r" CONSOLE_TAIL)
 has "$tail" '\x1b[2J\x1b]0;title\x07' "escapes in CONSOLE_TAIL"
 check_eq "$(field "$r" PRIORITY)" 2 "PRIORITY of the hostile crash record"
+wait_for test -s "$T/hooks/$id" || fail "no crash-detected hook for evil"
+check_eq "$(hook_env "$id" summary)" \
+    'Kernel panic - not syncing: \x1b[31mred\xff\xfe \\\\x41' "hostile XCW_SUMMARY"
 n=$(json | jq -r 'select(.MESSAGE == "forged") | .MESSAGE' | wc -l)
 check_eq "$n" 0 "records whose MESSAGE the guest forged"
 json | jq -e --arg d "$id" 'select(.DOMID == $d) | to_entries[] |
@@ -180,6 +198,14 @@ r=$(crash_record "$id")
 has "$(field "$r" CONSOLE_TAIL)" '\x00\x00\x00' "a ring of NUL"
 check_eq "$(field "$r" CRASH_SUMMARY)" "(absent)" "summary of a ring of NUL"
 
+id=$(simctl create esc --mem 16) || fail "create esc"
+simctl console-fill "$id" 27
+simctl crash "$id"
+r=$(crash_record "$id")
+tail=$(field "$r" CONSOLE_TAIL)
+has "$tail" '\x1b\x1b\x1b' "a ring of ESC"
+hasnt "$tail" "$(printf '\033')" "a raw ESC in CONSOLE_TAIL"
+
 id=$(simctl create nomap --mem 16) || fail "create nomap"
 simctl fail xenforeignmemory_map EPERM
 simctl crash "$id"
@@ -196,7 +222,7 @@ has "$(field "$r" VCPU_STATE)" "vcpu0 online" "vCPUs read before the console hun
 expect_log "domain $id \(stuck\): coredump-destroy done" 30 ||
 	fail "the crash whose reader hung was not handled"
 simctl delay xenforeignmemory_map 0
-# Seven crashes, five reports kept: the newest; none left half-written.
+# Eight crashes, five reports kept: the newest; none left half-written.
 wait_for sh -c "[ \$(ls '$T/state/incidents' | wc -l) -eq 5 ]" ||
 	fail "reports kept: $(ls "$T/state/incidents" | wc -l), want 5"
 [ -e "$report" ] && fail "the oldest report, web-1's, was kept beyond incidents.max"
