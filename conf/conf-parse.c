@@ -542,7 +542,12 @@ read_words(struct conf_ctx *ctx, const struct conf_key *k,
 		    "(valid: %s)", p, valid);
 		return -EINVAL;
 	}
-	n = config_setting_length(e);
+	if ((n = config_setting_length(e)) == 0) {
+		conf_key_valid(k, valid, sizeof valid);
+		conf_error(ctx, e, "%s: is empty, so it would never run (valid: "
+		    "%s)", p, valid + strlen("a list of "));
+		return -EINVAL;
+	}
 	for (i = 0; i < n; i++) {
 		w = config_setting_get_elem(e, (unsigned)i);
 		snprintf(ep, sizeof ep, "%s[%d]", p, i);

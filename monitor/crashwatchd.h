@@ -174,6 +174,9 @@ struct state_incident {
 	unsigned	 step;		/* next step to run */
 	bool		 done;
 	bool		 alerted;	/* its crash record was sent */
+	bool		 suppressed;	/* the restart limit changed the action */
+	enum action	 requested;	/* then: what the rules asked for */
+	bool		 failed;	/* a step failed */
 	char		*result;
 	char		*coredump;
 };
@@ -324,7 +327,7 @@ typedef void	 report_written_cb(const char *id, int error, void *);
 struct report_writer *report_writer_start(struct event_base *,
 		     const char *dir, unsigned max, report_written_cb *,
 		     void *);
-void		 report_writer_submit(struct report_writer *, const char *id,
+int		 report_writer_submit(struct report_writer *, const char *id,
 		     char *, size_t);
 void		 report_writer_set_max(struct report_writer *, unsigned);
 void		 report_writer_stop(struct report_writer *);
@@ -380,10 +383,12 @@ struct incident {
 	struct evidence_req ev_req;
 	struct evidence	 ev;
 	struct json_object *report;	/* its report file's contents */
+	bool		 report_submitted; /* handed to the writer */
 	char		 step_result[32]; /* of the current step */
 	bool		 detect_wait;	/* "detected" hooks: for the report */
 	unsigned	 detect_left;	/* "detected" hooks running */
 	bool		 finish_wait;	/* through, but for those hooks */
+	struct event	*ev_detect;	/* those hooks go without the report */
 	/*
 	 * Set by incident.c: how the steps' children and dumps find their
 	 * way back to it.  The steps sit below incident.c and never call it.

@@ -36,6 +36,8 @@
 #include "crashwatchd.h"
 
 #define LOG_TAIL_MAX	16384	/* bytes of xenconsoled's log read */
+#define LOG_SAID_MAX	24576	/* of them, escaped, to the parent: with
+				   the rest, well within JOB_OUTPUT_MAX */
 #define VCPUS_MAX	64	/* vCPUs reported; the rest are counted */
 
 static void	 out(int, const char *, ...)
@@ -60,19 +62,26 @@ out(int fd, const char *fmt, ...)
 	(void)!write(fd, line, (size_t)n);
 }
 
-/* TEXT (LEN bytes from the guest) escaped, as lines starting with TAG. */
+/* TEXT (LEN bytes from the guest) escaped, as lines starting with TAG,
+ * at most MAX bytes of them: the newest lines. */
 static void
-out_lines(int fd, char tag, const char *text, size_t len)
+out_lines(int fd, char tag, const char *text, size_t len, size_t max)
 {
 	char	*esc, *line, *end;
-	size_t	 cap = 4 * len + 1;
+	size_t	 cap = 4 * len + 1, n;
 
 	if ((esc = malloc(cap)) == NULL) {
 		out(fd, "e %s out of memory", tag == 'c' ? "console" : "log");
 		return;
 	}
-	text_escape(text, len, true, esc, cap);
-	for (line = esc; *line != '\0'; line = end) {
+	n = text_escape(text, len, true, esc, cap);
+	line = esc;
+	if (n > max) {
+		line = esc + n - max;
+		if ((end = strchr(line, '\n')) != NULL)
+			line = end + 1;	/* a whole line first */
+	}
+	for (; *line != '\0'; line = end) {
 		if ((end = strchr(line, '\n')) != NULL)
 			*end++ = '\0';
 		else
@@ -137,7 +146,7 @@ read_console(int fd, struct xs_handle *xs, xenforeignmemory_handle *fm,
 	for (i = 0; i < n; i++)
 		tail[i] = ring->out[MASK_XENCONS_IDX(prod - n + i, ring->out)];
 	xenforeignmemory_unmap(fm, ring, 1);
-	out_lines(fd, 'c', tail, n);
+	out_lines(fd, 'c', tail, n, 4 * sizeof tail);
 }
 
 /*
@@ -195,7 +204,7 @@ read_log(int fd, const char *dir, const char *name)
 		p++;
 	else
 		p = buf;
-	out_lines(fd, 'l', p, (size_t)(buf + got - p));
+	out_lines(fd, 'l', p, (size_t)(buf + got - p), LOG_SAID_MAX);
 	free(buf);
 }
 

@@ -44,6 +44,11 @@ evidence_line(struct evidence *ev, char *line)
 	int			 online, i;
 	char			 s[160], *why;
 
+	/* "T rest": a tag, a blank; anything else is no line of ours. */
+	if (line[0] == '\0' || (line[1] != ' ' && line[1] != '\0'))
+		return;
+	if (line[1] == '\0' && line[0] != 'c' && line[0] != 'l')
+		return;
 	switch (line[0]) {
 	case 'c':
 		add_line(&ev->part[EV_CONSOLE], line[1] != '\0' ? line + 2 : "");
@@ -65,7 +70,9 @@ evidence_line(struct evidence *ev, char *line)
 			break;
 		*why++ = '\0';
 		for (i = 0; i < EVIDENCE_PARTS; i++)
-			if (strcmp(line + 2, part_names[i]) == 0 ||
+			if (i == EV_XEN)
+				continue;	/* the loop reads Xen's log */
+			else if (strcmp(line + 2, part_names[i]) == 0 ||
 			    (strcmp(line + 2, "all") == 0 && i != EV_XEN &&
 			    i != EV_LOG))
 				add_line(&ev->error[i], why);
@@ -107,15 +114,33 @@ evidence_summarize(struct evidence *ev)
 	size_t		 n;
 
 	if ((p = panic_line(ev->part[EV_CONSOLE], &n)) == NULL &&
-	    (p = panic_line(ev->part[EV_LOG], &n)) == NULL)
+	    (p = panic_line(ev->part[EV_LOG], &n)) == NULL) {
+		/* Its line scrolled out of the ring; its trace did not. */
+		if ((p = panic_caller(ev->part[EV_CONSOLE], &n)) != NULL &&
+		    n <= EVIDENCE_SUMMARY_MAX - 64 &&
+		    asprintf(&ev->summary, "Kernel panic in %.*s (its message "
+		    "is no longer in the console ring)", (int)n, p) == -1)
+			ev->summary = NULL;
 		return;
+	}
 	if (n > EVIDENCE_SUMMARY_MAX)
 		n = EVIDENCE_SUMMARY_MAX;
 	if ((ev->summary = strndup(p, n)) == NULL)
 		return;
-	/* A NUL ends what the guest meant to say (a torn ring). */
-	if ((nul = strstr(ev->summary, "\\x00")) != NULL)
-		*nul = '\0';
+	/* A NUL ends what the guest meant to say (a torn ring); escapes
+	 * are walked whole, so a printed "\x00" is no NUL. */
+	for (nul = ev->summary; *nul != '\0'; nul++) {
+		if (*nul != '\\')
+			continue;
+		if (strncmp(nul, "\\x00", 4) == 0) {
+			*nul = '\0';
+			break;
+		}
+		if (nul[1] == 'x' && nul[2] != '\0' && nul[3] != '\0')
+			nul += 3;
+		else if (nul[1] != '\0')
+			nul++;
+	}
 }
 
 /* "CONSOLE_TAIL=...", and the others, for the crash record. */

@@ -37,6 +37,10 @@ static void	incident_collect(struct incident *);
 static void	incident_go(struct incident *);
 static bool	incident_hooks_for(const struct incident *, unsigned);
 static void	incident_detect_hooks(struct incident *, bool);
+static void	incident_detect_timer_cb(evutil_socket_t, short, void *);
+
+/* Seconds "detected" hooks wait for the report they are given. */
+#define DETECT_WAIT_SECS	2
 
 static const struct step_kind *
 incident_kind(const struct incident *inc)
@@ -50,8 +54,16 @@ incident_record(struct incident *inc)
 {
 	struct manager	*m = inc->m;
 
-	state_progress(m->state, inc->rec, (unsigned)inc->step,
-	    inc->coredump);
+	/* Through, but for its "detected" hooks: a run killed now must
+	 * come back to the last step (hooks, whose markers it finds),
+	 * not take the plan for one that ended. */
+	state_progress(m->state, inc->rec, (unsigned)(inc->step <
+	    inc->plan.nsteps || inc->plan.nsteps == 0 ? inc->step :
+	    inc->plan.nsteps - 1), inc->coredump);
+	if (inc->rec != NULL && inc->failed && !inc->rec->failed) {
+		inc->rec->failed = true;
+		state_changed(m->state);
+	}
 	if (state_dirty(m->state))
 		event_active(m->ev_sweep, EV_TIMEOUT, 0);
 }
@@ -324,7 +336,10 @@ incident_plan(struct incident *inc, struct state_incident *rec)
 	if (rec != NULL) {
 		inc->resumed = true;
 		inc->plan.action = rec->action;
-		inc->plan.suppressed = false;
+		inc->plan.suppressed = rec->suppressed;
+		inc->plan.requested = rec->suppressed ? rec->requested :
+		    rec->action;
+		inc->failed = rec->failed;
 		inc->plan.nsteps = plan_steps(rec->action, inc->plan.steps,
 		    PLAN_MAX_STEPS);
 		inc->step = rec->step;
@@ -344,6 +359,8 @@ incident_plan(struct incident *inc, struct state_incident *rec)
 			memcpy(rec->id, inc->id, sizeof rec->id);
 			/* Recalled from the journal: alerted then. */
 			rec->alerted = inc->resumed;
+			rec->suppressed = inc->plan.suppressed;
+			rec->requested = inc->plan.requested;
 		}
 		if (action_restarts(inc->plan.action))
 			state_restarted(m->state, inc->name, time(NULL),
@@ -369,10 +386,13 @@ incident_start(struct manager *m, struct domain *d, enum reason reason,
 	if ((inc = calloc(1, sizeof *inc)) == NULL ||
 	    (inc->name = strdup(name != NULL ? name : "")) == NULL ||
 	    (inc->ev_timer = evtimer_new(m->base, incident_timer_cb, inc)) ==
-	    NULL) {
+	    NULL || (inc->ev_detect = evtimer_new(m->base,
+	    incident_detect_timer_cb, inc)) == NULL) {
 		log_warnx("domain %u: out of memory, crash not handled yet",
 		    domid);
 		if (inc != NULL) {
+			if (inc->ev_timer != NULL)
+				event_free(inc->ev_timer);
 			free(inc->name);
 			free(inc);
 		}
@@ -398,8 +418,8 @@ incident_start(struct manager *m, struct domain *d, enum reason reason,
 		d->incident = inc;
 
 	inc->new_rec = rec == NULL;
-	if (inc->rec != NULL && !inc->rec->alerted && inc->rec->step == 0 &&
-	    journal_incident_alerted(inc->rec->id) == 1)
+	if (!inc->new_rec && inc->rec != NULL && !inc->rec->alerted &&
+	    inc->rec->step == 0 && journal_incident_alerted(inc->rec->id) == 1)
 		inc->rec->alerted = true;
 	if (inc->resumed && (inc->rec == NULL || inc->rec->alerted)) {
 		log_info("domain %u (%s): resuming %s at its %s step",
@@ -450,11 +470,31 @@ incident_evidence_end(struct incident *inc)
 static void
 incident_detect_hooks(struct incident *inc, bool on_disk)
 {
+	struct timeval	tv = { DETECT_WAIT_SECS, 0 };
+
 	if (!incident_hooks_for(inc, HOOK_EVENT_DETECTED))
 		return;
 	inc->detect_wait = true;
-	if (inc->report == NULL || on_disk)
+	if (inc->report == NULL || on_disk || !inc->report_submitted)
 		incident_detected(inc);
+	else
+		evtimer_add(inc->ev_detect, &tv);
+}
+
+/* The report is slow to reach the disk (a dump filling it): the page
+ * goes out all the same. */
+static void
+incident_detect_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct incident	*inc = arg;
+
+	(void)fd;
+	(void)what;
+	if (inc->detect_wait)
+		log_warnx("domain %u (%s): its report is not on disk after "
+		    "%d s; running the crash-detected hooks without it",
+		    inc->domid, inc->name, DETECT_WAIT_SECS);
+	incident_detected(inc);
 }
 
 /* Does any hook run for EVENT? */
@@ -490,6 +530,7 @@ incident_detected(struct incident *inc)
 	if (!inc->detect_wait || inc->dead)
 		return;
 	inc->detect_wait = false;
+	evtimer_del(inc->ev_detect);
 	inc->detect_left = hooks_start(inc, HOOK_EVENT_DETECTED,
 	    incident_detect_hook_done);
 	if (inc->detect_left == 0 && inc->finish_wait)
@@ -592,6 +633,8 @@ incident_free(struct incident *inc)
 		dump_cancel(inc->m, inc->dump);
 	if (inc->ev_timer != NULL)
 		event_free(inc->ev_timer);
+	if (inc->ev_detect != NULL)
+		event_free(inc->ev_detect);
 	evidence_clear(&inc->ev);
 	report_free(inc);
 	free(inc->name);

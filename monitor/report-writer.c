@@ -261,12 +261,14 @@ fail:
 	return NULL;
 }
 
-/* Hand BUF (ours now), the report ID, to the thread. */
-void
+/* Hand BUF (ours now), the report ID, to the thread: 0, or -ENOMEM
+ * and BUF freed. */
+int
 report_writer_submit(struct report_writer *w, const char *id, char *buf,
     size_t len)
 {
 	struct report_item	*it;
+	int			 r = 0;
 
 	pthread_mutex_lock(&w->lock);
 	TAILQ_FOREACH(it, &w->queue, entry)
@@ -281,9 +283,12 @@ report_writer_submit(struct report_writer *w, const char *id, char *buf,
 		it->buf = buf;
 		it->len = len;
 		pthread_cond_signal(&w->cond);
-	} else
+	} else {
 		free(buf);
+		r = -ENOMEM;
+	}
 	pthread_mutex_unlock(&w->lock);
+	return r;
 }
 
 void

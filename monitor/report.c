@@ -100,7 +100,11 @@ report_read(const char *path, const char *id)
 	if (o == NULL || !json_object_is_type(o, json_type_object) ||
 	    !json_object_object_get_ex(o, "incident", &v) ||
 	    !json_object_is_type(v, json_type_string) ||
-	    strcmp(json_object_get_string(v), id) != 0) {
+	    strcmp(json_object_get_string(v), id) != 0 ||
+	    !json_object_object_get_ex(o, "steps", &v) ||
+	    !json_object_is_type(v, json_type_array) ||
+	    !json_object_object_get_ex(o, "hooks", &v) ||
+	    !json_object_is_type(v, json_type_array)) {
 		json_object_put(o);
 		return NULL;
 	}
@@ -281,7 +285,8 @@ report_save(struct incident *inc)
 	memcpy(buf, s, len);
 	buf[len++] = '\n';
 	buf[len] = '\0';
-	report_writer_submit(inc->m->reports, inc->id, buf, len);
+	if (report_writer_submit(inc->m->reports, inc->id, buf, len) == 0)
+		inc->report_submitted = true;
 }
 
 void

@@ -61,7 +61,7 @@ state_read_incident(struct state *st, config_setting_t *e)
 {
 	const char		*uuid, *name, *reason, *action, *result,
 				*core, *id;
-	int			 domid, step, done, alerted;
+	int			 domid, step, done, alerted, flag;
 	long long		 when;
 	enum action		 a;
 	struct state_incident	*si;
@@ -91,6 +91,13 @@ state_read_incident(struct state *st, config_setting_t *e)
 	 * saved after its alert. */
 	if (config_setting_lookup_bool(e, "alerted", &alerted))
 		si->alerted = alerted;
+	if (config_setting_lookup_bool(e, "failed", &flag))
+		si->failed = flag;
+	si->requested = a;
+	if (config_setting_lookup_bool(e, "suppressed", &flag) && flag &&
+	    config_setting_lookup_string(e, "requested", &action) &&
+	    state_parse_action(action, &si->requested) == 0)
+		si->suppressed = true;
 	if (config_setting_lookup_string(e, "result", &result))
 		si->result = strdup(result);
 	if (config_setting_lookup_string(e, "coredump", &core))
@@ -378,6 +385,16 @@ state_serialize(struct state *st, char **buf, size_t *len)
 		if (!si->alerted) {
 			s = config_setting_add(e, "alerted", CONFIG_TYPE_BOOL);
 			config_setting_set_bool(s, false);
+		}
+		if (si->failed) {
+			s = config_setting_add(e, "failed", CONFIG_TYPE_BOOL);
+			config_setting_set_bool(s, true);
+		}
+		if (si->suppressed) {
+			s = config_setting_add(e, "suppressed",
+			    CONFIG_TYPE_BOOL);
+			config_setting_set_bool(s, true);
+			set_string(e, "requested", action_name(si->requested));
 		}
 		if (si->result != NULL)
 			set_string(e, "result", si->result);

@@ -91,7 +91,7 @@ hooks_start(struct incident *inc, unsigned event, job_cb *done)
 {
 	struct manager		*m = inc->m;
 	struct template_vars	 v = incident_vars(inc);
-	char			**argv, what[4096 + 32], mark[32], path[4096];
+	char			**argv, what[4096 + 32], mark[48], path[4096];
 	char			*env[HOOK_ENV_MAX + 1];
 	unsigned		 started = 0;
 	size_t			 i;

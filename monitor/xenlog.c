@@ -27,7 +27,9 @@ xenlog_read(struct manager *m)
 	char		*nb;
 	size_t		 drop;
 
-	for (rounds = 0; rounds < 64; rounds++) {
+	/* Until Xen has no more (its ring bounds it; the cap is for a
+	 * hypervisor that says "full" for ever). */
+	for (rounds = 0; rounds < 65536; rounds++) {
 		if (x->len + XENLOG_CHUNK > x->cap) {
 			if ((nb = realloc(x->buf, x->len + XENLOG_CHUNK)) ==
 			    NULL)

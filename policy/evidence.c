@@ -125,6 +125,45 @@ panic_line(const char *text, size_t *len)
 }
 
 /*
+ * The function that called panic(), from the call trace in TEXT: the
+ * first reliable frame (not "? ...") after the "panic+0x" one.  A
+ * guest's console ring keeps only its last 2 KiB, and Linux prints its
+ * stack after the panic line, so the line itself may be gone while the
+ * trace says where the panic came from.  NULL if no trace says so.
+ */
+const char *
+panic_caller(const char *text, size_t *len)
+{
+	const char	*line, *end, *next, *body;
+	bool		 after = false;
+
+	if (text == NULL)
+		return NULL;
+	for (line = text; *line != '\0'; line = next) {
+		end = strchr(line, '\n');
+		next = end != NULL ? end + 1 : line + strlen(line);
+		if (end == NULL)
+			end = next;
+		body = line_body(line, end);
+		if (body == end)
+			continue;
+		if (strncmp(body, "panic+0x", 8) == 0) {
+			after = true;
+			continue;
+		}
+		if (!after || *body == '?')
+			continue;
+		if (find_in(body, end, "+0x") == NULL)
+			return NULL;	/* the trace ended */
+		*len = (size_t)(end - body);
+		while (*len > 0 && body[*len - 1] == ' ')
+			(*len)--;
+		return body;
+	}
+	return NULL;
+}
+
+/*
  * Does LINE (LEN bytes) of Xen's log name DOMID?  Xen names a domain
  * "d7" or "d7v0" (gprintk, %pd, %pv), or "Domain 7" and "domain 7" in
  * older messages (domain_crash, the watchdog).
@@ -136,6 +175,14 @@ xenlog_names(const char *line, size_t len, unsigned domid)
 	char		 d[16], dom[24];
 	size_t		 n;
 
+	/* "(d5) ...": what guest 5 wrote to Xen's console.  It speaks for
+	 * domain 5 alone, whatever domains its text names. */
+	p = line;
+	if (len > 5 && strncmp(p, "(XEN) ", 6) != 0 && p[0] == '(' &&
+	    p[1] == 'd' && p[2] >= '0' && p[2] <= '9') {
+		snprintf(d, sizeof d, "(d%u)", domid);
+		return len >= strlen(d) && strncmp(line, d, strlen(d)) == 0;
+	}
 	snprintf(d, sizeof d, "d%u", domid);
 	n = strlen(d);
 	for (p = line; (p = find_in(p, end, d)) != NULL; p++) {

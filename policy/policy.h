@@ -138,6 +138,7 @@ int		 rename_crashed(const char *name, time_t when, char *out,
 size_t		 text_escape(const char *in, size_t len, bool keep_nl,
 		     char *out, size_t outlen);
 const char	*panic_line(const char *text, size_t *len);
+const char	*panic_caller(const char *text, size_t *len);
 bool		 xenlog_names(const char *line, size_t len, unsigned domid);
 
 #endif

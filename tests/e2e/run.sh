@@ -91,7 +91,7 @@ trap 'kill $qpid 2>/dev/null; exit 1' HUP INT TERM
 
 # Lines that end the run at once: dom0 or Xen died, or /init gave up.
 # Guest consoles go to xenconsoled's logs, not here.
-FATAL='E2E FATAL|^[^(]*Kernel panic - not syncing|Panic on CPU|FATAL TRAP|Attempted to kill init|\(XEN\) Reboot in'
+FATAL='E2E FATAL|^(\[ *[0-9.]+\] )?Kernel panic - not syncing|Panic on CPU|FATAL TRAP|Attempted to kill init|\(XEN\) Reboot in'
 
 verdict=""
 elapsed=0

@@ -148,6 +148,10 @@ test_bad_enums(void **state)
 	    "t.conf:3: hooks[0].events[1]: \"crashed\" is not an event "
 	    "(valid: detected, handled, suppressed, failed)");
 	expect_error("hooks = (\n { command = [ \"/bin/true\" ];\n"
+	    "   events = [ ]; }\n);\n",
+	    "t.conf:3: hooks[0].events: is empty, so it would never run "
+	    "(valid: detected, handled, suppressed, failed)");
+	expect_error("hooks = (\n { command = [ \"/bin/true\" ];\n"
 	    "   events = \"detected\"; }\n);\n",
 	    "t.conf:3: hooks[0].events: is not a list [ \"...\", ... ] "
 	    "(valid: a list of detected, handled, suppressed, failed)");

@@ -100,6 +100,34 @@ test_other_reasons(void **state)
 	check_panic("[ 1.0] \n", NULL);
 }
 
+/* The panic's caller from its trace, when the line itself is gone. */
+static void
+test_panic_caller(void **state)
+{
+	static const char trace[] = "it Not tainted 6.1.0-57-amd64 #1\n"
+	    "[    7.349110] Call Trace:\n[    7.351907]  <TASK>\n"
+	    "[    7.352350]  dump_stack_lvl+0x44/0x5c\n"
+	    "[    7.352741]  panic+0x118/0x2f4\n"
+	    "[    7.352780]  ? _printk+0x68/0x83\n"
+	    "[    7.352806]  sysrq_handle_crash+0x16/0x20\n"
+	    "[    7.352844]  __handle_sysrq.cold+0x44/0x11c\n"
+	    "[    7.354760] Kernel Offset: disabled\n";
+	const char	*p;
+	size_t		 n = 0;
+
+	(void)state;
+	p = panic_caller(trace, &n);
+	assert_non_null(p);
+	assert_int_equal(n, strlen("sysrq_handle_crash+0x16/0x20"));
+	assert_memory_equal(p, "sysrq_handle_crash+0x16/0x20", n);
+	assert_null(panic_caller("panic+0x1/0x2\n? x+0x1/0x2\n"
+	    "Kernel Offset: disabled\n", &n));
+	assert_null(panic_caller("a\nb\n", &n));
+	assert_null(panic_caller(NULL, &n));
+	/* A line that names no panic: not a summary. */
+	assert_null(panic_line(trace, &n));
+}
+
 /* Xen's words about d7, not about d70, dom7 or d7x. */
 static void
 test_xenlog_names(void **state)
@@ -119,6 +147,10 @@ test_xenlog_names(void **state)
 		{ "(XEN) dd7 d7x 0xd7 _d7", false },
 		{ "(XEN) Dom0 7 d17", false },
 		{ "d7", true },
+		/* A guest's own words to Xen speak for that guest only. */
+		{ "(d5) (XEN) d7v0 Triple fault", false },
+		{ "(d7) Kernel panic - not syncing", true },
+		{ "(d70) d7", false },
 	};
 	size_t	i;
 
@@ -136,6 +168,7 @@ main(void)
 		cmocka_unit_test(test_escape_cut),
 		cmocka_unit_test(test_panic_after_oops),
 		cmocka_unit_test(test_other_reasons),
+		cmocka_unit_test(test_panic_caller),
 		cmocka_unit_test(test_xenlog_names),
 	};
 
