@@ -1,9 +1,11 @@
 /*
  * report-writer.c: incident report files written off the loop.
  *
- * Each report is written whole (temporary file, fsync, rename, fsync of
- * the directory: state_write_file), by one thread, so that a disk a
- * core dump is filling never stalls the loop.  A newer text of a report
+ * Each report is written whole (temporary file, fsync, rename), by one
+ * thread, so that a disk a core dump is filling never stalls the loop;
+ * the directory is fsynced once the queue is empty, once for a burst of
+ * reports rather than for each (a storm of a thousand crashes writes
+ * thousands).  A newer text of a report
  * replaces one not yet written.  After each write the loop learns which
  * report is on disk (a "crash-detected" hook waits for its file), and
  * the thread keeps the newest MAX reports, removing the ones written
@@ -56,6 +58,7 @@ struct report_writer {
 	TAILQ_HEAD(, report_known) known;
 	size_t		 nknown;
 	/* The loop's. */
+	bool		 failing;	/* said, not yet said fixed */
 	int		 efd;
 	struct event	*ev;
 	report_written_cb *written;
@@ -153,6 +156,18 @@ report_keep(struct report_writer *w, const char *id, unsigned max)
 	}
 }
 
+/* The renames so far reach the disk. */
+static void
+report_sync_dir(struct report_writer *w)
+{
+	int	fd;
+
+	if ((fd = open(w->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
 static void *
 report_writer_main(void *arg)
 {
@@ -174,13 +189,19 @@ report_writer_main(void *arg)
 		pthread_mutex_unlock(&w->lock);
 
 		snprintf(path, sizeof path, "%s/%s.json", w->dir, it->id);
-		it->error = state_write_file(path, it->buf, it->len);
+		it->error = state_write_file_sync(path, it->buf, it->len,
+		    false);
 		free(it->buf);
 		it->buf = NULL;
 		if (it->error == 0)
 			report_keep(w, it->id, max);
 
 		pthread_mutex_lock(&w->lock);
+		if (TAILQ_EMPTY(&w->queue)) {
+			pthread_mutex_unlock(&w->lock);
+			report_sync_dir(w);
+			pthread_mutex_lock(&w->lock);
+		}
 		TAILQ_INSERT_TAIL(&w->done, it, entry);
 		(void)!write(w->efd, &one, sizeof one);
 	}
@@ -205,9 +226,16 @@ report_writer_event_cb(evutil_socket_t fd, short what, void *arg)
 	pthread_mutex_unlock(&w->lock);
 	while ((it = TAILQ_FIRST(&done)) != NULL) {
 		TAILQ_REMOVE(&done, it, entry);
-		if (it->error != 0)
+		/* Said once, as the state's failures, not once a report. */
+		if (it->error != 0 && !w->failing) {
+			w->failing = true;
 			log_warnx("%s/%s.json: cannot write the incident "
-			    "report: %s", w->dir, it->id, strerror(-it->error));
+			    "report: %s; reports are not kept until it can",
+			    w->dir, it->id, strerror(-it->error));
+		} else if (it->error == 0 && w->failing) {
+			w->failing = false;
+			log_info("%s: incident reports written again", w->dir);
+		}
 		w->written(it->id, it->error, w->arg);
 		free(it);
 	}

@@ -455,6 +455,19 @@ state_write_all(int fd, const char *buf, size_t len)
 int
 state_write_file(const char *path, const char *buf, size_t len)
 {
+	return state_write_file_sync(path, buf, len, true);
+}
+
+/*
+ * PATH's new contents, whole or not at all: a temporary file beside it,
+ * fsynced and renamed over it; with SYNC_DIR the directory is fsynced
+ * too, so that the rename survives a power loss (a caller writing many
+ * files may do that once for them all).
+ */
+int
+state_write_file_sync(const char *path, const char *buf, size_t len,
+    bool sync_dir)
+{
 	char	 tmp[4096], *dir, *slash;
 	int	 fd, r;
 
@@ -473,7 +486,7 @@ state_write_file(const char *path, const char *buf, size_t len)
 		unlink(tmp);
 		return r;
 	}
-	if ((dir = strdup(path)) != NULL) {
+	if (sync_dir && (dir = strdup(path)) != NULL) {
 		if ((slash = strrchr(dir, '/')) != NULL)
 			*slash = '\0';
 		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {

@@ -181,13 +181,16 @@ report_of() {
 	    2>/dev/null | xargs -r ls -t | head -n 1
 }
 
-# evidence_check CHECK NAME: NAME's crash record says why it died (the
-# panic line its kernel printed) and holds the last line it printed,
-# read from its console ring; a vCPU has a non-zero instruction pointer;
-# the crash-detected hook ran, with the report there, before any core
-# file of NAME.
+# evidence_check CHECK NAME: NAME's crash record says why it died and
+# holds the last line it printed, read from its console ring; a vCPU has
+# a non-zero instruction pointer; the crash-detected hook ran, with the
+# report there and the summary, before any core file of NAME.  Why is
+# the sysrq panic line, or, when Linux's stack dump after that line
+# filled the 2 KiB ring, the panic's caller from the trace (the check
+# says which).
 evidence_check() {
 	want='Kernel panic - not syncing: sysrq triggered crash'
+	caller='Kernel panic in sysrq_handle_crash\+0x[0-9a-f]+/0x[0-9a-f]+ \(its message is no longer in the console ring\)'
 	r=$(report_of "$2")
 	if [ -z "$r" ]; then
 		fail "$1" "no report of $2: $(ls /var/lib/xen-crashwatch/incidents 2>&1 | head -n 3)"
@@ -196,20 +199,30 @@ evidence_check() {
 	last=$(tr -d '\r' <"/var/log/xen/console/guest-$2.log" | grep -v '^ *$' | tail -n 1)
 	ip=$(grep -oE '"vcpu0 online ip=0x[0-9a-f]+' "$r" | head -n 1)
 	hook=$(grep -E "^crash-detected name=$2 " $HOOKS | head -n 1)
+	summary=$(sed -n 's/^ *"summary":"\(.*\)",$/\1/p' "$r" | head -n 1)
 	bad=""
-	logged "\($2\) (crashed|was stopped by its watchdog): $want; action" ||
+	case $summary in
+	"$want") how="its panic line" ;;
+	*) if printf '%s\n' "$summary" | grep -qxE "$caller"; then
+		how="the panic's caller (the line scrolled out of the ring)"
+	   else
+		how="no summary"
+		bad="$bad summary($summary)"
+	   fi ;;
+	esac
+	grep -qF "($2) crashed: $summary; action" $DLOG ||
+	    grep -qF "($2) was stopped by its watchdog: $summary; action" $DLOG ||
 	    bad="$bad message"
-	grep -qF "\"summary\":\"$want\"" "$r" || bad="$bad summary"
 	[ -n "$last" ] && grep -qF "\"$last\"" "$r" || bad="$bad last-line($last)"
 	case $ip in
 	*ip=0x|*ip=0x0|"") bad="$bad vcpu($ip)" ;;
 	esac
 	case $hook in
-	*core-present=no*report=yes*"summary=$want") ;;
+	*core-present=no*report=yes*"summary=$summary") ;;
 	*) bad="$bad hook($hook)" ;;
 	esac
 	[ -z "$bad" ] || echo "E2E-LOG report of $2: $(tr -d '\n' <"$r" | cut -c1-1500)"
-	check "$1" "$(basename "$r"): $want; last line '$last'; ${ip#\"}; ${hook%% reason=*}${bad:+; wrong:$bad}" \
+	check "$1" "$(basename "$r"): says why by $how: '$summary'; last line '$last'; ${ip#\"}; ${hook%% reason=*}${bad:+; wrong:$bad}" \
 	    [ -z "$bad" ]
 }
 

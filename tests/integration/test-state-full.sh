@@ -27,8 +27,10 @@ expect_log "domain $b \(second\): preserve done" || fail "second crash"
 expect_log "cannot save the state: No space left on device" || fail "no error on a full disk"
 daemon_stop
 cmp "$T/state/state" "$T/good-state" || fail "the state file changed on a full disk"
-check_eq "$(ls -A "$T/state" | grep -v -x -e state -e filler)" "" \
+check_eq "$(ls -A "$T/state" | grep -v -x -e state -e filler -e incidents)" "" \
     "temporary state files left"
+check_eq "$(ls -A "$T/state/incidents" | grep -vxE '[0-9a-f]{32}\.json')" "" \
+    "temporary report files left"
 rm -f "$T/state/filler"
 : >"$DAEMON_LOG"
 daemon_start

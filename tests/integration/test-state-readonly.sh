@@ -48,6 +48,9 @@ for n in first ro-1 ro-2 ro-3 last; do
 	grep -q "name = \"$n\"" "$T/state/state" || fail "$n missing from the state"
 done
 check_eq "$(count_log 'cannot save the state')" 1 "failures said"
-check_eq "$(ls -A "$T/state" | grep -v -x state)" "" "temporary files left"
+check_eq "$(ls -A "$T/state" | grep -v -x -e state -e incidents)" "" \
+    "temporary files left"
+check_eq "$(ls -A "$T/state/incidents" | grep -vxE '[0-9a-f]{32}\.json')" "" \
+    "temporary report files left"
 umount "$T/state"
 pass "a read-only state directory is said once, and its end too"
