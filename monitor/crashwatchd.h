@@ -10,6 +10,8 @@
 #include <sys/queue.h>
 #include <sys/types.h>
 
+#include <pthread.h>
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
@@ -333,6 +335,20 @@ int		 report_writer_submit(struct report_writer *, const char *id,
 		     char *, size_t);
 void		 report_writer_set_max(struct report_writer *, unsigned);
 void		 report_writer_stop(struct report_writer *);
+
+/* thread.c: helper threads that wake the loop through an eventfd. */
+struct loop_thread {
+	pthread_t	 thread;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cond;
+	int		 efd;
+	struct event	*ev;
+};
+int		 loop_thread_start(struct loop_thread *, struct event_base *,
+		     void *(*)(void *), event_callback_fn, void *);
+void		 loop_thread_wake(struct loop_thread *);
+void		 loop_thread_woken(struct loop_thread *);
+void		 loop_thread_stop(struct loop_thread *, bool *stop);
 
 /* state-writer.c: the state file written by a thread, off the loop. */
 struct state_writer;

@@ -12,7 +12,6 @@
  * least recently.  Temporary files a killed daemon left are removed at
  * start.
  */
-#include <sys/eventfd.h>
 #include <sys/queue.h>
 #include <sys/stat.h>
 
@@ -20,7 +19,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,9 +43,7 @@ struct report_known {
 };
 
 struct report_writer {
-	pthread_t	 thread;
-	pthread_mutex_t	 lock;
-	pthread_cond_t	 cond;
+	struct loop_thread t;
 	char		*dir;
 	/* Under the lock. */
 	struct report_items queue;	/* to write, one per report */
@@ -59,8 +55,6 @@ struct report_writer {
 	size_t		 nknown;
 	/* The loop's. */
 	bool		 failing;	/* said, not yet said fixed */
-	int		 efd;
-	struct event	*ev;
 	report_written_cb *written;
 	void		*arg;
 };
@@ -174,19 +168,18 @@ report_writer_main(void *arg)
 	struct report_writer	*w = arg;
 	struct report_item	*it;
 	char			 path[4096];
-	uint64_t		 one = 1;
 	unsigned		 max;
 
 	report_scan(w);
-	pthread_mutex_lock(&w->lock);
+	pthread_mutex_lock(&w->t.lock);
 	for (;;) {
 		while (TAILQ_EMPTY(&w->queue) && !w->stop)
-			pthread_cond_wait(&w->cond, &w->lock);
+			pthread_cond_wait(&w->t.cond, &w->t.lock);
 		if ((it = TAILQ_FIRST(&w->queue)) == NULL)
 			break;	/* stopping, and all written */
 		TAILQ_REMOVE(&w->queue, it, entry);
 		max = w->max;
-		pthread_mutex_unlock(&w->lock);
+		pthread_mutex_unlock(&w->t.lock);
 
 		snprintf(path, sizeof path, "%s/%s.json", w->dir, it->id);
 		it->error = state_write_file_sync(path, it->buf, it->len,
@@ -196,16 +189,16 @@ report_writer_main(void *arg)
 		if (it->error == 0)
 			report_keep(w, it->id, max);
 
-		pthread_mutex_lock(&w->lock);
+		pthread_mutex_lock(&w->t.lock);
 		if (TAILQ_EMPTY(&w->queue)) {
-			pthread_mutex_unlock(&w->lock);
+			pthread_mutex_unlock(&w->t.lock);
 			report_sync_dir(w);
-			pthread_mutex_lock(&w->lock);
+			pthread_mutex_lock(&w->t.lock);
 		}
 		TAILQ_INSERT_TAIL(&w->done, it, entry);
-		(void)!write(w->efd, &one, sizeof one);
+		loop_thread_wake(&w->t);
 	}
-	pthread_mutex_unlock(&w->lock);
+	pthread_mutex_unlock(&w->t.lock);
 	return NULL;
 }
 
@@ -216,14 +209,14 @@ report_writer_event_cb(evutil_socket_t fd, short what, void *arg)
 	struct report_writer	*w = arg;
 	struct report_items	 done;
 	struct report_item	*it;
-	uint64_t		 n;
 
+	(void)fd;
 	(void)what;
-	(void)!read(fd, &n, sizeof n);
+	loop_thread_woken(&w->t);
 	TAILQ_INIT(&done);
-	pthread_mutex_lock(&w->lock);
+	pthread_mutex_lock(&w->t.lock);
 	TAILQ_CONCAT(&done, &w->done, entry);
-	pthread_mutex_unlock(&w->lock);
+	pthread_mutex_unlock(&w->t.lock);
 	while ((it = TAILQ_FIRST(&done)) != NULL) {
 		TAILQ_REMOVE(&done, it, entry);
 		/* Said once, as the state's failures, not once a report. */
@@ -246,47 +239,30 @@ report_writer_start(struct event_base *base, const char *dir, unsigned max,
     report_written_cb *written, void *arg)
 {
 	struct report_writer	*w;
-	sigset_t		 all, old;
 	int			 r;
 
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
 		log_warn("%s: cannot make the reports' directory", dir);
 	if ((w = calloc(1, sizeof *w)) == NULL)
 		return NULL;
-	w->efd = -1;
 	w->max = max;
 	w->written = written;
 	w->arg = arg;
 	TAILQ_INIT(&w->queue);
 	TAILQ_INIT(&w->done);
 	TAILQ_INIT(&w->known);
-	if ((w->dir = strdup(dir)) == NULL ||
-	    (w->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1 ||
-	    (w->ev = event_new(base, w->efd, EV_READ | EV_PERSIST,
-	    report_writer_event_cb, w)) == NULL || event_add(w->ev, NULL) != 0)
-		goto fail;
-	pthread_mutex_init(&w->lock, NULL);
-	pthread_cond_init(&w->cond, NULL);
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	r = pthread_create(&w->thread, NULL, report_writer_main, w);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (r != 0) {
-		pthread_cond_destroy(&w->cond);
-		pthread_mutex_destroy(&w->lock);
-		errno = r;
-		goto fail;
+	if ((w->dir = strdup(dir)) == NULL) {
+		free(w);
+		return NULL;
+	}
+	if ((r = loop_thread_start(&w->t, base, report_writer_main,
+	    report_writer_event_cb, w)) != 0) {
+		free(w->dir);
+		free(w);
+		errno = -r;
+		return NULL;
 	}
 	return w;
-
-fail:
-	if (w->ev != NULL)
-		event_free(w->ev);
-	if (w->efd != -1)
-		close(w->efd);
-	free(w->dir);
-	free(w);
-	return NULL;
 }
 
 /* Hand BUF (ours now), the report ID, to the thread: 0, or -ENOMEM
@@ -298,7 +274,7 @@ report_writer_submit(struct report_writer *w, const char *id, char *buf,
 	struct report_item	*it;
 	int			 r = 0;
 
-	pthread_mutex_lock(&w->lock);
+	pthread_mutex_lock(&w->t.lock);
 	TAILQ_FOREACH(it, &w->queue, entry)
 		if (strcmp(it->id, id) == 0)
 			break;
@@ -310,21 +286,21 @@ report_writer_submit(struct report_writer *w, const char *id, char *buf,
 		free(it->buf);
 		it->buf = buf;
 		it->len = len;
-		pthread_cond_signal(&w->cond);
+		pthread_cond_signal(&w->t.cond);
 	} else {
 		free(buf);
 		r = -ENOMEM;
 	}
-	pthread_mutex_unlock(&w->lock);
+	pthread_mutex_unlock(&w->t.lock);
 	return r;
 }
 
 void
 report_writer_set_max(struct report_writer *w, unsigned max)
 {
-	pthread_mutex_lock(&w->lock);
+	pthread_mutex_lock(&w->t.lock);
 	w->max = max;
-	pthread_mutex_unlock(&w->lock);
+	pthread_mutex_unlock(&w->t.lock);
 }
 
 /* Write what is pending, end the thread, free. */
@@ -336,11 +312,7 @@ report_writer_stop(struct report_writer *w)
 
 	if (w == NULL)
 		return;
-	pthread_mutex_lock(&w->lock);
-	w->stop = true;
-	pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&w->lock);
-	pthread_join(w->thread, NULL);
+	loop_thread_stop(&w->t, &w->stop);
 	while ((it = TAILQ_FIRST(&w->done)) != NULL) {
 		TAILQ_REMOVE(&w->done, it, entry);
 		free(it);
@@ -349,10 +321,6 @@ report_writer_stop(struct report_writer *w)
 		TAILQ_REMOVE(&w->known, k, entry);
 		free(k);
 	}
-	pthread_cond_destroy(&w->cond);
-	pthread_mutex_destroy(&w->lock);
-	event_free(w->ev);
-	close(w->efd);
 	free(w->dir);
 	free(w);
 }

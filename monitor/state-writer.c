@@ -12,11 +12,8 @@
  * acts only once its record is on disk (incident.c).  At exit the last
  * text is written before the thread ends.
  */
-#include <sys/eventfd.h>
-
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,9 +25,7 @@
 #include "killpoint.h"
 
 struct state_writer {
-	pthread_t	 thread;
-	pthread_mutex_t	 lock;
-	pthread_cond_t	 cond;
+	struct loop_thread t;
 	char		*path;
 	/* Under the lock. */
 	char		*buf;		/* the newest text not yet taken */
@@ -41,8 +36,6 @@ struct state_writer {
 	uint64_t	 worst_usec;	/* the slowest write so far */
 	bool		 stop;
 	/* The loop's. */
-	int		 efd;
-	struct event	*ev;
 	state_saved_cb	*saved;
 	void		*arg;
 	bool		 failing;	/* said at CRIT, not yet said fixed */
@@ -53,22 +46,22 @@ state_writer_main(void *arg)
 {
 	struct state_writer	*w = arg;
 	struct timespec		 t0, t1;
-	uint64_t		 gen, one = 1, usec;
+	uint64_t		 gen, usec;
 	char			*buf;
 	size_t			 len;
 	int			 r;
 
-	pthread_mutex_lock(&w->lock);
+	pthread_mutex_lock(&w->t.lock);
 	for (;;) {
 		while (w->buf == NULL && !w->stop)
-			pthread_cond_wait(&w->cond, &w->lock);
+			pthread_cond_wait(&w->t.cond, &w->t.lock);
 		if (w->buf == NULL)
 			break;	/* stopping, and all written */
 		buf = w->buf;
 		len = w->len;
 		gen = w->submitted;
 		w->buf = NULL;
-		pthread_mutex_unlock(&w->lock);
+		pthread_mutex_unlock(&w->t.lock);
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		r = state_write_file(w->path, buf, len);
@@ -80,14 +73,14 @@ state_writer_main(void *arg)
 		usec = (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000 +
 		    (t1.tv_nsec - t0.tv_nsec) / 1000);
 
-		pthread_mutex_lock(&w->lock);
+		pthread_mutex_lock(&w->t.lock);
 		w->error = r;
 		w->tried = gen;
 		if (usec > w->worst_usec)
 			w->worst_usec = usec;
-		(void)!write(w->efd, &one, sizeof one);
+		loop_thread_wake(&w->t);
 	}
-	pthread_mutex_unlock(&w->lock);
+	pthread_mutex_unlock(&w->t.lock);
 	return NULL;
 }
 
@@ -96,16 +89,17 @@ static void
 state_writer_event_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct state_writer	*w = arg;
-	uint64_t		 n, worst, tried;
+	uint64_t		 worst, tried;
 	int			 error;
 
+	(void)fd;
 	(void)what;
-	(void)!read(fd, &n, sizeof n);
-	pthread_mutex_lock(&w->lock);
+	loop_thread_woken(&w->t);
+	pthread_mutex_lock(&w->t.lock);
 	error = w->error;
 	worst = w->worst_usec;
 	tried = w->tried;
-	pthread_mutex_unlock(&w->lock);
+	pthread_mutex_unlock(&w->t.lock);
 	if (error != 0 && !w->failing) {
 		w->failing = true;
 		log_crit("%s: cannot save the state: %s. Until it can, a "
@@ -130,42 +124,24 @@ state_writer_start(struct event_base *base, const char *path,
     state_saved_cb *saved, void *arg)
 {
 	struct state_writer	*w;
-	sigset_t		 all, old;
 	int			 r;
 
 	if ((w = calloc(1, sizeof *w)) == NULL)
 		return NULL;
-	w->efd = -1;
 	w->saved = saved;
 	w->arg = arg;
-	if ((w->path = strdup(path)) == NULL ||
-	    (w->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1 ||
-	    (w->ev = event_new(base, w->efd, EV_READ | EV_PERSIST,
-	    state_writer_event_cb, w)) == NULL || event_add(w->ev, NULL) != 0)
-		goto fail;
-	pthread_mutex_init(&w->lock, NULL);
-	pthread_cond_init(&w->cond, NULL);
-	/* Signals are the loop's: the thread starts with all blocked. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	r = pthread_create(&w->thread, NULL, state_writer_main, w);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (r != 0) {
-		pthread_cond_destroy(&w->cond);
-		pthread_mutex_destroy(&w->lock);
-		errno = r;
-		goto fail;
+	if ((w->path = strdup(path)) == NULL) {
+		free(w);
+		return NULL;
+	}
+	if ((r = loop_thread_start(&w->t, base, state_writer_main,
+	    state_writer_event_cb, w)) != 0) {
+		free(w->path);
+		free(w);
+		errno = -r;
+		return NULL;
 	}
 	return w;
-
-fail:
-	if (w->ev != NULL)
-		event_free(w->ev);
-	if (w->efd != -1)
-		close(w->efd);
-	free(w->path);
-	free(w);
-	return NULL;
 }
 
 /* Hand BUF (ours now) to the thread, replacing any text not yet taken. */
@@ -173,13 +149,13 @@ void
 state_writer_submit(struct state_writer *w, char *buf, size_t len,
     uint64_t version)
 {
-	pthread_mutex_lock(&w->lock);
+	pthread_mutex_lock(&w->t.lock);
 	free(w->buf);
 	w->buf = buf;
 	w->len = len;
 	w->submitted = version;
-	pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&w->lock);
+	pthread_cond_signal(&w->t.cond);
+	pthread_mutex_unlock(&w->t.lock);
 }
 
 /* Write what is pending, end the thread, free.  0, or the last error. */
@@ -190,16 +166,8 @@ state_writer_stop(struct state_writer *w)
 
 	if (w == NULL)
 		return 0;
-	pthread_mutex_lock(&w->lock);
-	w->stop = true;
-	pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&w->lock);
-	pthread_join(w->thread, NULL);
+	loop_thread_stop(&w->t, &w->stop);
 	error = w->error;
-	pthread_cond_destroy(&w->cond);
-	pthread_mutex_destroy(&w->lock);
-	event_free(w->ev);
-	close(w->efd);
 	free(w->buf);
 	free(w->path);
 	free(w);

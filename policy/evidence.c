@@ -51,6 +51,17 @@ text_escape(const char *in, size_t len, bool keep_nl, char *out,
 	return o;
 }
 
+/* The line at LINE: *END gets where it ends (its '\n' or the NUL), and
+ * the next line's start is returned. */
+static const char *
+line_next(const char *line, const char **end)
+{
+	const char	*nl = strchr(line, '\n');
+
+	*end = nl != NULL ? nl : line + strlen(line);
+	return nl != NULL ? nl + 1 : *end;
+}
+
 /* Where LINE, after a printk time stamp and blanks, begins. */
 static const char *
 line_body(const char *line, const char *end)
@@ -97,10 +108,7 @@ panic_line(const char *text, size_t *len)
 	if (text == NULL)
 		return NULL;
 	for (line = text; *line != '\0'; line = next) {
-		end = strchr(line, '\n');
-		next = end != NULL ? end + 1 : line + strlen(line);
-		if (end == NULL)
-			end = next;
+		next = line_next(line, &end);
 		body = line_body(line, end);
 		if (find_in(body, end, "Kernel panic - not syncing") != NULL) {
 			panic = body;
@@ -140,10 +148,7 @@ panic_caller(const char *text, size_t *len)
 	if (text == NULL)
 		return NULL;
 	for (line = text; *line != '\0'; line = next) {
-		end = strchr(line, '\n');
-		next = end != NULL ? end + 1 : line + strlen(line);
-		if (end == NULL)
-			end = next;
+		next = line_next(line, &end);
 		body = line_body(line, end);
 		if (body == end)
 			continue;

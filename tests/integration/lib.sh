@@ -263,6 +263,13 @@ drill_stop() {
 }
 
 
+# journal_json: every record of ours in the test's journal, one JSON
+# object a line.
+journal_json() {
+	journalctl -D /run/log/journal -o json --no-pager \
+	    SYSLOG_IDENTIFIER=xen-crashwatchd 2>/dev/null
+}
+
 # alerts NAME: the crash alerts for domain NAME in the test's journal.
 alerts() {
 	journalctl -D /run/log/journal -o cat --no-pager \

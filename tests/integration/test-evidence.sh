@@ -13,8 +13,7 @@ itest_start
 trap 'itest_cleanup; journald_stop' EXIT
 
 json() {
-	journalctl -D /run/log/journal -o json --no-pager \
-	    SYSLOG_IDENTIFIER=xen-crashwatchd 2>/dev/null
+	journal_json
 }
 MSGID_CRASH=0f21d7aa4f614dc198a085d560609371
 # crash_record DOMID: its crash record (waits for it), one JSON line.

@@ -11,10 +11,8 @@ journald_start
 itest_start
 trap 'itest_cleanup; journald_stop' EXIT
 
-# json: every record of ours, one JSON object a line.
 json() {
-	journalctl -D /run/log/journal -o json --no-pager \
-	    SYSLOG_IDENTIFIER=xen-crashwatchd 2>/dev/null
+	journal_json
 }
 # record MSGID DOMID: the first record with that MESSAGE_ID for DOMID.
 record() {
