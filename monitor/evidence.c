@@ -115,12 +115,17 @@ evidence_summarize(struct evidence *ev)
 
 	if ((p = panic_line(ev->part[EV_CONSOLE], &n)) == NULL &&
 	    (p = panic_line(ev->part[EV_LOG], &n)) == NULL) {
-		/* Its line scrolled out of the ring; its trace did not. */
+		/* Its line scrolled out of the ring (Linux prints its
+		 * stack after it): what is left says what it can. */
 		if ((p = panic_caller(ev->part[EV_CONSOLE], &n)) != NULL &&
-		    n <= EVIDENCE_SUMMARY_MAX - 64 &&
-		    asprintf(&ev->summary, "Kernel panic in %.*s (its message "
-		    "is no longer in the console ring)", (int)n, p) == -1)
-			ev->summary = NULL;
+		    n <= EVIDENCE_SUMMARY_MAX - 64) {
+			if (asprintf(&ev->summary, "Kernel panic in %.*s (its "
+			    "message is no longer in the console ring)",
+			    (int)n, p) == -1)
+				ev->summary = NULL;
+		} else if (panic_seen(ev->part[EV_CONSOLE]))
+			ev->summary = strdup("Kernel panic (its message is no "
+			    "longer in the console ring)");
 		return;
 	}
 	if (n > EVIDENCE_SUMMARY_MAX)

@@ -169,6 +169,31 @@ panic_caller(const char *text, size_t *len)
 }
 
 /*
+ * Did TEXT end in a Linux panic whose first line is gone?  panic()
+ * prints its line, its stack and registers, then (x86) "Kernel Offset:"
+ * from a panic notifier; "---[ end Kernel panic" comes last where the
+ * kernel gets that far (Xen's own notifier stops a PV guest first).
+ */
+bool
+panic_seen(const char *text)
+{
+	const char	*line, *end, *next, *body;
+
+	if (text == NULL)
+		return false;
+	for (line = text; *line != '\0'; line = next) {
+		next = line_next(line, &end);
+		body = line_body(line, end);
+		if ((size_t)(end - body) >= 15 &&
+		    strncmp(body, "Kernel Offset: ", 15) == 0)
+			return true;
+		if (find_in(body, end, "---[ end Kernel panic") != NULL)
+			return true;
+	}
+	return false;
+}
+
+/*
  * Does LINE (LEN bytes) of Xen's log name DOMID?  Xen names a domain
  * "d7" or "d7v0" (gprintk, %pd, %pv), or "Domain 7" and "domain 7" in
  * older messages (domain_crash, the watchdog).

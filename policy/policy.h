@@ -139,6 +139,7 @@ size_t		 text_escape(const char *in, size_t len, bool keep_nl,
 		     char *out, size_t outlen);
 const char	*panic_line(const char *text, size_t *len);
 const char	*panic_caller(const char *text, size_t *len);
+bool		 panic_seen(const char *text);
 bool		 xenlog_names(const char *line, size_t len, unsigned domid);
 
 #endif

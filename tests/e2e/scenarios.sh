@@ -185,9 +185,10 @@ report_of() {
 # holds the last line it printed, read from its console ring; a vCPU has
 # a non-zero instruction pointer; the crash-detected hook ran, with the
 # report there and the summary, before any core file of NAME.  Why is
-# the sysrq panic line, or, when Linux's stack dump after that line
-# filled the 2 KiB ring, the panic's caller from the trace (the check
-# says which).
+# the sysrq panic line, or, when Linux's stack and register dump after
+# that line filled the 2 KiB ring (about 2.3 KiB for a panic from a
+# system call on Linux 6.1), the panic's caller from the trace or the
+# panic alone (the check says which).
 evidence_check() {
 	want='Kernel panic - not syncing: sysrq triggered crash'
 	caller='Kernel panic in sysrq_handle_crash\+0x[0-9a-f]+/0x[0-9a-f]+ \(its message is no longer in the console ring\)'
@@ -203,6 +204,8 @@ evidence_check() {
 	bad=""
 	case $summary in
 	"$want") how="its panic line" ;;
+	"Kernel panic (its message is no longer in the console ring)")
+		how="a panic whose line and stack scrolled out of the 2 KiB ring" ;;
 	*) if printf '%s\n' "$summary" | grep -qxE "$caller"; then
 		how="the panic's caller (the line scrolled out of the ring)"
 	   else

@@ -126,6 +126,14 @@ test_panic_caller(void **state)
 	assert_null(panic_caller(NULL, &n));
 	/* A line that names no panic: not a summary. */
 	assert_null(panic_line(trace, &n));
+	/* What is left after the panic's line and stack scrolled out. */
+	assert_true(panic_seen(trace));
+	assert_true(panic_seen("RIP: 0033:0x7f\n[ 8.1] Kernel Offset: 0x1e0 "
+	    "from 0xffffffff81000000\n"));
+	assert_true(panic_seen("x\n---[ end Kernel panic - not syncing: "
+	    "Attempted to kill init! ]---\n"));
+	assert_false(panic_seen("[ 8.1] Kernel Offset disabled\nlogin:\n"));
+	assert_false(panic_seen(NULL));
 }
 
 /* Xen's words about d7, not about d70, dom7 or d7x. */
