@@ -58,6 +58,23 @@ xenlog_read(struct manager *m)
 	return 0;
 }
 
+/* "HVM d7v0 save: CPU": Xen saying that a save record was read, as our
+ * own evidence child and every dump read them; noise, not evidence. */
+static bool
+xenlog_ours(const char *line, size_t len)
+{
+	const char	*p = line, *end = line + len;
+
+	for (; p + 5 < end; p++)
+		if (memcmp(p, "HVM d", 5) == 0)
+			break;
+	if (p + 5 >= end)
+		return false;
+	for (p += 5; p < end && *p != ' '; p++)
+		;
+	return (size_t)(end - p) >= 7 && memcmp(p, " save: ", 7) == 0;
+}
+
 /*
  * Xen's lines naming DOMID, escaped and joined by '\n', taken out so
  * they are said once; NULL if none.  *ERR gets why Xen's log could not
@@ -85,6 +102,8 @@ xenlog_take(struct manager *m, unsigned domid, const char **err)
 			keep += end + 1 - i;
 			continue;
 		}
+		if (xenlog_ours(x->buf + i, end - i))
+			continue;	/* taken out, not said */
 		n = text_escape(x->buf + i, end - i, false, esc, sizeof esc);
 		if ((no = realloc(out, outlen + n + 2)) == NULL)
 			continue;

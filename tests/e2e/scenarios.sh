@@ -188,7 +188,8 @@ report_of() {
 # the sysrq panic line, or, when Linux's stack and register dump after
 # that line filled the 2 KiB ring (about 2.3 KiB for a panic from a
 # system call on Linux 6.1), the panic's caller from the trace or the
-# panic alone (the check says which).
+# panic alone (the check says which); none only if the guest's console
+# never showed a panic (the PVH guest's stops early in its boot).
 evidence_check() {
 	want='Kernel panic - not syncing: sysrq triggered crash'
 	caller='Kernel panic in sysrq_handle_crash\+0x[0-9a-f]+/0x[0-9a-f]+ \(its message is no longer in the console ring\)'
@@ -206,16 +207,25 @@ evidence_check() {
 	"$want") how="its panic line" ;;
 	"Kernel panic (its message is no longer in the console ring)")
 		how="a panic whose line and stack scrolled out of the 2 KiB ring" ;;
+	"") how="no summary"
+	    # Right only when the guest's console never showed a panic.
+	    ! grep -q 'Kernel panic' "/var/log/xen/console/guest-$2.log" ||
+		bad="$bad summary()" ;;
 	*) if printf '%s\n' "$summary" | grep -qxE "$caller"; then
 		how="the panic's caller (the line scrolled out of the ring)"
 	   else
-		how="no summary"
+		how="an unexpected summary"
 		bad="$bad summary($summary)"
 	   fi ;;
 	esac
-	grep -qF "($2) crashed: $summary; action" $DLOG ||
-	    grep -qF "($2) was stopped by its watchdog: $summary; action" $DLOG ||
-	    bad="$bad message"
+	if [ -n "$summary" ]; then
+		grep -qF "($2) crashed: $summary; action" $DLOG ||
+		    grep -qF "($2) was stopped by its watchdog: $summary; action" $DLOG ||
+		    bad="$bad message"
+	else
+		logged "\\($2\\) crashed; action" || bad="$bad message"
+	fi
+	grep -q '"HVM d[0-9]*[v0-9]* save: ' "$r" && bad="$bad xen-log-noise"
 	[ -n "$last" ] && grep -qF "\"$last\"" "$r" || bad="$bad last-line($last)"
 	case $ip in
 	*ip=0x|*ip=0x0|"") bad="$bad vcpu($ip)" ;;
