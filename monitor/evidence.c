@@ -73,7 +73,7 @@ evidence_line(struct evidence *ev, char *line)
 			if (i == EV_XEN)
 				continue;	/* the loop reads Xen's log */
 			else if (strcmp(line + 2, part_names[i]) == 0 ||
-			    (strcmp(line + 2, "all") == 0 && i != EV_XEN &&
+			    (strcmp(line + 2, "all") == 0 &&
 			    i != EV_LOG))
 				add_line(&ev->error[i], why);
 		break;

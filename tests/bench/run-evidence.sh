@@ -8,18 +8,11 @@
 # Figures only: fails only if a crash record lacks its panic line.
 set -u
 here=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
-. "${CW_SOURCE_DIR:-$here/../..}/tests/sim/lib.sh"
+. "$here/lib.sh"
 N=${1:-10000}
 K=${2:-100}
-D="$CW_BIN/xen-crashwatchd"
-L="${NOTIFY_LISTEN:-$CW_BIN/notify-listen}"
-[ -x "$D" ] || fail "no $D: build it first"
-[ -x "$L" ] || fail "no $L: build it first"
 [ $((N % K)) -eq 0 ] || fail "N ($N) must be a multiple of K ($K)"
-
-sim_start
-W=$(mktemp -d "${TMPDIR:-/tmp}/bench-evidence.XXXXXX") || fail "mktemp"
-trap 'kill -TERM $DPID $LPID 2>/dev/null; wait $DPID $LPID 2>/dev/null; rm -rf "$W"; sim_stop' EXIT
+bench_start evidence
 cat >"$W/c.conf" <<EOF2
 state_dir = "$W/state";
 dump: { directory = "$W/dump"; };
@@ -35,16 +28,7 @@ while [ $d -le "$N" ]; do
 	simctl xen-log "(XEN) d${d}v0 crashed in the benchmark"
 	d=$((d + step))
 done
-"$L" -t "$W/notify" >"$W/pings" &
-LPID=$!
-sleep 0.2
-NOTIFY_SOCKET="$W/notify" WATCHDOG_USEC=20000 "$D" -v -c "$W/c.conf" \
-    >"$W/log" 2>&1 &
-DPID=$!
-n=0
-until grep -q watching "$W/log"; do
-	sleep 0.05; n=$((n + 1)); [ $n -lt 2400 ] || fail "no first scan"
-done
+bench_daemon 20000 -v
 sleep 0.5
 skip=$(wc -l <"$W/pings")	# pings before the crashes
 ms() { date +%s%3N; }
@@ -60,11 +44,6 @@ n=0
 while [ "$(grep -c 'preserve done' "$W/log")" -lt "$K" ]; do
 	sleep 0.05; n=$((n + 1)); [ $n -lt 1200 ] || fail "not all handled"
 done
-kill -TERM $DPID; wait $DPID 2>/dev/null
-kill -TERM $LPID; wait $LPID 2>/dev/null
 printf 'evidence benchmark: %d of %d domains crash at once\n' "$K" "$N"
 printf '  every crash record said why within %d ms of the crashes\n' $((t1 - t0))
-awk -v skip="$skip" 'NR > skip && /WATCHDOG=1/ {
-	if (p) { g = $1 - p; if (g > max) max = g; n++ } p = $1 }
-	END { printf "  worst gap between watchdog pings: %.1f ms over %d " \
-	    "(asked for every 10 ms)\n", max / 1000, n }' "$W/pings"
+ping_gaps "$skip" 10
