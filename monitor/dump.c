@@ -177,7 +177,8 @@ dump_start(struct manager *m, unsigned domid, const char *name,
     const char *uuid, time_t when, uint64_t guest_bytes, dump_done_cb *done,
     void *arg)
 {
-	struct dump	*dp;
+	struct dump	*dp, *w;
+	unsigned	 ahead = 0;
 
 	if ((dp = calloc(1, sizeof *dp)) == NULL ||
 	    (dp->name = strdup(name)) == NULL) {
@@ -194,10 +195,14 @@ dump_start(struct manager *m, unsigned domid, const char *name,
 	dp->done = done;
 	dp->arg = arg;
 	dp->waiting = true;
+	/* Queued behind what runs and what waits to start: two asked for
+	 * in one loop pass both wait for the kick, one of them for more. */
+	TAILQ_FOREACH(w, &m->dumps.waiting, entry)
+		ahead++;
 	TAILQ_INSERT_TAIL(&m->dumps.waiting, dp, entry);
-	if (m->dumps.running >= m->conf->dump.max_parallel)
-		log_info("domain %u (%s): core dump queued behind %u running",
-		    domid, name, m->dumps.running);
+	if (m->dumps.running + ahead >= m->conf->dump.max_parallel)
+		log_info("domain %u (%s): core dump queued behind %u running "
+		    "and %u waiting", domid, name, m->dumps.running, ahead);
 	/* Started from the loop, so that DONE never runs inside
 	 * dump_start(), even when the fork fails. */
 	event_active(m->dumps.ev_kick, EV_TIMEOUT, 0);
