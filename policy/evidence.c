@@ -194,6 +194,43 @@ panic_seen(const char *text)
 }
 
 /*
+ * The message of a Linux panic in BUF, LEN bytes of a guest's memory:
+ * printk keeps each line's text in its log buffer without time stamp or
+ * newline, so "Kernel panic - not syncing: " and what follows up to the
+ * first byte that is no printable ASCII (the record's end), at most MAX
+ * bytes of the message.  The format string ("...: %s"), an empty message
+ * and the closing "---[ end Kernel panic - not syncing: ..." line are
+ * passed over.  Only a match that starts before LIMIT counts: the bytes
+ * after it are there to finish a line that crosses a page.  Returns where
+ * the line begins and its length in *N; NULL if none.
+ */
+const char *
+kmsg_panic(const char *buf, size_t len, size_t limit, size_t max, size_t *n)
+{
+	static const char	 mark[] = "Kernel panic - not syncing: ";
+	const size_t		 ml = sizeof mark - 1;
+	const char		*p = buf, *end = buf + len, *s;
+	size_t			 k;
+
+	while (p < end &&
+	    (p = memmem(p, (size_t)(end - p), mark, ml)) != NULL) {
+		if ((size_t)(p - buf) >= limit)
+			return NULL;
+		s = p + ml;
+		for (k = 0; s + k < end && k < max && s[k] >= 0x20 &&
+		    s[k] < 0x7f; k++)
+			;
+		if (k > 0 && s[0] != '%' && !(p - buf >= 4 &&
+		    memcmp(p - 4, "end ", 4) == 0)) {
+			*n = ml + k;
+			return p;
+		}
+		p++;
+	}
+	return NULL;
+}
+
+/*
  * Does LINE (LEN bytes) of Xen's log name DOMID?  Xen names a domain
  * "d7" or "d7v0" (gprintk, %pd, %pv), or "Domain 7" and "domain 7" in
  * older messages (domain_crash, the watchdog).

@@ -140,6 +140,8 @@ size_t		 text_escape(const char *in, size_t len, bool keep_nl,
 const char	*panic_line(const char *text, size_t *len);
 const char	*panic_caller(const char *text, size_t *len);
 bool		 panic_seen(const char *text);
+const char	*kmsg_panic(const char *buf, size_t len, size_t limit,
+		     size_t max, size_t *n);
 bool		 xenlog_names(const char *line, size_t len, unsigned domid);
 
 #endif

@@ -136,6 +136,51 @@ test_panic_caller(void **state)
 	assert_false(panic_seen(NULL));
 }
 
+/* The panic line in a guest's memory: printk's record text, with the
+ * bytes around it that are no text; not the format, not the end marker. */
+static void
+test_kmsg_panic(void **state)
+{
+	static const char mem[] = "\x01\0\0\0\0\0\0\0"
+	    "Kernel panic - not syncing: %s\n\0"
+	    "---[ end Kernel panic - not syncing: old ]---\0"
+	    "Kernel panic - not syncing: \0\0"
+	    "\x17\x04\0\0\0\0\0\x80"
+	    "Kernel panic - not syncing: VFS: Unable to mount root fs\0\0\0"
+	    "Kernel panic - not syncing: a later one\0";
+	const char	*p;
+	size_t		 n = 0, at;
+
+	(void)state;
+	p = kmsg_panic(mem, sizeof mem - 1, sizeof mem - 1, 240, &n);
+	assert_non_null(p);
+	assert_int_equal(n, strlen("Kernel panic - not syncing: VFS: Unable "
+	    "to mount root fs"));
+	assert_memory_equal(p, "Kernel panic - not syncing: VFS: Unable to "
+	    "mount root fs", n);
+	/* MAX bounds the message, not the mark. */
+	p = kmsg_panic(mem, sizeof mem - 1, sizeof mem - 1, 3, &n);
+	assert_non_null(p);
+	assert_int_equal(n, strlen("Kernel panic - not syncing: VFS"));
+	/* A match from LIMIT on belongs to the next page's batch; the bytes
+	 * after LIMIT still finish one that started before it. */
+	p = memmem(mem, sizeof mem - 1, "syncing: VFS", 12);
+	assert_non_null(p);
+	at = (size_t)(p - mem) - strlen("Kernel panic - not ");
+	assert_null(kmsg_panic(mem, sizeof mem - 1, at, 240, &n));
+	p = kmsg_panic(mem, sizeof mem - 1, at + 1, 240, &n);
+	assert_non_null(p);
+	assert_int_equal(n, strlen("Kernel panic - not syncing: VFS: Unable "
+	    "to mount root fs"));
+	/* A line cut by the end of the memory read: what there is. */
+	p = kmsg_panic(mem, at + 35, at + 35, 240, &n);
+	assert_non_null(p);
+	assert_int_equal(n, 35);
+	assert_null(kmsg_panic("no panic here", 13, 13, 240, &n));
+	assert_null(kmsg_panic("Kernel panic - not syncing: ", 28, 28, 240,
+	    &n));
+}
+
 /* Xen's words about d7, not about d70, dom7 or d7x. */
 static void
 test_xenlog_names(void **state)
@@ -177,6 +222,7 @@ main(void)
 		cmocka_unit_test(test_panic_after_oops),
 		cmocka_unit_test(test_other_reasons),
 		cmocka_unit_test(test_panic_caller),
+		cmocka_unit_test(test_kmsg_panic),
 		cmocka_unit_test(test_xenlog_names),
 	};
 
