@@ -290,6 +290,7 @@ enum evidence_part {
 	EV_LOG,		/* the end of xenconsoled's log of it */
 	EV_XEN,		/* Xen's lines naming the domain */
 	EV_VCPUS,	/* registers of each vCPU */
+	EV_KMSG,	/* the panic line from the kernel's log in memory */
 	EVIDENCE_PARTS
 };
 #define EVIDENCE_SUMMARY_MAX	240
@@ -307,6 +308,10 @@ struct evidence_req {
 	const char	*log_dir;
 };
 int		 evidence_child_main(void *, int);
+/* evidence-kmsg.c: 1 and the line, 0 none, -1 and why. */
+int		 kmsg_find(struct xenforeignmemory_handle *, unsigned domid,
+		     uint64_t root, char *line, size_t linelen, char *why,
+		     size_t whylen);
 void		 evidence_parse(struct evidence *, const char *, size_t,
 		     const char *cause);
 void		 evidence_summarize(struct evidence *);

@@ -10,7 +10,11 @@
  *	c LINE			the guest's console ring, line by line
  *	l LINE			the end of xenconsoled's log of the guest
  *	v N ONLINE IP SP FLAGS CR3	a vCPU (hex registers)
- *	e PART WHY		PART (console, log, vcpus) could not be read
+ *	k LINE			the panic line from the kernel's log in the
+ *				guest's memory (evidence-kmsg.c), read only
+ *				when the ring and the log have none
+ *	e PART WHY		PART (console, log, vcpus, kmsg) could not be
+ *				read
  *
  * A slow xenstore or disk stalls only this child, whose deadline the
  * parent keeps.
@@ -39,6 +43,13 @@
 #define LOG_SAID_MAX	24576	/* of them, escaped, to the parent: with
 				   the rest, well within JOB_OUTPUT_MAX */
 #define VCPUS_MAX	64	/* vCPUs reported; the rest are counted */
+#define PANIC_MARK	"Kernel panic - not syncing"
+
+/* Where a vCPU's kernel page tables begin, for evidence-kmsg.c. */
+struct kmsg_root {
+	uint64_t	 frame;
+	const char	*why;	/* NULL, or why there is none */
+};
 
 static void	 out(int, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
@@ -96,7 +107,7 @@ out_lines(int fd, char tag, const char *text, size_t len, size_t max)
  * console/ring-ref, read-only.  The bytes before out_prod are there
  * whether or not xenconsoled consumed them; out_cons is not trusted.
  */
-static void
+static bool
 read_console(int fd, struct xs_handle *xs, xenforeignmemory_handle *fm,
     unsigned domid)
 {
@@ -111,11 +122,11 @@ read_console(int fd, struct xs_handle *xs, xenforeignmemory_handle *fm,
 	if (xs == NULL) {	/* errno: why */
 		out(fd, "e console cannot connect to xenstore: %s",
 		    strerror(errno));
-		return;
+		return false;
 	}
 	if ((ref = xs_read(xs, XBT_NULL, path, &len)) == NULL) {
 		out(fd, "e console cannot read %s: %s", path, strerror(errno));
-		return;
+		return false;
 	}
 	errno = 0;
 	pfn = strtoull(ref, &end, 10);
@@ -123,13 +134,13 @@ read_console(int fd, struct xs_handle *xs, xenforeignmemory_handle *fm,
 	    len > 20) {
 		out(fd, "e console %s is not a frame number", path);
 		free(ref);
-		return;
+		return false;
 	}
 	free(ref);
 	if (fm == NULL) {	/* errno: why */
 		out(fd, "e console cannot open foreign memory: %s",
 		    strerror(errno));
-		return;
+		return false;
 	}
 	ring = xenforeignmemory_map(fm, domid, PROT_READ, 1, &pfn, &err);
 	if (ring == NULL || err != 0) {
@@ -137,7 +148,7 @@ read_console(int fd, struct xs_handle *xs, xenforeignmemory_handle *fm,
 		    (uint64_t)pfn, strerror(err != 0 ? err : errno));
 		if (ring != NULL)
 			xenforeignmemory_unmap(fm, ring, 1);
-		return;
+		return false;
 	}
 	/* One read of the index: the guest may still write (another vCPU
 	 * of a crashing guest), and the ring is copied once. */
@@ -147,6 +158,7 @@ read_console(int fd, struct xs_handle *xs, xenforeignmemory_handle *fm,
 		tail[i] = ring->out[MASK_XENCONS_IDX(prod - n + i, ring->out)];
 	xenforeignmemory_unmap(fm, ring, 1);
 	out_lines(fd, 'c', tail, n, 4 * sizeof tail);
+	return memmem(tail, n, PANIC_MARK, strlen(PANIC_MARK)) != NULL;
 }
 
 /*
@@ -154,7 +166,7 @@ read_console(int fd, struct xs_handle *xs, xenforeignmemory_handle *fm,
  * writes one: none is no error.  A name that is no plain file name is
  * refused: the guest's toolstack chose it, it must not lead elsewhere.
  */
-static void
+static bool
 read_log(int fd, const char *dir, const char *name)
 {
 	char		 path[4096], *buf;
@@ -163,15 +175,16 @@ read_log(int fd, const char *dir, const char *name)
 	off_t		 from;
 	int		 lfd;
 	const char	*p;
+	bool		 panic;
 
 	if (name[0] == '\0' || name[0] == '.' || strchr(name, '/') != NULL) {
 		out(fd, "e log the domain's name is no file name");
-		return;
+		return false;
 	}
 	if ((size_t)snprintf(path, sizeof path, "%s/guest-%s.log", dir,
 	    name) >= sizeof path) {
 		out(fd, "e log the log's path is too long");
-		return;
+		return false;
 	}
 	lfd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
 	    O_CLOEXEC);
@@ -179,24 +192,24 @@ read_log(int fd, const char *dir, const char *name)
 		if (errno != ENOENT)
 			out(fd, "e log cannot open %s: %s", path,
 			    strerror(errno));
-		return;
+		return false;
 	}
 	if (fstat(lfd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		out(fd, "e log %s is not a regular file", path);
 		close(lfd);
-		return;
+		return false;
 	}
 	from = st.st_size > LOG_TAIL_MAX ? st.st_size - LOG_TAIL_MAX : 0;
 	if ((buf = malloc(LOG_TAIL_MAX)) == NULL) {
 		close(lfd);
-		return;
+		return false;
 	}
 	got = pread(lfd, buf, LOG_TAIL_MAX, from);
 	close(lfd);
 	if (got < 0) {
 		out(fd, "e log cannot read %s: %s", path, strerror(errno));
 		free(buf);
-		return;
+		return false;
 	}
 	p = buf;
 	/* Begun mid-line: from the next whole one. */
@@ -205,13 +218,18 @@ read_log(int fd, const char *dir, const char *name)
 	else
 		p = buf;
 	out_lines(fd, 'l', p, (size_t)(buf + got - p), LOG_SAID_MAX);
+	panic = memmem(p, (size_t)(buf + got - p), PANIC_MARK,
+	    strlen(PANIC_MARK)) != NULL;
 	free(buf);
+	return panic;
 }
 
 /* Each vCPU's registers: PV from its context, PVH/HVM from its save
- * record, as a debugger reads them. */
+ * record, as a debugger reads them; the first one's page tables into
+ * ROOT. */
 static void
-read_vcpus(int fd, xc_interface *xch, const xc_domaininfo_t *info)
+read_vcpus(int fd, xc_interface *xch, const xc_domaininfo_t *info,
+    struct kmsg_root *root)
 {
 	vcpu_guest_context_any_t	 ctx;
 	struct hvm_hw_cpu		 cpu;
@@ -222,6 +240,7 @@ read_vcpus(int fd, xc_interface *xch, const xc_domaininfo_t *info)
 
 	hvm = (info->flags & XEN_DOMINF_hvm_guest) != 0;
 	nv = info->max_vcpu_id + 1;
+	root->why = "no vCPU could be read";
 	if (!hvm && xc_domain_get_guest_width(xch, info->domain, &width) != 0)
 		width = 8;
 	for (v = 0; v < nv && v < VCPUS_MAX; v++) {
@@ -241,6 +260,18 @@ read_vcpus(int fd, xc_interface *xch, const xc_domaininfo_t *info)
 			r[1] = cpu.rsp;
 			r[2] = cpu.rflags;
 			r[3] = cpu.cr3;
+			if (root->why == NULL)
+				;
+			else if (!(cpu.cr0 & 0x80000000u) ||
+			    !(cpu.msr_efer & 0x400u))	/* PG, LMA */
+				root->why = "the vCPU is not in long mode";
+			else if (cpu.cr4 & 0x1000u)	/* LA57 */
+				root->why = "5-level paging is not read";
+			else {
+				root->frame = (cpu.cr3 &
+				    0x000ffffffffff000ull) >> 12;
+				root->why = NULL;
+			}
 		} else {
 			if (xc_vcpu_getcontext(xch, info->domain, v, &ctx) !=
 			    0) {
@@ -253,11 +284,19 @@ read_vcpus(int fd, xc_interface *xch, const xc_domaininfo_t *info)
 				r[1] = ctx.x32.user_regs.esp;
 				r[2] = ctx.x32.user_regs.eflags;
 				r[3] = ctx.x32.ctrlreg[3];
+				root->why = "a 32-bit guest's memory is not "
+				    "read";
 			} else {
 				r[0] = ctx.x64.user_regs.rip;
 				r[1] = ctx.x64.user_regs.rsp;
 				r[2] = ctx.x64.user_regs.rflags;
 				r[3] = ctx.x64.ctrlreg[3];
+				/* A 64-bit PV guest's kernel page tables
+				 * (ctrlreg[1] holds the user ones). */
+				if (root->why != NULL && root->frame == 0) {
+					root->frame = r[3] >> 12;
+					root->why = NULL;
+				}
 			}
 		}
 		out(fd, "v %u %d %" PRIx64 " %" PRIx64 " %" PRIx64 " %" PRIx64,
@@ -265,6 +304,33 @@ read_vcpus(int fd, xc_interface *xch, const xc_domaininfo_t *info)
 	}
 	if (nv > VCPUS_MAX)
 		out(fd, "e vcpus %u more vCPUs not read", nv - VCPUS_MAX);
+}
+
+/* The panic line from the kernel's log in the guest's memory. */
+static void
+read_kmsg(int fd, xenforeignmemory_handle *fm, unsigned domid,
+    const struct kmsg_root *root)
+{
+	char	 line[4 * EVIDENCE_SUMMARY_MAX + 1], why[256];
+
+	if (root->why != NULL) {
+		out(fd, "e kmsg %s", root->why);
+		return;
+	}
+	if (fm == NULL) {
+		out(fd, "e kmsg cannot open foreign memory: %s",
+		    strerror(errno));
+		return;
+	}
+	switch (kmsg_find(fm, domid, root->frame, line, sizeof line, why,
+	    sizeof why)) {
+	case 1:
+		out(fd, "k %s", line);
+		break;
+	case -1:
+		out(fd, "e kmsg %s", why);
+		break;
+	}
 }
 
 int
@@ -275,7 +341,9 @@ evidence_child_main(void *arg, int fd)
 	struct xs_handle		*xs;
 	xc_domaininfo_t			 info;
 	xc_interface			*xch;
+	struct kmsg_root		 root = { 0, NULL };
 	int				 r, xs_err, fm_err;
+	bool				 panic;
 
 	if ((xch = hv_open()) == NULL) {
 		out(fd, "e all cannot open the hypervisor: %s",
@@ -293,10 +361,14 @@ evidence_child_main(void *arg, int fd)
 	fm = xenforeignmemory_open(NULL, 0);
 	fm_err = errno;
 	/* Hypercalls first: a hung xenstore or map leaves them said. */
-	read_vcpus(fd, xch, &info);
+	read_vcpus(fd, xch, &info, &root);
 	errno = xs == NULL ? xs_err : fm == NULL ? fm_err : 0;
-	read_console(fd, xs, fm, req->domid);
-	read_log(fd, req->log_dir, req->name);
+	panic = read_console(fd, xs, fm, req->domid);
+	panic |= read_log(fd, req->log_dir, req->name);
+	if (!panic) {
+		errno = fm_err;
+		read_kmsg(fd, fm, req->domid, &root);
+	}
 	if (fm != NULL)
 		xenforeignmemory_close(fm);
 	if (xs != NULL)

@@ -18,6 +18,7 @@ static const char *const part_names[EVIDENCE_PARTS] = {
 	[EV_LOG] = "log",
 	[EV_XEN] = "xen",
 	[EV_VCPUS] = "vcpus",
+	[EV_KMSG] = "kmsg",
 };
 
 /* S, a line, added to *BUF (lines joined by '\n'). */
@@ -56,6 +57,9 @@ evidence_line(struct evidence *ev, char *line)
 	case 'l':
 		add_line(&ev->part[EV_LOG], line[1] != '\0' ? line + 2 : "");
 		break;
+	case 'k':
+		add_line(&ev->part[EV_KMSG], line + 2);
+		break;
 	case 'v':
 		if (sscanf(line, "v %u %d %llx %llx %llx %llx", &v, &online,
 		    &ip, &sp, &fl, &cr3) != 6)
@@ -74,7 +78,7 @@ evidence_line(struct evidence *ev, char *line)
 				continue;	/* the loop reads Xen's log */
 			else if (strcmp(line + 2, part_names[i]) == 0 ||
 			    (strcmp(line + 2, "all") == 0 &&
-			    i != EV_LOG))
+			    i != EV_LOG && i != EV_KMSG))
 				add_line(&ev->error[i], why);
 		break;
 	}
@@ -101,11 +105,13 @@ evidence_parse(struct evidence *ev, const char *out, size_t len,
 	}
 	for (i = 0; i < EVIDENCE_PARTS; i++)
 		if (cause != NULL && i != EV_XEN && i != EV_LOG &&
+		    i != EV_KMSG &&
 		    ev->part[i] == NULL && ev->error[i] == NULL)
 			add_line(&ev->error[i], cause);
 }
 
-/* The line that says why, from the console ring or else the log. */
+/* The line that says why, from the console ring, else the log, else the
+ * kernel's log in the guest's memory. */
 void
 evidence_summarize(struct evidence *ev)
 {
@@ -114,7 +120,8 @@ evidence_summarize(struct evidence *ev)
 	size_t		 n;
 
 	if ((p = panic_line(ev->part[EV_CONSOLE], &n)) == NULL &&
-	    (p = panic_line(ev->part[EV_LOG], &n)) == NULL) {
+	    (p = panic_line(ev->part[EV_LOG], &n)) == NULL &&
+	    (p = panic_line(ev->part[EV_KMSG], &n)) == NULL) {
 		/* Its line scrolled out of the ring (Linux prints its
 		 * stack after it): what is left says what it can. */
 		if ((p = panic_caller(ev->part[EV_CONSOLE], &n)) != NULL &&
@@ -157,6 +164,7 @@ evidence_fields(const struct evidence *ev, char **fields, size_t max)
 		[EV_LOG] = "CONSOLE_LOG",
 		[EV_XEN] = "XEN_LOG",
 		[EV_VCPUS] = "VCPU_STATE",
+		[EV_KMSG] = "KERNEL_LOG",
 	};
 	size_t	n = 0;
 	int	i;

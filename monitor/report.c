@@ -130,6 +130,7 @@ report_begin(struct incident *inc)
 		[EV_LOG] = "console_log",
 		[EV_XEN] = "xen_log",
 		[EV_VCPUS] = "vcpus",
+		[EV_KMSG] = "kernel_log",
 	};
 	int		 i;
 

@@ -159,6 +159,63 @@ check_eq "$(field "$r2" XEN_LOG)" "(absent)" "XEN_LOG of a crash Xen said nothin
 check_eq "$(field "$r2" MESSAGE)" \
     "domain $id2 (web-2) crashed; action coredump-destroy" "MESSAGE with no panic"
 
+# 1b. The panic line scrolled out of the ring (Linux prints its stack
+# after it): read from the log the guest's kernel keeps in its memory,
+# through the guest's own page tables, past a page that cannot be mapped
+# and across a page boundary; the format string and an older end marker
+# are no panic line, and the line ends where a byte is no text.
+id=$(simctl create pv-1 --mem 16) || fail "create pv-1"
+simctl console "$id" "$(for i in $(seq 1 60); do
+	printf '[    7.%06d]  frame_%02d+0x16/0x20\n' "$i" "$i"
+done)
+[    7.400000] Kernel Offset: disabled
+"
+simctl kernel-log "$id" "Kernel panic - not syncing: %s"
+simctl kernel-log "$id" "---[ end Kernel panic - not syncing: an older end ]---"
+for i in 1 2 3 4 5; do	# 5 records of 1,616 bytes: the next crosses a page
+	simctl kernel-log "$id" "$(head -c 1608 /dev/zero | tr '\0' x)"
+done
+kwant="Kernel panic - not syncing: Attempted to kill init! exitcode=0x0000000b"
+simctl kernel-log "$id" "$kwant$(printf '\033[2J')"
+simctl kernel-log "$id" "CPU: 0 PID: 1 Comm: init Not tainted"
+simctl history clear
+simctl crash "$id"
+r=$(crash_record "$id")
+check_eq "$(field "$r" CRASH_SUMMARY)" "$kwant" "CRASH_SUMMARY from the kernel's log"
+check_eq "$(field "$r" MESSAGE)" \
+    "domain $id (pv-1) crashed: $kwant; action coredump-destroy" \
+    "MESSAGE from the kernel's log"
+check_eq "$(field "$r" KERNEL_LOG)" "$kwant" KERNEL_LOG
+check_eq "$(field "$r" KERNEL_LOG_ERROR)" "(absent)" KERNEL_LOG_ERROR
+has "$(field "$r" CONSOLE_TAIL)" "frame_60+0x16/0x20" "CONSOLE_TAIL of pv-1"
+wait_for test -s "$T/hooks/$id" || fail "no crash-detected hook for pv-1"
+check_eq "$(hook_env "$id" summary)" "$kwant" "XCW_SUMMARY from the kernel's log"
+report_of() {
+	echo "$T/state/incidents/$(field "$1" INCIDENT_ID).json"
+}
+wait_for sh -c "jq -e '.result == \"ok\"' '$(report_of "$r")' >/dev/null 2>&1" ||
+	fail "no finished report of pv-1"
+check_eq "$(jq -r '.evidence.kernel_log | join("\n")' "$(report_of "$r")")" \
+    "$kwant" "the report's kernel log"
+# The guest's page tables were walked from its vCPU's CR3 (the PML4 at
+# frame 0x100000 + domid), before the dump.
+pml4=$(seq_of "^[0-9]+ xenforeignmemory_map domid=$id frame=$((0x100000 + id)) ")
+dump=$(seq_of "^[0-9]+ xc_domain_dumpcore_via_callback domid=$id ")
+[ -n "$pml4" ] && [ -n "$dump" ] && [ "$pml4" -lt "$dump" ] ||
+	fail "page tables read at '$pml4', dump at '$dump'"
+# A page table that cannot be mapped: said, and the crash handled.
+id=$(simctl create pv-2 --mem 16) || fail "create pv-2"
+simctl kernel-log "$id" "Kernel panic - not syncing: unread"
+simctl fail xenforeignmemory_map EPERM 2
+simctl crash "$id"
+r=$(crash_record "$id")
+has "$(field "$r" KERNEL_LOG_ERROR)" \
+    "cannot map the page table at frame $(printf '%#x' $((0x100000 + id)))" \
+    "KERNEL_LOG_ERROR of a page table that cannot be mapped"
+check_eq "$(field "$r" CRASH_SUMMARY)" "(absent)" "summary of pv-2"
+expect_log "domain $id \(pv-2\): coredump-destroy done" 30 ||
+	fail "pv-2, whose memory could not be read, was not handled"
+
 # 2. Hostile bytes: a forged field on a line of its own, ANSI escapes,
 # invalid UTF-8, backslashes.  Escaped everywhere, never a field.
 id=$(simctl create evil --mem 16) || fail "create evil"
@@ -221,7 +278,7 @@ has "$(field "$r" VCPU_STATE)" "vcpu0 online" "vCPUs read before the console hun
 expect_log "domain $id \(stuck\): coredump-destroy done" 30 ||
 	fail "the crash whose reader hung was not handled"
 simctl delay xenforeignmemory_map 0
-# Eight crashes, five reports kept: the newest; none left half-written.
+# Ten crashes, five reports kept: the newest; none left half-written.
 wait_for sh -c "[ \$(ls '$T/state/incidents' | wc -l) -eq 5 ]" ||
 	fail "reports kept: $(ls "$T/state/incidents" | wc -l), want 5"
 [ -e "$report" ] && fail "the oldest report, web-1's, was kept beyond incidents.max"

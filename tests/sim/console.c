@@ -8,6 +8,19 @@
  * domid, named by /local/domain/N/console/ring-ref as xl writes it.
  * Xen's ring keeps the last XENLOG_SIZE bytes; its indexes only grow,
  * as Xen's do, so a reader that asks incrementally gets each byte once.
+ *
+ * A guest's kernel keeps its log in memory as Linux's printk does: each
+ * line's text after an 8-byte record header, padded to 8 bytes, in a
+ * KMSG_SIZE buffer that wraps.  The buffer is four pages of the kernel's
+ * image at 0xffffffff81000000, reached through the guest's own page
+ * tables from its vCPUs' CR3: PML4 PT_FRAME_BASE + domid, then
+ * KMEM_FRAME_BASE + 8 * domid + 0 (PDPT), + 1 (page directory), + 2
+ * (page table), + 3..6 (the buffer).  The page table maps five pages in
+ * a row; the third's frame does not exist (a mapping of it fails, as a
+ * page a guest ballooned out does), so the buffer's pages are the first,
+ * second, fourth and fifth.  The buffer starts 24 bytes before a page
+ * ends, so its first line crosses a page.  A guest whose kernel logged
+ * nothing has a PML4 of zeros: no kernel there.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -79,8 +92,11 @@ cons_set_index(unsigned domid, uint32_t prod, uint32_t cons)
 	return 0;
 }
 
+static int kmem_page(struct sim_dom *, uint64_t, uint64_t *);
+
 /* The page at FRAME of D, into OUT (4096 bytes): 0, or -EFAULT when D
- * has no such frame (the only frame we have is the console's). */
+ * has no such frame (its console's, its kernel's page tables and log
+ * are all it has). */
 int
 cons_page(unsigned domid, uint64_t frame, void *out)
 {
@@ -89,7 +105,7 @@ cons_page(unsigned domid, uint64_t frame, void *out)
 	if (d == NULL)
 		return -ESRCH;
 	if (frame != CONS_FRAME_BASE + domid)
-		return -EFAULT;
+		return kmem_page(d, frame, out) ? 0 : -EFAULT;
 	if (d->cons != NULL)
 		memcpy(out, d->cons, 4096);
 	else
@@ -144,4 +160,75 @@ vcpu_regs(unsigned domid, unsigned vcpu, struct sim_regs *r)
 	r->cr3 = (0x100000ull + domid) << 12;
 	r->online = vcpu < d->vcpus - d->offline_vcpus;
 	return 0;
+}
+
+#define KMSG_SIZE	(4 * 4096)
+#define KMSG_START	(4096 - 24)
+#define PTE(frame)	(((uint64_t)(frame) << 12) | 0x63)	/* P RW A D */
+
+static uint64_t
+kmem_frame(unsigned domid, unsigned k)
+{
+	return KMEM_FRAME_BASE + 8ull * domid + k;
+}
+
+/* TEXT as one more line of D's kernel log. */
+int
+kmsg_append(unsigned domid, const char *text, size_t len)
+{
+	struct sim_dom *d = dom_get(domid);
+	uint64_t id;
+	size_t i, rec;
+
+	if (d == NULL)
+		return -ESRCH;
+	if (d->kmsg == NULL) {
+		if ((d->kmsg = calloc(1, KMSG_SIZE)) == NULL)
+			abort();
+		d->kmsg_pos = KMSG_START;
+	}
+	id = 0x8000000000000000ull | (d->kmsg_pos / 8);
+	rec = (8 + len + 7) & ~(size_t)7;
+	for (i = 0; i < rec; i++)
+		d->kmsg[(d->kmsg_pos + i) % KMSG_SIZE] = i < 8 ?
+		    (char)(id >> (8 * i)) : i < 8 + len ? text[i - 8] : '\0';
+	d->kmsg_pos += rec;
+	return 0;
+}
+
+/* The page at FRAME of D's kernel memory into OUT: 1, or 0 when FRAME
+ * is none of its page tables or log pages. */
+static int
+kmem_page(struct sim_dom *d, uint64_t frame, uint64_t *out)
+{
+	unsigned domid = d->domid, k;
+
+	memset(out, 0, 4096);
+	if (frame == PT_FRAME_BASE + domid) {
+		if (d->kmsg != NULL)
+			out[511] = PTE(kmem_frame(domid, 0));
+		return 1;
+	}
+	if (d->kmsg == NULL || frame < kmem_frame(domid, 0) ||
+	    frame > kmem_frame(domid, 6))
+		return 0;
+	switch (k = (unsigned)(frame - kmem_frame(domid, 0))) {
+	case 0:
+		out[510] = PTE(kmem_frame(domid, 1));
+		break;
+	case 1:
+		out[8] = PTE(kmem_frame(domid, 2));	/* 0xffffffff81000000 */
+		break;
+	case 2:
+		out[0] = PTE(kmem_frame(domid, 3));
+		out[1] = PTE(kmem_frame(domid, 4));
+		out[2] = PTE(kmem_frame(domid, 7));	/* no such frame */
+		out[3] = PTE(kmem_frame(domid, 5));
+		out[4] = PTE(kmem_frame(domid, 6));
+		break;
+	default:
+		memcpy(out, d->kmsg + (k - 3) * 4096, 4096);
+		break;
+	}
+	return 1;
 }

@@ -730,9 +730,10 @@ cmd_fault(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 
 /*
  * console D TEXT | console-fill D BYTE | console-index D PROD CONS |
- * xen-log TEXT: what a guest printed to its console ring, the ring full
- * of one byte, indexes as a hostile guest may set them, and a line of
- * Xen's own (a newline is added to TEXT when it has none).
+ * kernel-log D TEXT | xen-log TEXT: what a guest printed to its console
+ * ring, the ring full of one byte, indexes as a hostile guest may set
+ * them, a line its kernel logged in memory, and a line of Xen's own (a
+ * newline is added to TEXT when it has none).
  */
 void
 cmd_console(struct ctl_conn *c, int argc, char **argv, struct reply *r)
@@ -754,6 +755,8 @@ cmd_console(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 		return;
 	if (strcmp(argv[0], "console") == 0)
 		rc = cons_append(domid, argv[2], strlen(argv[2]));
+	else if (strcmp(argv[0], "kernel-log") == 0)
+		rc = kmsg_append(domid, argv[2], strlen(argv[2]));
 	else if (strcmp(argv[0], "console-fill") == 0) {
 		if (parse_uint(argv[2], 255, &v)) {
 			send_usage(c, argv[0]);

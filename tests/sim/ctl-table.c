@@ -37,6 +37,8 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "D's console ring full of one byte (0-255)" },
 	{ "console-index", 3, 3, H(cmd_console), "D PROD CONS",
 	  "set the ring's out_prod and out_cons as a broken guest may" },
+	{ "kernel-log", 2, 2, H(cmd_console), "D TEXT",
+	  "TEXT as a line of the log D's kernel keeps in its memory" },
 	{ "xen-log", 1, 1, H(cmd_console), "TEXT",
 	  "a line in Xen's console ring (xl dmesg)" },
 	{ "destroy", 1, 1, H(cmd_domain_op), "D",

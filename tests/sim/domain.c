@@ -234,6 +234,7 @@ dom_free(struct sim_dom *d)
 		event_free(d->reap);
 	free(d->name);
 	free(d->cons);
+	free(d->kmsg);
 	free(d);
 }
 

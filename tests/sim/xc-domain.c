@@ -283,6 +283,10 @@ xc_domain_hvm_getcontext_partial(xc_interface *xch, uint32_t domid,
 	cpu->rsp = v[1];
 	cpu->rflags = v[2];
 	cpu->cr3 = v[3];
+	/* A 64-bit kernel's: paging on, long mode, 4-level tables. */
+	cpu->cr0 = 0x80050033;
+	cpu->cr4 = 0x3606e0;
+	cpu->msr_efer = 0xd01;
 	return 0;
 }
 
