@@ -322,15 +322,11 @@ read_kmsg(int fd, xenforeignmemory_handle *fm, unsigned domid,
 		    strerror(errno));
 		return;
 	}
-	switch (kmsg_find(fm, domid, root->frame, line, sizeof line, why,
-	    sizeof why)) {
-	case 1:
+	if (kmsg_find(fm, domid, root->frame, line, sizeof line, why,
+	    sizeof why) == 1)
 		out(fd, "k %s", line);
-		break;
-	case -1:
+	else
 		out(fd, "e kmsg %s", why);
-		break;
-	}
 }
 
 int

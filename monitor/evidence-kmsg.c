@@ -18,6 +18,11 @@
  * PVH or HVM guest's guest frames: either way what a foreign mapping of
  * that guest takes.  A page the guest could not hand over is skipped,
  * never touched (a failed page of a mapping is a SIGBUS).
+ *
+ * printk pads each record to 8 bytes with whatever its buffer held, so
+ * an older line's bytes may follow the message; panic() keeps the
+ * message NUL-terminated in a static buffer of its own, and a second
+ * pass finds that copy to cut the line where the kernel ended it.
  */
 #include <sys/mman.h>
 
@@ -49,6 +54,7 @@ struct kmsg_walk {
 	uint64_t		*frame;	/* the image's pages, in address order */
 	uint32_t		*vpn;	/* each one's page in the gigabyte */
 	size_t			 n;
+	size_t			 pages_lost;	/* pages not mapped, a pass */
 	unsigned		 tables_lost;	/* page tables not mapped */
 };
 
@@ -115,75 +121,136 @@ collect(struct kmsg_walk *w, uint64_t e)
 	}
 }
 
-/* The panic line in pages [I, I + CNT) of the walk, read with the page
- * after them when it follows in the guest's addresses; 1 if found. */
-static int
-scan(struct kmsg_walk *w, size_t i, size_t cnt, char *line, size_t linelen)
+/* What a pass over the pages looks for: a panic line (the first pass),
+ * then the message's own copy (the second). */
+struct kmsg_pass {
+	char		 raw[EVIDENCE_SUMMARY_MAX + 32];	/* the line */
+	size_t		 len;
+	size_t		 msg;		/* where its message begins */
+	size_t		 confirmed;	/* of the message, bytes the kernel meant */
+	bool		 second;
+};
+
+/* Look at BUF (LEN bytes, matches from LIMIT on are the next batch's):
+ * true when the pass is done. */
+static bool
+look(struct kmsg_pass *k, const char *buf, size_t len, size_t limit)
+{
+	const char	*p;
+	size_t		 n, lo;
+
+	if (!k->second) {
+		p = kmsg_panic(buf, len, limit, EVIDENCE_SUMMARY_MAX, &n);
+		if (p == NULL)
+			return false;
+		memcpy(k->raw, p, n);
+		k->len = n;
+		k->msg = strlen("Kernel panic - not syncing: ");
+		return true;
+	}
+	/* At most 7 bytes of padding and 8 of the next record's id. */
+	n = k->len - k->msg;
+	lo = n > 15 ? n - 15 : 1;
+	if ((n = kmsg_confirm(buf, len, limit, k->raw + k->msg, n,
+	    k->confirmed > lo ? k->confirmed : lo)) > k->confirmed)
+		k->confirmed = n;
+	return k->confirmed == k->len - k->msg;
+}
+
+/* Pages [I, I + CNT) of the walk, with the page after them when it
+ * follows in the guest's addresses, to K; true when K is done. */
+static bool
+batch(struct kmsg_walk *w, size_t i, size_t cnt, struct kmsg_pass *k)
 {
 	xen_pfn_t	 pfn[KMSG_BATCH + 1];
 	int		 err[KMSG_BATCH + 1];
-	size_t		 k, a, b, extra, n;
-	const char	*base, *p;
+	size_t		 j, a, b, extra;
+	const char	*base;
+	bool		 done = false;
 
 	extra = i + cnt < w->n && w->vpn[i + cnt] == w->vpn[i + cnt - 1] + 1;
-	for (k = 0; k < cnt + extra; k++) {
-		pfn[k] = w->frame[i + k];
-		err[k] = 0;
+	for (j = 0; j < cnt + extra; j++) {
+		pfn[j] = w->frame[i + j];
+		err[j] = 0;
 	}
 	base = xenforeignmemory_map(w->fm, w->domid, PROT_READ, cnt + extra,
 	    pfn, err);
-	if (base == NULL)
-		return 0;
+	if (base == NULL) {
+		w->pages_lost += cnt;
+		return false;
+	}
+	for (j = 0; j < cnt; j++)
+		w->pages_lost += err[j] != 0;
 	/* Runs of pages that were mapped: the others are not to be read. */
-	for (a = 0; a < cnt; a = b) {
+	for (a = 0; a < cnt && !done; a = b) {
 		for (; a < cnt && err[a] != 0; a++)
 			;
 		for (b = a; b < cnt + extra && err[b] == 0; b++)
 			;
 		if (a >= cnt)
 			break;
-		p = kmsg_panic(base + a * PAGE_SIZE, (b - a) * PAGE_SIZE,
-		    ((b < cnt ? b : cnt) - a) * PAGE_SIZE, EVIDENCE_SUMMARY_MAX,
-		    &n);
-		if (p != NULL) {
-			text_escape(p, n, false, line, linelen);
-			xenforeignmemory_unmap(w->fm, (void *)base, cnt + extra);
-			return 1;
-		}
+		done = look(k, base + a * PAGE_SIZE, (b - a) * PAGE_SIZE,
+		    ((b < cnt ? b : cnt) - a) * PAGE_SIZE);
 	}
 	xenforeignmemory_unmap(w->fm, (void *)base, cnt + extra);
-	return 0;
+	return done;
+}
+
+/* Every page of the walk to K, in batches of pages that follow each
+ * other in the guest's addresses, so that a line crossing a page is read
+ * whole: true when K is done. */
+static bool
+pass(struct kmsg_walk *w, struct kmsg_pass *k)
+{
+	size_t	 i, cnt;
+
+	w->pages_lost = 0;
+	for (i = 0; i < w->n; i += cnt) {
+		for (cnt = 1; cnt < KMSG_BATCH && i + cnt < w->n &&
+		    w->vpn[i + cnt] == w->vpn[i + cnt - 1] + 1; cnt++)
+			;
+		if (batch(w, i, cnt, k))
+			return true;
+	}
+	return false;
 }
 
 /*
  * The panic line of the Linux kernel of DOMID, whose top page table (its
- * PML4) is at frame ROOT: 1 with the line in LINE (escaped), 0 if none
- * is found, -1 with why in WHY.
+ * PML4) is at frame ROOT: 1 with the line in LINE (escaped), -1 with why
+ * there is none in WHY.
  */
 int
 kmsg_find(xenforeignmemory_handle *fm, unsigned domid, uint64_t root,
     char *line, size_t linelen, char *why, size_t whylen)
 {
 	struct kmsg_walk	 w = { .fm = fm, .domid = domid };
+	struct kmsg_pass	 k = { .second = false };
 	uint64_t		 t[512];
-	size_t			 i, cnt;
-	int			 err, found = 0;
+	int			 err;
 
 	if ((err = table(&w, root, t)) != 0) {
 		snprintf(why, whylen, "cannot map the page table at frame "
 		    "%#" PRIx64 ": %s", root, strerror(err));
 		return -1;
 	}
-	if (!(t[KIMG_PML4] & PTE_PRESENT) || (t[KIMG_PML4] & PTE_LARGE))
-		return 0;	/* no kernel of ours up there */
+	if (!(t[KIMG_PML4] & PTE_PRESENT) || (t[KIMG_PML4] & PTE_LARGE)) {
+		snprintf(why, whylen, "no kernel mapped at 0xffffff8000000000 "
+		    "(PML4 entry %#" PRIx64 ")", t[KIMG_PML4]);
+		return -1;
+	}
 	if ((err = table(&w, PTE_FRAME(t[KIMG_PML4]), t)) != 0) {
 		snprintf(why, whylen, "cannot map the page table at frame "
 		    "%#" PRIx64 ": %s", PTE_FRAME(t[KIMG_PML4]),
 		    strerror(err));
 		return -1;
 	}
-	if (!(t[KIMG_PDPT] & PTE_PRESENT))
-		return 0;
+	if (!(t[KIMG_PDPT] & PTE_PRESENT)) {
+		snprintf(why, whylen, "no kernel image mapped at "
+		    "0xffffffff80000000 (PDPT entry %#" PRIx64 ")",
+		    t[KIMG_PDPT]);
+		return -1;
+	}
 	w.frame = malloc(KMSG_PAGES_MAX * sizeof *w.frame);
 	w.vpn = malloc(KMSG_PAGES_MAX * sizeof *w.vpn);
 	if (w.frame == NULL || w.vpn == NULL) {
@@ -193,20 +260,22 @@ kmsg_find(xenforeignmemory_handle *fm, unsigned domid, uint64_t root,
 		return -1;
 	}
 	collect(&w, t[KIMG_PDPT]);
-	/* Batches of pages that follow each other in the guest's addresses,
-	 * so that a line crossing a page is read whole. */
-	for (i = 0; i < w.n && !found; i += cnt) {
-		for (cnt = 1; cnt < KMSG_BATCH && i + cnt < w.n &&
-		    w.vpn[i + cnt] == w.vpn[i + cnt - 1] + 1; cnt++)
-			;
-		found = scan(&w, i, cnt, line, linelen);
+	if (!pass(&w, &k)) {
+		snprintf(why, whylen, "no panic line in the %zu pages of the "
+		    "kernel's image (%zu of them and %u page tables could not "
+		    "be mapped)", w.n, w.pages_lost, w.tables_lost);
+		free(w.frame);
+		free(w.vpn);
+		return -1;
 	}
-	if (!found && w.tables_lost > 0) {
-		snprintf(why, whylen, "%u of the kernel's page tables could "
-		    "not be mapped", w.tables_lost);
-		found = -1;
-	}
+	/* The record's padding may follow the message: panic()'s own copy
+	 * says where it ends.  Without one, the line stays as read. */
+	k.second = true;
+	(void)pass(&w, &k);
+	if (k.confirmed > 0)
+		k.len = k.msg + k.confirmed;
+	text_escape(k.raw, k.len, false, line, linelen);
 	free(w.frame);
 	free(w.vpn);
-	return found;
+	return 1;
 }

@@ -231,6 +231,38 @@ kmsg_panic(const char *buf, size_t len, size_t limit, size_t max, size_t *n)
 }
 
 /*
+ * How much of MSG (MLEN bytes, the message after a panic line's mark, as
+ * kmsg_panic read it) the kernel meant: printk pads a record to 8 bytes
+ * with whatever the buffer held, so up to 7 printable bytes of an older
+ * line may follow the message.  panic() keeps the message itself in a
+ * buffer of its own, NUL-terminated: the longest MSG[0..K), K in [LO,
+ * MLEN], that BUF holds with a NUL after it and no mark before it (that
+ * is the record again), starting before LIMIT.  0 if none.
+ */
+size_t
+kmsg_confirm(const char *buf, size_t len, size_t limit, const char *msg,
+    size_t mlen, size_t lo)
+{
+	static const char	 mark[] = "Kernel panic - not syncing: ";
+	const size_t		 ml = sizeof mark - 1;
+	const char		*p, *end = buf + len;
+	size_t			 k;
+
+	if (lo == 0)
+		lo = 1;
+	for (k = mlen; k >= lo && k > 0; k--)
+		for (p = buf; p < end && (p = memmem(p, (size_t)(end - p),
+		    msg, k)) != NULL; p++) {
+			if ((size_t)(p - buf) >= limit)
+				break;
+			if (p + k < end && p[k] == '\0' && !((size_t)(p - buf)
+			    >= ml && memcmp(p - ml, mark, ml) == 0))
+				return k;
+		}
+	return 0;
+}
+
+/*
  * Does LINE (LEN bytes) of Xen's log name DOMID?  Xen names a domain
  * "d7" or "d7v0" (gprintk, %pd, %pv), or "Domain 7" and "domain 7" in
  * older messages (domain_crash, the watchdog).

@@ -142,6 +142,8 @@ const char	*panic_caller(const char *text, size_t *len);
 bool		 panic_seen(const char *text);
 const char	*kmsg_panic(const char *buf, size_t len, size_t limit,
 		     size_t max, size_t *n);
+size_t		 kmsg_confirm(const char *buf, size_t len, size_t limit,
+		     const char *msg, size_t mlen, size_t lo);
 bool		 xenlog_names(const char *line, size_t len, unsigned domid);
 
 #endif

@@ -203,6 +203,16 @@ pml4=$(seq_of "^[0-9]+ xenforeignmemory_map domid=$id frame=$((0x100000 + id)) "
 dump=$(seq_of "^[0-9]+ xc_domain_dumpcore_via_callback domid=$id ")
 [ -n "$pml4" ] && [ -n "$dump" ] && [ "$pml4" -lt "$dump" ] ||
 	fail "page tables read at '$pml4', dump at '$dump'"
+# A record padded with an older line's bytes: cut where panic()'s own
+# copy of the message ends.
+id=$(simctl create pv-3 --mem 16) || fail "create pv-3"
+simctl kernel-log "$id" "older line"
+simctl kernel-panic "$id" "sysrq triggered crash"
+simctl kernel-log "$id" "CPU: 0 PID: 77 Comm: sh Not tainted"
+simctl crash "$id"
+r=$(crash_record "$id")
+check_eq "$(field "$r" CRASH_SUMMARY)" \
+    "Kernel panic - not syncing: sysrq triggered crash" "summary past a record's padding"
 # A page table that cannot be mapped: said, and the crash handled.
 id=$(simctl create pv-2 --mem 16) || fail "create pv-2"
 simctl kernel-log "$id" "Kernel panic - not syncing: unread"

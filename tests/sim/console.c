@@ -10,19 +10,22 @@
  * as Xen's do, so a reader that asks incrementally gets each byte once.
  *
  * A guest's kernel keeps its log in memory as Linux's printk does: each
- * line's text after an 8-byte record header, padded to 8 bytes, in a
- * KMSG_SIZE buffer that wraps.  The buffer is four pages of the kernel's
- * image at 0xffffffff81000000, reached through the guest's own page
- * tables from its vCPUs' CR3: PML4 PT_FRAME_BASE + domid, then
- * KMEM_FRAME_BASE + 8 * domid + 0 (PDPT), + 1 (page directory), + 2
- * (page table), + 3..6 (the buffer).  The page table maps five pages in
- * a row; the third's frame does not exist (a mapping of it fails, as a
+ * line's text after an 8-byte record header, padded to 8 bytes with
+ * what an older line left there ('q'), in a KMSG_SIZE buffer that wraps;
+ * a panic's message is also kept NUL-terminated in a page of its own, as
+ * panic() keeps it.  The buffer is four pages of the kernel's image at
+ * 0xffffffff81000000, reached through the guest's own page tables from
+ * its vCPUs' CR3: PML4 PT_FRAME_BASE + domid, then KMEM_FRAME_BASE + 16 *
+ * domid + 0 (PDPT), + 1 (page directory), + 2 (page table), + 3..6 (the
+ * buffer), + 7 (panic's copy).  The page table maps six pages in a row;
+ * the third's frame (+ 8) does not exist (a mapping of it fails, as a
  * page a guest ballooned out does), so the buffer's pages are the first,
- * second, fourth and fifth.  The buffer starts 24 bytes before a page
- * ends, so its first line crosses a page.  A guest whose kernel logged
- * nothing has a PML4 of zeros: no kernel there.
+ * second, fourth and fifth, and the sixth is panic's.  The buffer starts
+ * 24 bytes before a page ends, so its first line crosses a page.  A guest
+ * whose kernel logged nothing has a PML4 of zeros: no kernel there.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,7 +172,7 @@ vcpu_regs(unsigned domid, unsigned vcpu, struct sim_regs *r)
 static uint64_t
 kmem_frame(unsigned domid, unsigned k)
 {
-	return KMEM_FRAME_BASE + 8ull * domid + k;
+	return KMEM_FRAME_BASE + 16ull * domid + k;
 }
 
 /* TEXT as one more line of D's kernel log. */
@@ -187,11 +190,11 @@ kmsg_append(unsigned domid, const char *text, size_t len)
 			abort();
 		d->kmsg_pos = KMSG_START;
 	}
-	id = 0x8000000000000000ull | (d->kmsg_pos / 8);
+	id = 0x3fffffffffff0000ull | 'r';	/* a printable low byte */
 	rec = (8 + len + 7) & ~(size_t)7;
 	for (i = 0; i < rec; i++)
 		d->kmsg[(d->kmsg_pos + i) % KMSG_SIZE] = i < 8 ?
-		    (char)(id >> (8 * i)) : i < 8 + len ? text[i - 8] : '\0';
+		    (char)(id >> (8 * i)) : i < 8 + len ? text[i - 8] : 'q';
 	d->kmsg_pos += rec;
 	return 0;
 }
@@ -210,7 +213,7 @@ kmem_page(struct sim_dom *d, uint64_t frame, uint64_t *out)
 		return 1;
 	}
 	if (d->kmsg == NULL || frame < kmem_frame(domid, 0) ||
-	    frame > kmem_frame(domid, 6))
+	    frame > kmem_frame(domid, 7))
 		return 0;
 	switch (k = (unsigned)(frame - kmem_frame(domid, 0))) {
 	case 0:
@@ -222,13 +225,41 @@ kmem_page(struct sim_dom *d, uint64_t frame, uint64_t *out)
 	case 2:
 		out[0] = PTE(kmem_frame(domid, 3));
 		out[1] = PTE(kmem_frame(domid, 4));
-		out[2] = PTE(kmem_frame(domid, 7));	/* no such frame */
+		out[2] = PTE(kmem_frame(domid, 8));	/* no such frame */
 		out[3] = PTE(kmem_frame(domid, 5));
 		out[4] = PTE(kmem_frame(domid, 6));
+		out[5] = PTE(kmem_frame(domid, 7));
+		break;
+	case 7:
+		if (d->kpanic != NULL)
+			memcpy((char *)out + 1000, d->kpanic,
+			    strlen(d->kpanic) + 1);
 		break;
 	default:
 		memcpy(out, d->kmsg + (k - 3) * 4096, 4096);
 		break;
 	}
 	return 1;
+}
+
+/* MSG as the message of D's kernel panic: its log line, and panic()'s
+ * own copy. */
+int
+kmsg_panic_copy(unsigned domid, const char *msg)
+{
+	struct sim_dom *d = dom_get(domid);
+	char line[1100];
+	int rc;
+
+	if (d == NULL)
+		return -ESRCH;
+	if (strlen(msg) > 1000)
+		return -EINVAL;
+	snprintf(line, sizeof(line), "Kernel panic - not syncing: %s", msg);
+	if ((rc = kmsg_append(domid, line, strlen(line))) != 0)
+		return rc;
+	free(d->kpanic);
+	if ((d->kpanic = strdup(msg)) == NULL)
+		abort();
+	return 0;
 }

@@ -730,10 +730,11 @@ cmd_fault(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 
 /*
  * console D TEXT | console-fill D BYTE | console-index D PROD CONS |
- * kernel-log D TEXT | xen-log TEXT: what a guest printed to its console
- * ring, the ring full of one byte, indexes as a hostile guest may set
- * them, a line its kernel logged in memory, and a line of Xen's own (a
- * newline is added to TEXT when it has none).
+ * kernel-log D TEXT | kernel-panic D MSG | xen-log TEXT: what a guest
+ * printed to its console ring, the ring full of one byte, indexes as a
+ * hostile guest may set them, a line its kernel logged in memory, its
+ * kernel's panic, and a line of Xen's own (a newline is added to TEXT
+ * when it has none).
  */
 void
 cmd_console(struct ctl_conn *c, int argc, char **argv, struct reply *r)
@@ -757,6 +758,8 @@ cmd_console(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 		rc = cons_append(domid, argv[2], strlen(argv[2]));
 	else if (strcmp(argv[0], "kernel-log") == 0)
 		rc = kmsg_append(domid, argv[2], strlen(argv[2]));
+	else if (strcmp(argv[0], "kernel-panic") == 0)
+		rc = kmsg_panic_copy(domid, argv[2]);
 	else if (strcmp(argv[0], "console-fill") == 0) {
 		if (parse_uint(argv[2], 255, &v)) {
 			send_usage(c, argv[0]);
@@ -773,6 +776,8 @@ cmd_console(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 	}
 	if (rc == -ESRCH)
 		send_err(c, ESRCH, "no domain %u", domid);
+	else if (rc < 0)
+		send_err(c, -rc, "%s: %s", argv[0], strerror(-rc));
 	else
 		send_reply(c, r);
 }

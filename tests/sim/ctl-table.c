@@ -39,6 +39,8 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "set the ring's out_prod and out_cons as a broken guest may" },
 	{ "kernel-log", 2, 2, H(cmd_console), "D TEXT",
 	  "TEXT as a line of the log D's kernel keeps in its memory" },
+	{ "kernel-panic", 2, 2, H(cmd_console), "D MSG",
+	  "D's kernel panics: its log line, and panic()'s copy of MSG" },
 	{ "xen-log", 1, 1, H(cmd_console), "TEXT",
 	  "a line in Xen's console ring (xl dmesg)" },
 	{ "destroy", 1, 1, H(cmd_domain_op), "D",

@@ -235,6 +235,7 @@ dom_free(struct sim_dom *d)
 	free(d->name);
 	free(d->cons);
 	free(d->kmsg);
+	free(d->kpanic);
 	free(d);
 }
 

@@ -103,6 +103,7 @@ struct sim_dom {
 	unsigned	 offline_vcpus;	/* the last ones are offline */
 	void		*cons;		/* console page, once written */
 	char		*kmsg;		/* its kernel's log, once written */
+	char		*kpanic;	/* panic()'s copy of its message */
 	size_t		 kmsg_pos;	/* bytes ever written to it */
 };
 struct dom_spec {
@@ -136,7 +137,7 @@ uint64_t	 now_ns(void);
 /* console.c: console rings and vCPU registers */
 #define CONS_FRAME_BASE	0x80000u	/* + domid: its console/ring-ref */
 #define PT_FRAME_BASE	0x100000u	/* + domid: its vCPUs' CR3 (PML4) */
-#define KMEM_FRAME_BASE	0x200000u	/* + 8 * domid: kernel pages */
+#define KMEM_FRAME_BASE	0x200000u	/* + 16 * domid: kernel pages */
 struct sim_regs {
 	uint64_t	 ip, sp, flags, cr3;
 	bool		 online;
@@ -146,6 +147,7 @@ int		 cons_fill(unsigned domid, int byte);
 int		 cons_set_index(unsigned domid, uint32_t prod, uint32_t cons);
 int		 cons_page(unsigned domid, uint64_t frame, void *out);
 int		 kmsg_append(unsigned domid, const char *, size_t);
+int		 kmsg_panic_copy(unsigned domid, const char *);
 void		 xenlog_append(const char *, size_t);
 size_t		 xenlog_read(uint32_t *index, int incremental, char *out,
 		     size_t max);

@@ -177,6 +177,23 @@ test_kmsg_panic(void **state)
 	assert_non_null(p);
 	assert_int_equal(n, 35);
 	assert_null(kmsg_panic("no panic here", 13, 13, 240, &n));
+	/* The record's padding after the message, and panic()'s copy. */
+	{
+		static const char pad[] = "Kernel panic - not syncing: "
+		    "sysrq triggered crashsh\xff\0\0xx\0sysrq triggered crash\0";
+		const char	*msg = pad + 28;
+
+		assert_int_equal(kmsg_confirm(pad, sizeof pad - 1,
+		    sizeof pad - 1, msg, 23, 8), 21);
+		/* The record itself (after its mark) is no copy. */
+		assert_int_equal(kmsg_confirm(pad, 60, 60, msg, 23, 8), 0);
+		/* A copy from LIMIT on (it starts at 57) is another
+		 * batch's. */
+		assert_int_equal(kmsg_confirm(pad, sizeof pad - 1, 57, msg,
+		    23, 8), 0);
+		assert_int_equal(kmsg_confirm(pad, sizeof pad - 1, 58, msg,
+		    23, 8), 21);
+	}
 	assert_null(kmsg_panic("Kernel panic - not syncing: ", 28, 28, 240,
 	    &n));
 }
