@@ -184,9 +184,8 @@ report_of() {
 # evidence_check CHECK NAME: NAME's crash record says why it died: the
 # sysrq panic line, from its console ring or, when Linux's stack and
 # register dump after that line filled the 2 KiB ring (about 2.3 KiB for
-# a panic from a system call on Linux 6.1; a PVH guest's console stops
-# early in its boot), from the log its kernel keeps in memory (the check
-# says which).  The record holds the last line it printed, read from its
+# a panic from a system call on Linux 6.1), from the log its kernel
+# keeps in memory (the check says which).  The record holds the last line it printed, read from its
 # console ring; a vCPU has a non-zero instruction pointer; the
 # crash-detected hook ran, with the report there and the summary, before
 # any core file of NAME.
