@@ -144,8 +144,10 @@ read_console(int fd, struct xs_handle *xs, xenforeignmemory_handle *fm,
 	}
 	ring = xenforeignmemory_map(fm, domid, PROT_READ, 1, &pfn, &err);
 	if (ring == NULL || err != 0) {
+		/* privcmd gives a page's error negative */
 		out(fd, "e console cannot map frame %#" PRIx64 ": %s",
-		    (uint64_t)pfn, strerror(err != 0 ? err : errno));
+		    (uint64_t)pfn, strerror(err < 0 ? -err : err != 0 ? err :
+		    errno));
 		if (ring != NULL)
 			xenforeignmemory_unmap(fm, ring, 1);
 		return false;
@@ -293,7 +295,8 @@ read_vcpus(int fd, xc_interface *xch, const xc_domaininfo_t *info,
 				r[3] = ctx.x64.ctrlreg[3];
 				/* A 64-bit PV guest's kernel page tables
 				 * (ctrlreg[1] holds the user ones). */
-				if (root->why != NULL && root->frame == 0) {
+				if (root->why != NULL && vi.online &&
+				    r[3] >> 12 != 0) {
 					root->frame = r[3] >> 12;
 					root->why = NULL;
 				}

@@ -68,7 +68,8 @@ table(struct kmsg_walk *w, uint64_t frame, uint64_t t[512])
 
 	p = xenforeignmemory_map(w->fm, w->domid, PROT_READ, 1, &pfn, &err);
 	if (p == NULL || err != 0) {
-		err = err != 0 ? err : errno;
+		/* privcmd gives a page's error negative */
+		err = err < 0 ? -err : err != 0 ? err : errno;
 		if (p != NULL)
 			xenforeignmemory_unmap(w->fm, p, 1);
 		return err != 0 ? err : EFAULT;

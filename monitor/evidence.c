@@ -84,6 +84,13 @@ evidence_line(struct evidence *ev, char *line)
 	}
 }
 
+static bool
+panic_line_in(const char *text)
+{
+	return text != NULL && strstr(text, "Kernel panic - not syncing") !=
+	    NULL;
+}
+
 /* The child's report, line by line; a child that did not finish left
  * the parts it did not reach without a word: they get CAUSE. */
 void
@@ -108,6 +115,14 @@ evidence_parse(struct evidence *ev, const char *out, size_t len,
 		    i != EV_KMSG &&
 		    ev->part[i] == NULL && ev->error[i] == NULL)
 			add_line(&ev->error[i], cause);
+	/* The kernel's log is read after a console without a panic line:
+	 * a child that stopped then was stopped reading the guest's
+	 * memory. */
+	if (cause != NULL && ev->part[EV_CONSOLE] != NULL &&
+	    ev->part[EV_KMSG] == NULL && ev->error[EV_KMSG] == NULL &&
+	    !panic_line_in(ev->part[EV_CONSOLE]) &&
+	    !panic_line_in(ev->part[EV_LOG]))
+		add_line(&ev->error[EV_KMSG], cause);
 }
 
 /* The line that says why, from the console ring, else the log, else the

@@ -245,21 +245,34 @@ kmsg_confirm(const char *buf, size_t len, size_t limit, const char *msg,
 {
 	static const char	 mark[] = "Kernel panic - not syncing: ";
 	const size_t		 ml = sizeof mark - 1;
-	const char		*p, *end = buf + len;
-	size_t			 k;
+	const char		*p, *z, *end = buf + len;
+	size_t			 k, best = 0;
 
 	if (lo == 0)
 		lo = 1;
-	for (k = mlen; k >= lo && k > 0; k--)
-		for (p = buf; p < end && (p = memmem(p, (size_t)(end - p),
-		    msg, k)) != NULL; p++) {
-			if ((size_t)(p - buf) >= limit)
-				break;
-			if (p + k < end && p[k] == '\0' && !((size_t)(p - buf)
-			    >= ml && memcmp(p - ml, mark, ml) == 0))
-				return k;
+	/* Anchored on the NULs that end text: each is tried once for each
+	 * length, so memory a guest filled to slow this costs no more
+	 * than 16 comparisons a byte. */
+	for (z = buf + 1; z < end &&
+	    (z = memchr(z, '\0', (size_t)(end - z))) != NULL; z++) {
+		if (z[-1] == '\0')
+			continue;
+		for (k = mlen; k >= lo && k > best; k--) {
+			if ((size_t)(z - buf) < k)
+				continue;
+			p = z - k;
+			if ((size_t)(p - buf) >= limit || memcmp(p, msg, k) != 0)
+				continue;
+			if ((size_t)(p - buf) >= ml &&
+			    memcmp(p - ml, mark, ml) == 0)
+				continue;	/* the record itself */
+			best = k;
+			break;
 		}
-	return 0;
+		if (best == mlen)
+			break;
+	}
+	return best;
 }
 
 /*

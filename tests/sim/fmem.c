@@ -75,8 +75,9 @@ xenforeignmemory_map(xenforeignmemory_handle *h, uint32_t dom, int prot,
 		rc = xcs_call(&h->c, NULL, 0, p + i * PAGE, PAGE, &got,
 		    "xc_xenforeignmemory_map %u %lu", dom,
 		    (unsigned long)arr[i]);
+		/* As privcmd: a page's error negative. */
 		if (err != NULL)
-			err[i] = rc < 0 ? -rc : 0;
+			err[i] = rc < 0 ? rc : 0;
 		if (rc < 0 && failed == 0)
 			failed = -rc;
 	}
@@ -88,6 +89,11 @@ xenforeignmemory_map(xenforeignmemory_handle *h, uint32_t dom, int prot,
 		return NULL;
 	}
 	mprotect(p, pages * PAGE, PROT_READ);
+	/* A page that failed is not there: reading it faults, as the
+	 * SIGBUS of a real mapping does. */
+	for (i = 0; err != NULL && i < pages; i++)
+		if (err[i] != 0)
+			mprotect(p + i * PAGE, PAGE, PROT_NONE);
 	return p;
 }
 

@@ -187,6 +187,8 @@ test_kmsg_panic(void **state)
 		    sizeof pad - 1, msg, 23, 8), 21);
 		/* The record itself (after its mark) is no copy. */
 		assert_int_equal(kmsg_confirm(pad, 60, 60, msg, 23, 8), 0);
+		assert_int_equal(kmsg_confirm("Kernel panic - not syncing: "
+		    "sysrq triggered crashsh\0", 52, 52, msg, 23, 8), 0);
 		/* A copy from LIMIT on (it starts at 57) is another
 		 * batch's. */
 		assert_int_equal(kmsg_confirm(pad, sizeof pad - 1, 57, msg,
