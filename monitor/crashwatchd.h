@@ -44,6 +44,7 @@ struct json_object;
 
 /* log.c */
 void		 log_init(bool verbose);
+bool		 log_is_verbose(void);
 void		 log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 void		 log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void		 log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
@@ -123,6 +124,16 @@ int		 xs_rename(struct manager *, unsigned, const char *uuid,
 		     const char *);
 void		 xs_forget(struct manager *, unsigned, const char *uuid);
 
+/* toolstack.c: libxenlight in our loop, for a destroy as xl's. */
+struct toolstack;
+/* ERR: 0, ESRCH (no such domain) or EIO; WHY says it in words. */
+typedef void	 toolstack_cb(int err, const char *why, void *);
+struct toolstack *toolstack_open(struct event_base *);	/* NULL: absent */
+void		 toolstack_close(struct toolstack *);
+int		 toolstack_destroy(struct toolstack *, unsigned domid,
+		     toolstack_cb *, void *);
+bool		 toolstack_reaped(struct toolstack *, pid_t, int status);
+
 /* job.c: child processes with deadlines. */
 #define JOB_OUTPUT_MAX	65536
 typedef void	 job_cb(struct job *, void *);
@@ -158,6 +169,9 @@ struct job	*job_fork(struct manager *, const char *what,
 void		 job_reap(struct manager *);
 void		 job_kill_all(struct manager *);
 void		 job_free(struct job *);
+/* A child slot that is not a job's (a toolstack operation). */
+void		 job_slot_take(struct manager *);
+void		 job_slot_give(struct manager *);
 /* "exited 0", "killed by SIGKILL after the 900 s deadline", ... */
 const char	*job_cause(const struct job *, char *, size_t);
 bool		 job_ok(const struct job *);
@@ -374,6 +388,7 @@ enum incident_wait {
 	WAIT_GONE,	/* for the domain to go, or the timer */
 	WAIT_SAVED,	/* before the first step: for its record on disk */
 	WAIT_EVIDENCE,	/* before the alert: for the evidence child */
+	WAIT_TOOLSTACK,	/* for libxenlight's operation */
 };
 struct incident {
 	TAILQ_ENTRY(incident) entry;
@@ -439,6 +454,7 @@ void		 incident_log(const struct incident *, int prio,
 		     const char *const *extra, const char *fmt, ...)
 		     __attribute__((format(printf, 6, 7)));
 /* The current step went well: "domain N (name): WHAT". */
+void		 incident_continue(struct incident *, enum incident_wait);
 void		 incident_ok(const struct incident *, const char *fmt, ...)
 		     __attribute__((format(printf, 2, 3)));
 /* The current step failed, under MSGID: said at LOG_ERR, with what
@@ -484,6 +500,7 @@ struct manager {
 	struct event	*ev_reconnect;
 	unsigned	 reconnect_delay_ms;
 	struct xs_connect *xs_connect;	/* an attempt under way (xs-connect.c) */
+	struct toolstack *tk;		/* NULL: no libxenlight */
 	struct event	*ev_xs_connect;	/* it is done */
 	struct event	*ev_xs_wait;	/* it takes long: say we wait */
 	bool		 xs_waiting;	/* said so; not connected since */

@@ -156,6 +156,16 @@ incident_begin(struct incident *inc)
 	incident_run(inc, incident_step_start(inc));
 }
 
+/* The current step's own operation ended (libxenlight's destroy): WAIT
+ * is what the step does next, as from its start. */
+void
+incident_continue(struct incident *inc, enum incident_wait wait)
+{
+	if (inc->dead || inc->step >= inc->plan.nsteps)
+		return;
+	incident_run(inc, wait);
+}
+
 /* A child of the current step ended. */
 static void
 incident_job_done(struct job *job, void *arg)

@@ -422,7 +422,10 @@ job_reap(struct manager *m)
 		if (pid <= 0)
 			break;
 		if (job == NULL) {
-			log_debug("reaped unknown child %ld", (long)pid);
+			/* libxenlight's hotplug scripts and destroyer. */
+			if (!toolstack_reaped(m->tk, pid, st))
+				log_debug("reaped unknown child %ld",
+				    (long)pid);
 			continue;
 		}
 		job->status = st;
@@ -458,18 +461,31 @@ job_kill_all(struct manager *m)
 }
 
 void
-job_free(struct job *job)
+job_slot_take(struct manager *m)
+{
+	m->njobs++;
+}
+
+void
+job_slot_give(struct manager *m)
 {
 	struct timeval	now = { 0, 0 };
 
+	if (m->njobs == 0)
+		return;
+	m->njobs--;
+	/* A free slot: crashes waiting for one may be taken up. */
+	if (m->ev_admit != NULL && !TAILQ_EMPTY(&m->domains.pending))
+		evtimer_add(m->ev_admit, &now);
+}
+
+void
+job_free(struct job *job)
+{
+
 	LIST_REMOVE(job, entry);
-	if (job->pid > 0 && job->m->njobs > 0) {
-		job->m->njobs--;
-		/* A free slot: crashes waiting for one may be taken up. */
-		if (job->m->ev_admit != NULL &&
-		    !TAILQ_EMPTY(&job->m->domains.pending))
-			evtimer_add(job->m->ev_admit, &now);
-	}
+	if (job->pid > 0)
+		job_slot_give(job->m);
 	if (job->ev_read != NULL)
 		event_free(job->ev_read);
 	if (job->ev_deadline != NULL)

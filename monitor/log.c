@@ -20,6 +20,12 @@ log_init(bool verbose)
 	journal_open(false, verbose);
 }
 
+bool
+log_is_verbose(void)
+{
+	return log_verbose;
+}
+
 static void	log_vsend(int, const char *, const char *, va_list)
 		    __attribute__((format(printf, 3, 0)));
 

@@ -588,6 +588,9 @@ manager_init(struct manager *m, const char *conf_path, struct conf *conf,
 		    "privcmd driver loaded?", strerror(errno));
 		return -EXIT_NOTDOM0;
 	}
+	/* The default destroy, as xl's; absent, the hypercall. */
+	if (!dry_run)
+		m->tk = toolstack_open(m->base);
 	if ((m->state = state_load(conf)) == NULL)
 		fatalx("out of memory");
 	/* Before the first scan: the journal, read to learn what a killed
@@ -661,6 +664,8 @@ manager_free(struct manager *m)
 	state_writer_stop(m->writer);
 	report_writer_stop(m->reports);
 	xs_stop(m);
+	toolstack_close(m->tk);
+	m->tk = NULL;
 	if (m->ev_reconnect != NULL)
 		event_free(m->ev_reconnect);
 	if (m->ev_xs_wait != NULL)

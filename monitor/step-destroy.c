@@ -98,6 +98,54 @@ step_destroy_command(struct incident *inc, const char *what)
 	return WAIT_JOB;
 }
 
+/* libxenlight's destroy is over: as xl's would be, nothing is left. */
+static void
+step_destroy_toolstack_done(int err, const char *why, void *arg)
+{
+	struct incident	*inc = arg;
+
+	job_slot_give(inc->m);
+	if (inc->dead || inc->wait != WAIT_TOOLSTACK)
+		return;
+	if (err != 0 && err != ESRCH) {
+		incident_continue(inc, step_destroy_retry(inc, why));
+		return;
+	}
+	incident_ok(inc, err == 0 ? "destroyed" : "already gone");
+	KILL_POINT("destroy-done");
+	incident_continue(inc, WAIT_NONE);
+}
+
+/*
+ * The default: "xl destroy" in our loop (toolstack.c).  libxl finds the
+ * domain by domid alone, so the UUID is checked just before: a crashed
+ * domain keeps its domid until it is gone, and a new domain takes a
+ * freed one only after the rover has wrapped.
+ */
+static enum incident_wait
+step_destroy_toolstack(struct incident *inc)
+{
+	struct manager	*m = inc->m;
+	int		 r;
+
+	if ((r = hv_same(m->xch, inc->domid, inc->uuid)) == 0) {
+		incident_ok(inc, "already gone");
+		return WAIT_NONE;
+	}
+	if (r < 0)
+		return step_destroy_retry(inc, strerror(-r));
+	log_info("domain %u (%s): destroying through libxenlight", inc->domid,
+	    inc->name);
+	job_slot_take(m);
+	if ((r = toolstack_destroy(m->tk, inc->domid,
+	    step_destroy_toolstack_done, inc)) != 0) {
+		job_slot_give(m);
+		return step_destroy_retry(inc, strerror(-r));
+	}
+	KILL_POINT("destroy-started");
+	return WAIT_TOOLSTACK;
+}
+
 static enum incident_wait
 step_destroy_start(struct incident *inc)
 {
@@ -116,6 +164,8 @@ step_destroy_start(struct incident *inc)
 	snprintf(what, sizeof what, "destroy of %s", inc->name);
 	if (m->conf->destroy_argv != NULL)
 		return step_destroy_command(inc, what);
+	if (m->tk != NULL)
+		return step_destroy_toolstack(inc);
 	inc->job = job_fork(m, what, step_destroy_child, inc, DESTROY_TIMEOUT,
 	    inc->job_done, inc);
 	if (inc->job == NULL)

@@ -450,6 +450,57 @@ xc_domain_op(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 	xc_reply(c, r, rc);
 }
 
+static void
+libxl_loop_line(const char *path, void *arg)
+{
+	struct reply	*r = arg;
+	char		*enc;
+
+	if ((enc = malloc(3 * strlen(path) + 8)) == NULL)
+		abort();
+	line(r, "%s", proto_encode(path, enc, 3 * strlen(path) + 8));
+	free(enc);
+}
+
+/* xc_libxl_open: the stand-in libxenlight's context. */
+static void
+xc_libxl_open(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	int rc = dev_libxl_on() ? 0 : -EOPNOTSUPP;
+
+	(void)argc;
+	(void)argv;
+	history_add("libxl_ctx_alloc -> %s", result(rc));
+	xc_reply(c, r, rc);
+}
+
+/*
+ * xc_libxl_domain_destroy D: libxl_domain_destroy starts; the loop
+ * devices its hotplug scripts are to remove, one a line.
+ * xc_libxl_teardown D: its xenstore nodes go, before the hypercall.
+ */
+static void
+xc_libxl_destroy(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	const char *fn = argv[0];
+	unsigned domid;
+	int rc, err;
+
+	(void)argc;
+	if (parse_domid(c, argv[1], &domid))
+		return;
+	if ((err = fault_take_fail(fn)) != 0)
+		rc = -err;
+	else if (strcmp(fn, "xc_libxl_domain_destroy") == 0)
+		rc = dev_loops(domid, libxl_loop_line, r);
+	else
+		rc = dev_teardown(domid);
+	history_add("%s domid=%u -> %s",
+	    strcmp(fn, "xc_libxl_domain_destroy") == 0 ?
+	    "libxl_domain_destroy" : "libxl_teardown", domid, result(rc));
+	xc_reply(c, r, rc);
+}
+
 /* The stand-ins' calls.  Arguments are counted after the name. */
 static const struct xc_cmd {
 	const char	*name;
@@ -466,6 +517,9 @@ static const struct xc_cmd {
 	{ "xc_dump_end", 4, 5, xc_dump_end, "FN DOMID RESULT BYTES [PATH]" },
 	{ "xc_domain_shutdown", 2, 2, xc_shutdown, "D REASON" },
 	{ "xc_domain_destroy", 1, 1, xc_domain_op, "D" },
+	{ "xc_libxl_open", 0, 0, xc_libxl_open, "" },
+	{ "xc_libxl_domain_destroy", 1, 1, xc_libxl_destroy, "D" },
+	{ "xc_libxl_teardown", 1, 1, xc_libxl_destroy, "D" },
 	{ "xc_domain_pause", 1, 1, xc_domain_op, "D" },
 	{ "xc_domain_unpause", 1, 1, xc_domain_op, "D" },
 	{ "xc_readconsolering", 3, 3, xc_readcons,
@@ -688,6 +742,64 @@ cmd_store(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 		if (rc == 0)
 			xs_fire_rm(argv[1]);
 	}
+	send_reply(c, r);
+}
+
+/* devices D */
+void
+cmd_devices(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	unsigned domid;
+	int rc;
+
+	(void)argc;
+	if (parse_domid(c, argv[1], &domid))
+		return;
+	if ((rc = dev_attach(domid)) != 0) {
+		send_err(c, -rc, "cannot give domain %u devices", domid);
+		return;
+	}
+	send_reply(c, r);
+}
+
+/* libxl on|off */
+void
+cmd_libxl(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	(void)argc;
+	if (strcmp(argv[1], "on") != 0 && strcmp(argv[1], "off") != 0) {
+		send_usage(c, argv[0]);
+		return;
+	}
+	dev_set_libxl(strcmp(argv[1], "on") == 0);
+	send_reply(c, r);
+}
+
+static void
+ls_line(const struct node *n, void *arg)
+{
+	struct reply *r = arg;
+	char *enc;
+
+	if ((enc = malloc(3 * n->vlen + 8)) == NULL)
+		abort();
+	line(r, "%s = %s", n->path, n->value != NULL ?
+	    proto_encode(n->value, enc, 3 * n->vlen + 8) : "");
+	free(enc);
+}
+
+/* ls PATH */
+void
+cmd_ls(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	struct node *n;
+
+	(void)argc;
+	if ((n = store_get(argv[1])) == NULL) {
+		send_err(c, ENOENT, "no node %s", argv[1]);
+		return;
+	}
+	dev_list(n, ls_line, r);
 	send_reply(c, r);
 }
 

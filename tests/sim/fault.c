@@ -3,7 +3,8 @@
  *
  * An operation is named by its xc function with or without the "xc_" and
  * "domain_" prefixes ("destroy", "xc_domain_destroy"); "dumpcore" covers
- * both dump functions.
+ * both dump functions; "libxl_domain_destroy" and "libxl_teardown" are the
+ * stand-in libxenlight's destroy, begun and its xenstore nodes removed.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -50,7 +51,8 @@ known_op(const char *op)
 	    "getinfolist", "getinfo", "pause", "unpause", "shutdown",
 	    "destroy", "dumpcore", "dumpcore_via_callback", "readconsolering",
 	    "vcpu_getinfo", "vcpu_getcontext", "hvm_getcontext_partial",
-	    "get_guest_width", "xenforeignmemory_map", NULL };
+	    "get_guest_width", "xenforeignmemory_map", "libxl_domain_destroy",
+	    "libxl_teardown", NULL };
 	int i;
 
 	for (i = 0; ops[i] != NULL; i++)

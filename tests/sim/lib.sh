@@ -111,7 +111,8 @@ sim_stop() {
 
 sim_start() {
 	[ -x "$CW_BIN/xensim" ] || fail "no $CW_BIN/xensim: build the sim target first"
-	for l in libxenctrl.so.4.17 libxenguest.so.4.17 libxenforeignmemory.so.1; do
+	for l in libxenctrl.so.4.17 libxenguest.so.4.17 libxenforeignmemory.so.1 \
+	    libxenlight.so.4.17; do
 		[ -e "$CW_SIM_LIB/$l" ] ||
 			fail "no stand-in $l in $CW_SIM_LIB: build the sim target first"
 	done

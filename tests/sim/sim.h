@@ -153,6 +153,16 @@ size_t		 xenlog_read(uint32_t *index, int incremental, char *out,
 		     size_t max);
 int		 vcpu_regs(unsigned domid, unsigned vcpu, struct sim_regs *);
 
+/* devices.c: backends, loop devices, libxenlight's teardown */
+int		 dev_attach(unsigned domid);
+int		 dev_loops(unsigned domid, void (*)(const char *, void *),
+		     void *);
+int		 dev_teardown(unsigned domid);
+void		 dev_list(const struct node *,
+		     void (*)(const struct node *, void *), void *);
+void		 dev_set_libxl(bool on);
+bool		 dev_libxl_on(void);
+
 /* history.c: every call the stand-ins made */
 void		 history_add(const char *fmt, ...)
 		     __attribute__((format(printf, 1, 2)));

@@ -1,0 +1,94 @@
+#!/bin/bash
+# The default destroy is the toolstack's own (libxenlight's, through the
+# stand-in): nothing of the crashed guest is left, not in xenstore, not a
+# loop device.  Without libxenlight the daemon says so and keeps the
+# hypercall; a failed teardown is retried; a domain libxenlight no longer
+# finds counts as gone.
+. "$CW_SOURCE_DIR/tests/integration/lib.sh"
+itest_start
+
+write_conf <<'EOF2'
+state_dir = "@T@/state";
+dump: { directory = "@T@/dump"; keep_free = "0"; };
+defaults: { on_crash = "destroy"; };
+EOF2
+
+loops() { ls "$SIM_DIR/loop" 2>/dev/null | wc -l; }
+
+# A host with a guest already running, with its devices.
+keep=$(simctl create keep --mem 16) || fail "create keep"
+simctl devices "$keep" || fail "devices keep"
+simctl ls / | sort >"$T/before"
+
+guest=$(simctl create disk1 --mem 16) || fail "create disk1"
+simctl devices "$guest" || fail "devices disk1"
+check_eq "$(loops)" 2 "loop devices with both guests"
+simctl read "/local/domain/0/backend/vbd/$guest/51712/state" >/dev/null ||
+	fail "no vbd backend for disk1"
+simctl read "/local/domain/0/backend/console/$guest/0/state" >/dev/null ||
+	fail "no console backend for disk1"
+
+daemon_start
+simctl crash "$guest"
+expect_log "domain $guest \(disk1\): destroying through libxenlight" 20 ||
+	fail "the destroy did not go through libxenlight"
+expect_log "domain $guest \(disk1\): destroy done" 20 || fail "destroy"
+wait_for sh -c "! \"$CW_BIN/xensimctl\" list | awk '\$1 == $guest' | grep -q ." ||
+	fail "disk1 is still there"
+simctl ls / | sort >"$T/after"
+diff -u "$T/before" "$T/after" >"$T/diff" ||
+	fail "xenstore differs from before disk1 was created: $(cat "$T/diff")"
+check_eq "$(loops)" 1 "loop devices left (keep's only)"
+check_eq "$(count_history "^[0-9]+ libxl_domain_destroy domid=$guest -> 0")" 1 \
+	"libxl_domain_destroy calls for disk1"
+check_eq "$(count_history "^[0-9]+ libxl_teardown domid=$guest -> 0")" 1 \
+	"teardowns of disk1"
+check_eq "$(count_history "^[0-9]+ xc_domain_destroy domid=$guest -> 0")" 1 \
+	"destroy hypercalls for disk1"
+check_eq "$(count_history "domid=$keep ")" 0 "calls about keep"
+pass "the default destroy leaves nothing"
+
+# A teardown that fails is retried, and says why.
+g2=$(simctl create retry1 --mem 16) || fail "create retry1"
+simctl devices "$g2" || fail "devices retry1"
+simctl fail libxl_domain_destroy EIO 1 || fail "inject"
+simctl crash "$g2"
+expect_log "domain $g2 \(retry1\): destroy failed: libxenlight: FAIL \(attempt 1, retrying in 1 s\)" 20 ||
+	fail "no retry message"
+expect_log "domain $g2 \(retry1\): destroy done" 20 || fail "retry1 not destroyed"
+check_eq "$(count_history "^[0-9]+ libxl_domain_destroy domid=$g2 ")" 2 \
+	"libxl_domain_destroy calls for retry1"
+check_eq "$(count_history "^[0-9]+ xc_domain_destroy domid=$g2 -> 0")" 1 \
+	"destroy hypercalls for retry1"
+pass "a failed teardown is retried"
+
+# libxenlight finds no such domain (it went between our check and its
+# own): the operation ends inside the call; the destroy is "already gone".
+g3=$(simctl create gone1 --mem 16) || fail "create gone1"
+simctl fail libxl_domain_destroy ESRCH 1 || fail "inject"
+simctl crash "$g3"
+expect_log "domain $g3 \(gone1\): destroy done" 20 || fail "gone1"
+grep -E "domain $g3 \(gone1\).*already gone" "$DAEMON_LOG" >/dev/null ||
+	fail "gone1's destroy did not say 'already gone'"
+pass "a domain libxenlight does not find is gone"
+daemon_stop
+
+# Without libxenlight: said once, the hypercall destroys, backends stay
+# (what destroy.command is for).
+simctl libxl off || fail "libxl off"
+g4=$(simctl create plain1 --mem 16) || fail "create plain1"
+simctl devices "$g4" || fail "devices plain1"
+: >"$DAEMON_LOG"
+daemon_start
+check_eq "$(count_log 'cannot use libxenlight .*; destroying with the hypercall')" 1 \
+	"messages about libxenlight"
+simctl crash "$g4"
+expect_log "domain $g4 \(plain1\): destroy done" 20 || fail "plain1"
+check_eq "$(count_history "^[0-9]+ libxl_domain_destroy domid=$g4 ")" 0 \
+	"libxl_domain_destroy calls for plain1"
+check_eq "$(count_history "^[0-9]+ xc_domain_destroy domid=$g4 -> 0")" 1 \
+	"destroy hypercalls for plain1"
+simctl read "/local/domain/0/backend/vbd/$g4/51712/state" >/dev/null ||
+	fail "the hypercall path was expected to leave the vbd backend"
+daemon_stop
+pass "without libxenlight, the hypercall"
