@@ -103,6 +103,19 @@ unpack_watchdog() {
 	    die "xen_wdt is not in $kpkg"
 }
 
+# A disk for a guest: the loop driver and the block backend, which the
+# toolstack's "block" hotplug script uses for a file-backed vbd.
+unpack_blkback() {
+	[ -n "$(find "$ROOT/lib/modules" -name 'xen-blkback.ko*' 2>/dev/null)" ] &&
+	    return 0
+	kpkg=$(cat "$DEBS/.kernel")
+	dpkg-deb --fsys-tarfile "$DEBS/${kpkg}_"*.deb |
+	    tar -x -C "$ROOT" --wildcards \
+	    './lib/modules/*/kernel/drivers/block/loop.ko*' \
+	    './lib/modules/*/kernel/drivers/block/xen-blkback/xen-blkback.ko*' ||
+	    die "loop or xen-blkback is not in $kpkg"
+}
+
 # Copy FILE into the staging tree STAGE at the same path.
 put() {
 	mkdir -p "$STAGE$(dirname "$2")"
@@ -207,6 +220,14 @@ build_dom0() {
 	for b in read write exists list ls rm watch chmod; do
 		ln -s xenstore "$STAGE/usr/bin/xenstore-$b"
 	done
+	# The hotplug scripts (xen-utils-common) are bash, and lock with
+	# flock(1), which busybox lacks: both from the host's Debian.
+	mkdir -p "$STAGE/etc/xen"
+	cp -a "$ROOT/etc/xen/scripts" "$STAGE/etc/xen/scripts"
+	rm -f "$STAGE/bin/bash" "$STAGE/usr/bin/flock" "$STAGE/bin/flock"
+	put "$(command -v bash)" /bin/bash
+	put "$(command -v flock)" /usr/bin/flock
+	elfs="$elfs $(command -v bash) $(command -v flock)"
 	put "$(command -v readelf)" /usr/bin/readelf
 	put "$(command -v zstd)" /usr/bin/zstd
 	put "$DAEMON" /usr/sbin/xen-crashwatchd
@@ -222,7 +243,8 @@ build_dom0() {
 	gcc_s=$(ls /lib/$MULTIARCH/libgcc_s.so.1 /usr/lib/$MULTIARCH/libgcc_s.so.1 2>/dev/null | head -n 1)
 	[ -n "$gcc_s" ] || die "libgcc_s.so.1 not found on the host"
 	put "$gcc_s" /lib/$MULTIARCH/libgcc_s.so.1
-	for m in xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc; do
+	for m in xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc \
+	    loop xen-blkback; do
 		f=$(find "$ROOT/lib/modules" -name "$m.ko*" | head -n 1)
 		[ -n "$f" ] || die "kernel module $m not found in the image package"
 		cp "$f" "$STAGE/lib/modules/"
@@ -243,6 +265,7 @@ build_dom0() {
 fetch
 unpack
 unpack_watchdog
+unpack_blkback
 build_xen
 build_guest
 build_dom0

@@ -301,10 +301,8 @@ coredump_destroy() {
 	check dump-logged "coredump-destroy done logged" \
 	    logged "domain $id \(cd\): coredump-destroy done"
 	evidence_check evidence-pv cd
-	# What the toolstack would have removed had it destroyed the domain
-	# itself (xl's coredump-destroy leaves nothing): the daemon removes
-	# it once its rescan sees the domain gone.
-	wait_for 20 logged "removed /vm/$uuid"
+	# What the toolstack removes with the domain (libxenlight's destroy
+	# removes it before the hypercall).
 	left=""
 	for p in /local/domain/$id /libxl/$id /vm/$uuid; do
 		xenstore-exists "$p" 2>/dev/null && left="$left $p"
@@ -313,6 +311,40 @@ coredump_destroy() {
 	    echo "E2E-LOG left in xenstore after the daemon destroyed cd:$left"
 	check xenstore-clean "nothing left of domain $id in xenstore" [ -z "$left" ]
 	rm -f "$core"
+}
+
+# teardown NAME CHECK HOW: guest NAME has a console and a file-backed
+# disk (a loop device, through the block hotplug script); it crashes and
+# the daemon destroys it (HOW: what the daemon says it destroys with).
+# Afterwards xenstore is what it was before the guest was created
+# (xenstore-ls -f, compared whole) and its loop device is gone, as after
+# "xl destroy".
+teardown() {
+	xenstore-ls -f >/run/xs-before-$1 2>&1
+	losetup -a >/run/loop-before-$1 2>&1
+	if ! GUEST_DISK=1 guest_start "$1" preserve; then
+		tail -n 20 /var/log/xen/xen-hotplug.log 2>&1 | sed "s/^/E2E-LOG hotplug: /"
+		return
+	fi
+	id=$(domid_of "$1")
+	losetup -a >/run/loop-during-$1 2>&1
+	if cmp -s /run/loop-before-$1 /run/loop-during-$1; then
+		fail "$2" "$1 ($id) holds no loop device: nothing to tear down ($(xenstore-ls -f /local/domain/0/backend 2>&1 | head -n 5 | tr '\n' ' '))"
+		return
+	fi
+	if ! wait_for 120 domid_gone "$id"; then
+		fail "$2" "$1 ($id) still there after 120 s: $(state_of "$1"); $(tail -n 5 $DLOG)"
+		return
+	fi
+	xenstore-ls -f >/run/xs-after-$1 2>&1
+	losetup -a >/run/loop-after-$1 2>&1
+	left=$(diff /run/xs-before-$1 /run/xs-after-$1 | grep '^[-+]/' | head -n 20)
+	loops=$(diff /run/loop-before-$1 /run/loop-after-$1 | grep '^[-+]/')
+	[ -z "$left" ] || echo "$left" | sed "s/^/E2E-LOG xenstore after $1: /"
+	ok=false
+	[ -z "$left" ] && [ -z "$loops" ] && logged "domain $id \\($1\\): $3" && ok=true
+	check "$2" "$1 ($id) destroyed by $3: xenstore as before it was created, loop devices $(grep -c . /run/loop-after-$1) (during: $(grep -c . /run/loop-during-$1))${loops:+; left: $loops}" $ok
+	rm -f /var/lib/xen/images/$1.img
 }
 
 # Ask the running daemon to reload CONF after changing it with sed.
@@ -741,8 +773,10 @@ standard() {
 	daemon_start || return
 	startup_crashed
 	coredump_destroy
+	teardown td teardown "destroying through libxenlight"
 	reload_with 's/compress = "none"/compress = "zstd"/; s/^#destroy-command/destroy: { command = [ "xl", "destroy", "%d" ]; };/' \
 	    'dump.compress = "zstd", destroy.command = xl destroy'
+	teardown tx teardown-command "destroying with xl"
 	# The rest run side by side to save time.
 	pres=false rs=false cz=false
 	guest_start pres preserve && pres=true
