@@ -79,6 +79,8 @@ struct domain {
 	unsigned	 name_gen;	/* scan generation the name was read in */
 	bool		 at_start;	/* there when the daemon started */
 	bool		 destroyed;	/* by us: its xenstore nodes are ours */
+	bool		 kept;		/* preserved by an earlier run's
+					   rename-restart (its UUID says) */
 };
 
 struct domain_table {
@@ -113,6 +115,7 @@ int		 hv_lookup(xc_interface *, unsigned, const char *,
 		     xc_domaininfo_t *);
 int		 hv_same(xc_interface *, unsigned, const char *);
 int		 hv_destroy(xc_interface *, unsigned, const char *);
+int		 hv_sethandle(xc_interface *, unsigned, const char *uuid);
 enum dom_state	 hv_state(uint32_t flags, unsigned *code);
 
 /* xs-connect.c: the xenstore connection and its watches. */
@@ -120,8 +123,8 @@ int		 xs_start(struct manager *);
 void		 xs_stop(struct manager *);
 /* xs.c: names and nodes. */
 char		*xs_read_name(struct manager *, unsigned);
-int		 xs_rename(struct manager *, unsigned, const char *uuid,
-		     const char *);
+int		 xs_preserve(struct manager *, unsigned, const char *old_uuid,
+		     const char *new_uuid, const char *name);
 void		 xs_forget(struct manager *, unsigned, const char *uuid);
 
 /* toolstack.c: libxenlight in our loop, for a destroy as xl's. */
@@ -455,6 +458,9 @@ void		 incident_log(const struct incident *, int prio,
 		     __attribute__((format(printf, 6, 7)));
 /* The current step went well: "domain N (name): WHAT". */
 void		 incident_continue(struct incident *, enum incident_wait);
+/* A rename-restart's new UUID for the domain it keeps (out: 37 bytes). */
+void		 incident_preserved_uuid(const char *id, char *out);
+bool		 incident_preserved_as(const char *id, const char *uuid);
 void		 incident_ok(const struct incident *, const char *fmt, ...)
 		     __attribute__((format(printf, 2, 3)));
 /* The current step failed, under MSGID: said at LOG_ERR, with what

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <systemd/sd-id128.h>
+
 #include "crashwatchd.h"
 
 /* policy/ speaks of shutdown codes without Xen's headers. */
@@ -123,6 +125,21 @@ hv_destroy(xc_interface *xch, unsigned domid, const char *uuid)
 	if ((r = hv_same(xch, domid, uuid)) <= 0)
 		return r == 0 ? -ESRCH : r;
 	if (xc_domain_destroy(xch, domid) != 0)
+		return errno != 0 ? -errno : -EIO;
+	return 0;
+}
+
+/* Give DOMID the handle UUID, as "xl list -v" shows it: 0 or -errno. */
+int
+hv_sethandle(xc_interface *xch, unsigned domid, const char *uuid)
+{
+	xen_domain_handle_t	h;
+	sd_id128_t		id;
+
+	if (sd_id128_from_string(uuid, &id) < 0)
+		return -EINVAL;
+	memcpy(h, id.bytes, sizeof h);
+	if (xc_domain_sethandle(xch, domid, h) != 0)
 		return errno != 0 ? -errno : -EIO;
 	return 0;
 }

@@ -273,6 +273,32 @@ incident_new_id(char *out)
 }
 
 /*
+ * The UUID a rename-restart gives the crashed domain it keeps: its
+ * incident's ID, written as a UUID (a random version 4 one), so that the
+ * domain names its incident in "xl list -v", and a restarted daemon
+ * knows it for the one it preserved from the hypervisor alone.
+ */
+void
+incident_preserved_uuid(const char *id, char *out)
+{
+	sd_id128_t	x;
+
+	if (sd_id128_from_string(id, &x) < 0)
+		memset(&x, 0, sizeof x);
+	sd_id128_to_uuid_string(x, out);
+}
+
+/* Is UUID the one incident ID's rename-restart gave its domain? */
+bool
+incident_preserved_as(const char *id, const char *uuid)
+{
+	sd_id128_t	a, b;
+
+	return sd_id128_from_string(id, &a) >= 0 &&
+	    sd_id128_from_string(uuid, &b) >= 0 && sd_id128_equal(a, b);
+}
+
+/*
  * The crash record, with what the guest and Xen said about it, and the
  * alert when the restart limit was reached.  Its record says it was
  * sent, so that a restarted daemon does not send it again.

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <xenctrl.h>
+#include <systemd/sd-id128.h>
 
 #include "crashwatchd.h"
 #include "notify.h"
@@ -74,16 +75,54 @@ manager_busy(struct manager *m, const struct state_incident *si)
  * incidents would share it, and the one finishing last would write to it
  * after the first one's end and the domain's going had freed it.
  */
+/* Is SI about D: its domid and UUID, or the new UUID its rename-restart
+ * gave it? */
+static bool
+manager_rec_is(const struct state_incident *si, const struct domain *d)
+{
+	return si->domid == d->domid && (strcmp(si->uuid, d->uuid) == 0 ||
+	    incident_preserved_as(si->id, d->uuid));
+}
+
 static struct state_incident *
 manager_record(struct manager *m, const struct domain *d)
 {
 	struct state_incident	*si;
 
 	TAILQ_FOREACH(si, &m->state->incidents, entry)
-		if (si->domid == d->domid && strcmp(si->uuid, d->uuid) == 0 &&
-		    !manager_busy(m, si))
+		if (manager_rec_is(si, d) && !manager_busy(m, si))
 			return si;
 	return NULL;
+}
+
+/* Is UUID, new on D's domid, the one our rename-restart gave it? */
+static bool
+manager_renamed(struct manager *m, const struct domain *d, const char *uuid)
+{
+	struct state_incident	*si;
+
+	if (d->incident != NULL && incident_preserved_as(d->incident->id, uuid))
+		return true;
+	TAILQ_FOREACH(si, &m->state->incidents, entry)
+		if (si->domid == d->domid && incident_preserved_as(si->id, uuid))
+			return true;
+	return false;
+}
+
+/*
+ * A crashed domain at start-up that no record speaks of, whose UUID is
+ * the ID of a crash our journal holds: a rename-restart of an earlier run
+ * kept it under that UUID, and its state is lost.  It is handled.
+ */
+static bool
+manager_kept_earlier(const struct domain *d)
+{
+	sd_id128_t	id;
+	char		hex[33];
+
+	if (!d->at_start || sd_id128_from_string(d->uuid, &id) < 0)
+		return false;
+	return journal_incident_alerted(sd_id128_to_string(id, hex)) == 1;
 }
 
 /* One domain from the walk: update the table, act on a new crash. */
@@ -102,6 +141,10 @@ scan_cb(const struct hv_info *hi, void *arg)
 
 	uuid_format(hi->handle, uuid);
 	d = domain_find(&m->domains, hi->domid);
+	/* Our rename-restart gave it a new UUID: the same domain. */
+	if (d != NULL && strcmp(d->uuid, uuid) != 0 &&
+	    manager_renamed(m, d, uuid))
+		memcpy(d->uuid, uuid, sizeof d->uuid);
 	if (d != NULL && (strcmp(d->uuid, uuid) != 0 ||
 	    manager_new_instance(d, hi))) {
 		/* The domid was reused between two scans: the old domain is
@@ -149,7 +192,7 @@ scan_cb(const struct hv_info *hi, void *arg)
 		return;
 	}
 	ctx->crashed++;
-	if (d->incident != NULL || d->pending)
+	if (d->incident != NULL || d->pending || d->kept)
 		return;
 	rec = manager_record(m, d);
 	if (rec != NULL && rec->done) {
@@ -196,6 +239,14 @@ manager_admit_cb(evutil_socket_t fd, short what, void *arg)
 		rec = manager_record(m, d);
 		if (rec != NULL && rec->done)
 			continue;
+		if (rec == NULL && manager_kept_earlier(d)) {
+			d->kept = true;
+			log_info("domain %u (%s) was kept by an earlier run's "
+			    "rename-restart (its UUID is that crash's "
+			    "INCIDENT_ID); leaving it alone", d->domid,
+			    d->name != NULL ? d->name : "?");
+			continue;
+		}
 		n++;
 		/* Read the name again now that it matters, unless this
 		 * very scan read it: a scan can see a domain that the
@@ -239,7 +290,7 @@ manager_prune(struct manager *m)
 		 * guest whose configuration pins both), and the record is
 		 * about the old one, which is gone.
 		 */
-		if (d != NULL && strcmp(d->uuid, si->uuid) == 0 &&
+		if (d != NULL && manager_rec_is(si, d) &&
 		    (d->state == DOM_SHUTDOWN || d->state == DOM_DYING))
 			continue;
 		if (!si->done) {

@@ -59,12 +59,23 @@ rename_unique(struct manager *m, const struct domain *self, const char *base,
 	return -EEXIST;
 }
 
+/*
+ * Rename the crashed domain and give it a new UUID, as xl's
+ * rename-restart does (libxl_domain_preserve): the restarted guest keeps
+ * its name and its configured UUID, and two domains never share one.
+ * The new UUID is the incident's ID (incident_preserved_uuid).  xenstore
+ * first, then the hypervisor's handle: a run killed between the two
+ * finds the name and /vm done and sets the handle; one killed after both
+ * knows the domain by its new UUID (manager.c).  libxl_domain_preserve
+ * itself leaves the hypervisor's handle as it was ("xl list -v" shows
+ * the old UUID on both domains); we set it too.
+ */
 static enum incident_wait
 step_rename_start(struct incident *inc)
 {
 	struct manager	*m = inc->m;
 	struct domain	*d;
-	char		 base[1200], name[1200];
+	char		 base[1200], name[1200], uuid[37];
 	int		 r;
 
 	if (inc->gone) {
@@ -77,34 +88,57 @@ step_rename_start(struct incident *inc)
 		    "rename failed: %s", strerror(-r));
 		return WAIT_NONE;
 	}
+	incident_preserved_uuid(inc->id, uuid);
 	d = domain_find(&m->domains, inc->domid);
-	if (d != NULL && strcmp(d->uuid, inc->uuid) != 0)
+	if (d != NULL && strcmp(d->uuid, inc->uuid) != 0 &&
+	    strcmp(d->uuid, uuid) != 0)
 		d = NULL;
-	/* A run killed after renaming it: the crashed name is there. */
-	if (d != NULL && rename_derived(d->name, base)) {
-		incident_ok(inc, "already renamed to %s", d->name);
+	if (d != NULL && strcmp(d->uuid, uuid) == 0) {
+		/* A run killed after the handle: all of it was done. */
+		incident_ok(inc, "already renamed to %s, UUID %s", d->name,
+		    uuid);
 		return WAIT_NONE;
 	}
-	if ((r = rename_unique(m, d, base, name, sizeof name)) != 0) {
+	/* A run killed after the name: the crashed name is there. */
+	if (d != NULL && rename_derived(d->name, base))
+		snprintf(name, sizeof name, "%s", d->name);
+	else if ((r = rename_unique(m, d, base, name, sizeof name)) != 0) {
 		incident_failed(inc, MSGID_ACTION_FAILED, strerror(-r),
 		    "rename failed: no free name after %s: %s", base,
 		    strerror(-r));
 		return WAIT_NONE;
 	}
 	if (m->dry_run) {
-		incident_ok(inc, "would rename to %s (dry run)", name);
+		incident_ok(inc, "would rename to %s, UUID %s (dry run)", name,
+		    uuid);
 		return WAIT_NONE;
 	}
-	if ((r = xs_rename(m, inc->domid, inc->uuid, name)) != 0) {
+	if ((r = xs_preserve(m, inc->domid, inc->uuid, uuid, name)) != 0) {
 		incident_failed(inc, MSGID_ACTION_FAILED, strerror(-r),
 		    "rename failed: %s", strerror(-r));
 		return WAIT_NONE;
 	}
-	if (d != NULL) {
+	if (d != NULL && strcmp(d->name != NULL ? d->name : "", name) != 0) {
 		free(d->name);
 		d->name = strdup(name);
 	}
-	incident_ok(inc, "renamed to %s", name);
+	KILL_POINT("rename-named");
+	/* Only the crashed domain: it keeps its domid until it is gone. */
+	if ((r = hv_same(m->xch, inc->domid, inc->uuid)) <= 0) {
+		incident_failed(inc, MSGID_ACTION_FAILED, r == 0 ? "gone" :
+		    strerror(-r), "renamed to %s, but cannot give it a new "
+		    "UUID: %s", name, r == 0 ? "it is gone" : strerror(-r));
+		return WAIT_NONE;
+	}
+	if ((r = hv_sethandle(m->xch, inc->domid, uuid)) != 0) {
+		incident_failed(inc, MSGID_ACTION_FAILED, strerror(-r),
+		    "renamed to %s, but cannot give it a new UUID: %s; the "
+		    "restarted guest will share its UUID", name, strerror(-r));
+		return WAIT_NONE;
+	}
+	if (d != NULL)
+		memcpy(d->uuid, uuid, sizeof d->uuid);
+	incident_ok(inc, "renamed to %s, UUID %s", name, uuid);
 	KILL_POINT("rename-done");
 	return WAIT_NONE;
 }

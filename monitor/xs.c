@@ -1,6 +1,6 @@
 /*
  * xs.c: what the daemon reads and writes in xenstore: a domain's name,
- * the rename of a crashed one, the nodes a destroyed one leaves.  The
+ * the rename of a crashed one (with its new /vm), the nodes a destroyed one leaves.  The
  * connection itself is xs-connect.c's; every call here goes through the
  * handle it made (m->xsh) and says ENOTCONN without one.
  */
@@ -39,24 +39,49 @@ xs_read_name(struct manager *m, unsigned domid)
 	return s;
 }
 
-/* Rename as xl does: both name nodes, in one transaction. */
+/*
+ * Preserve a crashed domain as libxl_domain_preserve does, so that its
+ * guest can be started again under its name and UUID: the new NAME in
+ * /local/domain/N/name, a new /vm/<NEW_UUID> (no access but the domain's
+ * own read, its uuid and name in it) that /local/domain/N/vm names, and
+ * /vm/<OLD_UUID> removed (the restarted guest makes its own).  One
+ * transaction; doing it again changes nothing.
+ */
 int
-xs_rename(struct manager *m, unsigned domid, const char *uuid,
-    const char *name)
+xs_preserve(struct manager *m, unsigned domid, const char *old_uuid,
+    const char *new_uuid, const char *name)
 {
-	char			p1[64], p2[96];
+	struct xs_permissions	perms[2] = {
+		{ .id = 0, .perms = XS_PERM_NONE },
+		{ .id = domid, .perms = XS_PERM_READ },
+	};
+	char			dom[64], vm[64], old[64], p[3][96];
 	xs_transaction_t	t;
 	int			tries, saved;
+	bool			ok;
 
 	if (m->xsh == NULL)
 		return -ENOTCONN;
-	snprintf(p1, sizeof p1, "/local/domain/%u/name", domid);
-	snprintf(p2, sizeof p2, "/vm/%s/name", uuid);
+	snprintf(dom, sizeof dom, "/local/domain/%u", domid);
+	snprintf(vm, sizeof vm, "/vm/%s", new_uuid);
+	snprintf(old, sizeof old, "/vm/%s", old_uuid);
+	snprintf(p[0], sizeof p[0], "%s/name", dom);
+	snprintf(p[1], sizeof p[1], "%s/vm", dom);
 	for (tries = 0; tries < 5; tries++) {
 		if ((t = xs_transaction_start(m->xsh)) == XBT_NULL)
 			return -errno;
-		if (!xs_write(m->xsh, t, p1, name, strlen(name)) ||
-		    !xs_write(m->xsh, t, p2, name, strlen(name))) {
+		snprintf(p[2], sizeof p[2], "%s/uuid", vm);
+		ok = xs_mkdir(m->xsh, t, vm) &&
+		    xs_set_permissions(m->xsh, t, vm, perms, 2) &&
+		    xs_write(m->xsh, t, p[2], new_uuid, strlen(new_uuid));
+		snprintf(p[2], sizeof p[2], "%s/name", vm);
+		ok = ok && xs_write(m->xsh, t, p[2], name, strlen(name)) &&
+		    xs_write(m->xsh, t, p[1], vm, strlen(vm)) &&
+		    xs_write(m->xsh, t, p[0], name, strlen(name));
+		if (ok && strcmp(old, vm) != 0 && !xs_rm(m->xsh, t, old) &&
+		    errno != ENOENT)
+			ok = false;
+		if (!ok) {
 			saved = errno;
 			xs_transaction_end(m->xsh, t, true);
 			return -saved;

@@ -31,7 +31,7 @@ chmod +x "$T/restart.sh" "$T/hook.sh"
 ACTIONS="preserve destroy restart rename-restart coredump-destroy
 coredump-restart coredump-preserve"
 POINTS="evidence-read crash-alerted plan-begun dump-started dump-renamed dump-done destroy-started
-destroy-done rename-done restart-started restart-done hooks-started
+destroy-done rename-named rename-done restart-started restart-done hooks-started
 state-saved:1 state-saved:2 state-saved:3 finished"
 
 {

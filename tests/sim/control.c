@@ -501,6 +501,37 @@ xc_libxl_destroy(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 	xc_reply(c, r, rc);
 }
 
+/* xc_domain_sethandle D UUID: the domain's handle, as toolstacks
+ * preserving a crashed domain set it. */
+static void
+xc_sethandle(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	const char *fn = argv[0];
+	struct sim_dom *d;
+	uint8_t uuid[16];
+	unsigned domid;
+	int rc, err;
+
+	(void)argc;
+	if (parse_domid(c, argv[1], &domid))
+		return;
+	if (uuid_parse(argv[2], uuid) != 0) {
+		send_err(c, EINVAL, "usage: %s D UUID", fn);
+		return;
+	}
+	if ((err = fault_take_fail(fn)) != 0)
+		rc = -err;
+	else if ((d = dom_get(domid)) == NULL || domid == 0)
+		rc = -ESRCH;
+	else {
+		memcpy(d->uuid, uuid, sizeof(uuid));
+		rc = 0;
+	}
+	history_add("%s domid=%u uuid=%s -> %s", fn, domid, argv[2],
+	    result(rc));
+	xc_reply(c, r, rc);
+}
+
 /* The stand-ins' calls.  Arguments are counted after the name. */
 static const struct xc_cmd {
 	const char	*name;
@@ -517,6 +548,7 @@ static const struct xc_cmd {
 	{ "xc_dump_end", 4, 5, xc_dump_end, "FN DOMID RESULT BYTES [PATH]" },
 	{ "xc_domain_shutdown", 2, 2, xc_shutdown, "D REASON" },
 	{ "xc_domain_destroy", 1, 1, xc_domain_op, "D" },
+	{ "xc_domain_sethandle", 2, 2, xc_sethandle, "D UUID" },
 	{ "xc_libxl_open", 0, 0, xc_libxl_open, "" },
 	{ "xc_libxl_domain_destroy", 1, 1, xc_libxl_destroy, "D" },
 	{ "xc_libxl_teardown", 1, 1, xc_libxl_destroy, "D" },

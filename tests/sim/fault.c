@@ -52,7 +52,7 @@ known_op(const char *op)
 	    "destroy", "dumpcore", "dumpcore_via_callback", "readconsolering",
 	    "vcpu_getinfo", "vcpu_getcontext", "hvm_getcontext_partial",
 	    "get_guest_width", "xenforeignmemory_map", "libxl_domain_destroy",
-	    "libxl_teardown", NULL };
+	    "libxl_teardown", "sethandle", NULL };
 	int i;
 
 	for (i = 0; ops[i] != NULL; i++)

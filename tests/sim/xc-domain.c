@@ -161,6 +161,24 @@ xc_domain_destroy(xc_interface *xch, uint32_t domid)
 }
 
 int
+xc_domain_sethandle(xc_interface *xch, uint32_t domid,
+    xen_domain_handle_t handle)
+{
+	char	u[37];
+	int	rc;
+
+	xcs_check(xch);
+	snprintf(u, sizeof u, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x%02x%02x%02x%02x", handle[0], handle[1], handle[2],
+	    handle[3], handle[4], handle[5], handle[6], handle[7], handle[8],
+	    handle[9], handle[10], handle[11], handle[12], handle[13],
+	    handle[14], handle[15]);
+	rc = xcs_call(xch, NULL, 0, NULL, 0, NULL, "xc_domain_sethandle %u %s",
+	    domid, u);
+	return rc < 0 ? fail(xch, rc, "sethandle") : 0;
+}
+
+int
 xc_domain_shutdown(xc_interface *xch, uint32_t domid, int reason)
 {
 	int rc;
