@@ -82,10 +82,11 @@ struct conf {
 	struct conf_dump	 dump;
 	struct conf_evidence	 evidence;
 	unsigned		 incidents_max;	/* report files kept */
-	char			**destroy_argv;	/* NULL: xc_domain_destroy */
+	char			**destroy_argv;	/* NULL: libxenlight's */
 	unsigned		 destroy_timeout; /* seconds */
 	char			**restart_argv;	/* NULL-terminated template */
 	unsigned		 restart_timeout; /* seconds */
+	unsigned		 restart_wait;	/* seconds for the guest to show */
 	struct conf_restart	 restart;
 	struct conf_hook	*hooks;
 	size_t			 nhooks;

@@ -412,6 +412,10 @@ struct incident {
 	bool		 resumed;	/* begun by an earlier run of the daemon */
 	bool		 new_rec;	/* its record is this run's, not saved */
 	bool		 rescanned;	/* after an earlier run's restart ended */
+	bool		 verifying;	/* after the restart command: its guest? */
+	bool		 restart_cmd_ok; /* the command exited 0 */
+	char		 restart_cause[128]; /* how the command ended */
+	time_t		 verify_until;	/* CLOCK_MONOTONIC seconds */
 	char		*coredump;
 	bool		 failed;	/* some step failed */
 	bool		 gone;		/* no longer seen by the hypervisor */

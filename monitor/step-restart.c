@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 
 #include "crashwatchd.h"
 #include "killpoint.h"
@@ -46,16 +47,72 @@ step_restart_argv(struct incident *inc)
 	return argv;
 }
 
-/* Is a domain of the guest's name there, other than the crashed one? */
-static bool
+/* A domain of the guest's name, other than the crashed one, or NULL. */
+static struct domain *
 step_restart_found(struct incident *inc)
 {
 	struct domain	*crashed = domain_find(&inc->m->domains, inc->domid);
 
 	if (crashed != NULL && strcmp(crashed->uuid, inc->uuid) != 0)
 		crashed = NULL;
-	return domain_find_name(&inc->m->domains, inc->name, crashed, false) !=
-	    NULL;
+	return domain_find_name(&inc->m->domains, inc->name, crashed, false);
+}
+
+static time_t
+step_restart_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/*
+ * After the command: the guest running under its name is what counts,
+ * not the command's exit status ("xl create" has been seen to fail after
+ * the guest started, and a wrapper may exit 0 having started nothing).
+ * Each look follows a rescan; the toolstack's @introduceDomain brings
+ * one anyway.  Up to restart.wait seconds.
+ */
+static enum incident_wait
+step_restart_verify(struct incident *inc)
+{
+	struct timeval	 tv = { RESTART_POLL, 0 };
+	struct domain	*d;
+
+	if ((d = step_restart_found(inc)) != NULL) {
+		if (inc->restart_cmd_ok)
+			incident_ok(inc, "restart command %s; domain %u (%s) "
+			    "runs", inc->restart_cause, d->domid, d->name);
+		else {
+			snprintf(inc->step_result, sizeof inc->step_result,
+			    "guest running");
+			incident_log(inc, LOG_WARNING, MSGID_ACTION_DONE,
+			    "guest running", NULL, "domain %u (%s): restart "
+			    "command %s, but the guest is running: domain %u "
+			    "(%s)", inc->domid, inc->name, inc->restart_cause,
+			    d->domid, d->name);
+		}
+		KILL_POINT("restart-done");
+		return WAIT_NONE;
+	}
+	if (step_restart_now() < inc->verify_until) {
+		event_active(inc->m->ev_rescan, EV_TIMEOUT, 0);
+		evtimer_add(inc->ev_timer, &tv);
+		return WAIT_RETRY;
+	}
+	if (inc->restart_cmd_ok)
+		incident_failed(inc, MSGID_ACTION_FAILED, "guest not running",
+		    "restart failed: the command %s, but no domain named %s "
+		    "runs after %u s", inc->restart_cause, inc->name,
+		    inc->m->conf->restart_wait);
+	else
+		incident_failed(inc, MSGID_ACTION_FAILED, inc->restart_cause,
+		    "restart failed: the command %s, and no domain named %s "
+		    "runs after %u s", inc->restart_cause, inc->name,
+		    inc->m->conf->restart_wait);
+	KILL_POINT("restart-done");
+	return WAIT_NONE;
 }
 
 /*
@@ -137,27 +194,34 @@ step_restart_start(struct incident *inc)
 static enum incident_wait
 step_restart_job_done(struct incident *inc, struct job *job)
 {
-	char	cause[128];
+	struct timeval	tv = { 0, 0 };
 
 	/* Killed just after the fork, the earlier run's child won the
 	 * marker: that one runs, this one did not. */
 	if ((job->flags & JOB_DEAD) && WIFEXITED(job->status) &&
 	    WEXITSTATUS(job->status) == JOB_EXIT_STARTED)
 		return step_restart_check(inc);
-	job_cause(job, cause, sizeof cause);
-	if (job_ok(job))
-		incident_ok(inc, "restart command %s", cause);
-	else {
+	job_cause(job, inc->restart_cause, sizeof inc->restart_cause);
+	inc->restart_cmd_ok = job_ok(job);
+	if (!inc->restart_cmd_ok)
 		job_log_output(job);
-		incident_failed(inc, MSGID_ACTION_FAILED, cause,
-		    "restart failed: %s", cause);
-	}
-	KILL_POINT("restart-done");
-	return WAIT_NONE;
+	/* Looked at after a rescan, which this pass makes. */
+	inc->verifying = true;
+	inc->verify_until = step_restart_now() + inc->m->conf->restart_wait;
+	event_active(inc->m->ev_rescan, EV_TIMEOUT, 0);
+	evtimer_add(inc->ev_timer, &tv);
+	return WAIT_RETRY;
+}
+
+static enum incident_wait
+step_restart_timer(struct incident *inc)
+{
+	return inc->verifying ? step_restart_verify(inc) :
+	    step_restart_check(inc);
 }
 
 const struct step_kind step_restart = {
 	.start = step_restart_start,
 	.job_done = step_restart_job_done,
-	.timer = step_restart_check,
+	.timer = step_restart_timer,
 };

@@ -78,6 +78,9 @@ struct toolstack {
 	} fn;
 };
 
+/* Closed with operations in flight (toolstack_close). */
+static struct toolstack	*tk_abandoned;
+
 /* libxl's messages: its errors are worth a line; the rest is debug. */
 static void __attribute__((format(printf, 5, 0)))
 tk_vmessage(xentoollog_logger *lg, xentoollog_level level, int errnoval,
@@ -354,9 +357,11 @@ toolstack_close(struct toolstack *tk)
 			tk_op_free(op);
 	}
 	if (running > 0) {
-		/* libxl may not be freed with operations in flight; the
-		 * next start finds those domains and destroys them again. */
+		/* libxl may not be freed with operations in flight: it is
+		 * kept, reachable, until the process ends.  The next start
+		 * finds those domains and destroys them again. */
 		log_info("leaving %u toolstack destroy(s) unfinished", running);
+		tk_abandoned = tk;
 		return;
 	}
 	tk->fn.ctx_free(tk->ctx);

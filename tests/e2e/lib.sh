@@ -55,12 +55,15 @@ elapsed() {
 # dies at boot (Xen's log: "SVM Insn len emulation failed"), before its
 # console shows more than its first lines and long before any sysrq;
 # without RDTSCP Linux reads the clock with LFENCE; RDTSC.
+# With GUEST_UUID set, its configuration pins that UUID.
 # With GUEST_DISK set, the guest has a disk: an 8 MiB sparse file, which
 # the toolstack attaches through a loop device (phy backend, "block"
 # hotplug script).
 guest_cfg() {
 	cpuid=""
 	[ "${GUEST_TYPE:-pv}" = pvh ] && cpuid='cpuid = "host,rdtscp=0"'
+	uuid=""
+	[ -n "${GUEST_UUID:-}" ] && uuid="uuid = \"$GUEST_UUID\""
 	disk=""
 	if [ -n "${GUEST_DISK:-}" ]; then
 		dd if=/dev/zero of=/var/lib/xen/images/$1.img bs=1M seek=8 \
@@ -79,6 +82,7 @@ on_crash = "$2"
 on_watchdog = "${GUEST_ON_WATCHDOG:-preserve}"
 $cpuid
 $disk
+$uuid
 CFG
 }
 

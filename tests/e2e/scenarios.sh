@@ -343,7 +343,7 @@ teardown() {
 	[ -z "$left" ] || echo "$left" | sed "s/^/E2E-LOG xenstore after $1: /"
 	ok=false
 	[ -z "$left" ] && [ -z "$loops" ] && logged "domain $id \\($1\\): $3" && ok=true
-	check "$2" "$1 ($id) destroyed by $3: xenstore as before it was created, loop devices $(grep -c . /run/loop-after-$1) (during: $(grep -c . /run/loop-during-$1))${loops:+; left: $loops}" $ok
+	check "$2" "$1 ($id), $3: xenstore as before it was created, loop devices $(grep -c . /run/loop-after-$1) (during: $(grep -c . /run/loop-during-$1))${loops:+; left: $loops}" $ok
 	rm -f /var/lib/xen/images/$1.img
 }
 
@@ -555,6 +555,7 @@ kill_at_rename() {
 # Guests that wait (guest-init's xcw=wait) are crashed from dom0 through
 # their control/sysrq node, as "xl sysrq NAME c" does.
 STORM="st-pres1 st-dest1 st-dest2 st-rest1 st-rest2 st-ren1 st-cdd1"
+REN_UUID=5e1f2a3b-7c4d-4e8f-9a0b-1c2d3e4f5a6b
 
 # NAME's kernel watches control/sysrq: it says so with the shutdown
 # features it writes in the same breath (Linux's manage.c).
@@ -639,7 +640,10 @@ storm() {
 	echo "E2E NOTE Xen's free memory before the storm: $(xl info | awk '$1 == "free_memory" { print $3 }') MiB"
 	GUEST_MODE=wait
 	for g in $STORM; do
-		guest_start "$g" preserve || return
+		# st-ren1 pins its UUID: its rename-restart must leave two.
+		u=""
+		[ "$g" = st-ren1 ] && u=$REN_UUID
+		GUEST_UUID=$u guest_start "$g" preserve || return
 	done
 	GUEST_MODE=""
 	echo "E2E NOTE storm guests created [$(up)]"
@@ -689,6 +693,20 @@ storm_wave1() {
 	done
 	renamed=$(xl list | awk '$1 ~ /^st-ren1-crashed-/ { print $1 }')
 	[ -n "$renamed" ] && is_crashed "$renamed" || bad="$bad st-ren1:not-renamed"
+	# Two domains, two UUIDs: the restarted guest has the pinned one, the
+	# kept one a new one that its /vm entry agrees with.
+	kuuid=$(xl list -v "$renamed" 2>/dev/null | awk 'NR == 2 { print $7 }')
+	kid=$(domid_of "$renamed")
+	ruuid=$(xl list -v st-ren1 2>/dev/null | awk 'NR == 2 { print $7 }')
+	uuids="kept $renamed ($kid) $kuuid, /local/domain/$kid/vm $(xenstore-read /local/domain/$kid/vm 2>&1), its name $(xenstore-read /vm/$kuuid/name 2>&1), /vm/$REN_UUID/name $(xenstore-read /vm/$REN_UUID/name 2>&1); restarted st-ren1 $ruuid"
+	ok=false
+	[ -n "$kuuid" ] && [ "$kuuid" != "$REN_UUID" ] &&
+	    [ "$ruuid" = "$REN_UUID" ] &&
+	    [ "$(xenstore-read /local/domain/$kid/vm 2>/dev/null)" = "/vm/$kuuid" ] &&
+	    [ "$(xenstore-read /vm/$kuuid/name 2>/dev/null)" = "$renamed" ] &&
+	    [ "$(xenstore-read /vm/$REN_UUID/name 2>/dev/null)" = st-ren1 ] &&
+	    ok=true
+	check rename-uuid "$uuids" $ok
 	[ "$(ls $DUMPS/st-cdd1-*.core | wc -l)" = 1 ] || bad="$bad st-cdd1:cores"
 	check storm-wave1 "7 crashes: 1 preserved, 2 destroyed, 2 restarted, 1 renamed ($renamed) and restarted, 1 dumped and destroyed${bad:+; wrong:$bad}" \
 	    [ -z "$bad" ]

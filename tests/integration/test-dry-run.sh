@@ -57,7 +57,7 @@ expect_log "domain $id_cd_dest \(cd-dest\): would destroy \(dry run\)" 1 ||
 	fail "no 'would destroy'"
 expect_log "domain $id_rest \(rest\): would run the restart command \(dry run\)" 1 ||
 	fail "no 'would run the restart command'"
-expect_log "domain $id_ren \(ren\): would rename to ren-crashed-[0-9]{8}T[0-9]{6}Z \(dry run\)" 1 ||
+expect_log "domain $id_ren \(ren\): would rename to ren-crashed-[0-9]{8}T[0-9]{6}Z, UUID [0-9a-f-]{36} \(dry run\)" 1 ||
 	fail "no 'would rename'"
 expect_log "domain $id_ren \(ren\): would run hook 1 \($T/hook.sh\) for crash-handled \(dry run\)" 1 ||
 	fail "no 'would run hook'"

@@ -52,7 +52,7 @@ test_unknown_keys(void **state)
 	    "t.conf:2: restart2: unknown setting (valid: " ROOT_KEYS ")");
 	expect_error("restart: {\n  retries = 3;\n};\n",
 	    "t.conf:2: restart.retries: unknown setting (valid: command, "
-	    "timeout, burst, interval, fallback)");
+	    "timeout, wait, burst, interval, fallback)");
 	expect_error("hooks = (\n { command = [ \"/bin/true\" ];\n"
 	    "   shell = true; }\n);\n",
 	    "t.conf:3: hooks[0].shell: unknown setting (valid: command, "
