@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A thin front for people who type make: everything is in CMake.
 BUILD	?= build
 PREFIX	?= /usr/local

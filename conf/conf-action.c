@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* conf-action.c: the on_crash/on_watchdog words and what they imply. */
 #include <errno.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * conf-error.c: the leaf helpers every file of conf/ calls: recording an
  * error at the right file and line, running out of memory, freeing argv.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * conf-file.c: the text libconfig parses, read from the file and from every
  * file it includes.

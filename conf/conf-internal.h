@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * conf-internal.h: what the files of conf/ share.  Only conf/ (and its unit
  * tests) include it; the rest of the daemon sees conf.h and never a

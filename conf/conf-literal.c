@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * conf-literal.c: integer literals libconfig would silently truncate.
  *

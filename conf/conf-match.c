@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* conf-match.c: what a rule matches on: a name glob or a UUID. */
 #include <ctype.h>
 #include <errno.h>

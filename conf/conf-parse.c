@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * conf-parse.c: the keys of the file as one table, and the walk that reads
  * a parsed file by it.

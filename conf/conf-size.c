@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* conf-size.c: byte counts written as "4096", "512K", "10G". */
 #include <errno.h>
 #include <stdint.h>

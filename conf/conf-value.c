@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * conf-value.c: reading one setting of a given kind, checking it and saying
  * what would have been valid when it is not.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * conf.c: loading a configuration file into a struct conf, collecting every
  * error on the way, and freeing the result.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * crashwatchd.h: the daemon's map.  One section per file, as in tmux.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dump-child.h: writing one guest core file, run in a child process.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dump-evict.c: our dump files, their names, and making room for one more.
  *

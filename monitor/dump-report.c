@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dump-report.c: the lines a dump child writes to its parent, and the
  * parent's reading of them, side by side so that the two cannot drift.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dump-sink.c: where the core image goes, sparse or zstd-compressed.
  *

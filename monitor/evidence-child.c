@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * evidence-child.c: what a crashed guest left behind, read in a child
  * process before any step touches the domain.

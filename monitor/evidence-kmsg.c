@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * evidence-kmsg.c: the panic line from the guest kernel's own log, in
  * its memory, for when the console ring no longer holds it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * incident.c: carrying out the plan for one crashed domain, step by step.
  *

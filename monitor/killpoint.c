@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * killpoint.c: SIGKILL at a named place, for the kill drills.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * killpoint.h: named places where the kill drills SIGKILL the daemon
  * (tests/integration/test-kill-drill.sh).  Empty in the shipped build.

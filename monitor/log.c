@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * log.c: plain messages, through the journal glue.  Every function keeps
  * errno, so a caller can log and then return -errno.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * manager.c: the one owner of everything, and the event loop around it.
  *

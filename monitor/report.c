@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * report.c: one JSON file per incident, <state_dir>/incidents/<ID>.json,
  * for people and for xen-crashwatchctl: the domain, the reason, the

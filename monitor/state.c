@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * state.c: what was handled and when restarts happened, kept across
  * restarts of the daemon so that no crash is acted on twice.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * step-destroy.c: destroying the crashed domain, and waiting for it to
  * be gone before a restart.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * step-dump.c: the core dump step.  The dump queue (dump.c) runs the
  * child; this step asks for the dump, says how it went and removes what

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * step-hooks.c: the configured hooks, each a command (no shell) with the
  * incident in XCW_* variables, each under its own deadline.  A hook runs

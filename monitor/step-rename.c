@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * step-rename.c: renaming the crashed domain, so that its name is free
  * for the restarted guest while the crashed one is kept for inspection.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * step-restart.c: starting the guest again with the configured command
  * (no shell), e.g. "xl create /etc/xen/%n.cfg".

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * thread.c: the loop's helper threads (state-writer.c, report-writer.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * toolstack.c: the host's toolstack library, libxenlight, for the default
  * destroy, done as "xl destroy" does it: device backends torn down and

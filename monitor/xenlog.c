@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * xenlog.c: Xen's own console ring (what "xl dmesg" shows), read
  * incrementally: each byte is read from Xen once, and each line that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * xs-connect.c: the xenstore connection, its two watches and its health.
  *

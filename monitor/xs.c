@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * xs.c: what the daemon reads and writes in xenstore: a domain's name,
  * the rename of a crashed one (with its new /vm), the nodes a destroyed one leaves.  The

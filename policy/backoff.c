@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * backoff.c: how long to wait before trying a failed destroy again.
  */

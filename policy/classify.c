@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * classify.c: what a domain's shutdown means to us.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * evidence.c: what a crashed guest and Xen said about the crash, made
  * safe to pass on, and the one line that says why.

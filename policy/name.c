@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * name.c: domain names made safe for file names, and crashed-domain names.
  */

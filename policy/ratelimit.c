@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ratelimit.c: the restart burst limit, per domain name.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * resume.c: going on with a plan that was interrupted or held up.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * template.c: argv templates (restart command, hooks) filled in per domain.
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 #
 # install.cmake: what "make install" (cmake --install) puts where.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * journal.h: structured log records and the daemon's stable MESSAGE_IDs.
  *

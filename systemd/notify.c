@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * notify.c: sd_notify glue.  Without NOTIFY_SOCKET these do nothing.
  */

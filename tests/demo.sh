@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # make demo: the daemon handling real crashes on the built-in simulator.
 #
 # Starts a simulated Xen host with a handful of guests under different

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bench-dump: one guest dumped several ways, timed, in one run.
  *

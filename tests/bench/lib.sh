@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/bench/lib.sh: what the daemon benchmarks share.
 #
 #	. "$here/lib.sh"; bench_start NAME	$D, $L, the simulator, $W

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-dump.sh [MiB]: the dump benchmark against the simulated Xen.  A
 # guest of MiB (default 2048) with 50% zero pages, 20% random and 30%
 # compressible is dumped plain, sparse and zstd with 0 and 1 compressing

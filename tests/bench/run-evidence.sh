@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-evidence.sh [N] [K]: of N simulated guests (default 10000), K
 # (default 100) crash at once, each having printed a panic.  The daemon
 # reads each one's evidence (vCPUs, console ring, Xen's lines) before

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-loop.sh [MIB]: how long the daemon's loop is away while a guest of
 # MIB MiB (default 1024) is dumped to the disk that also holds the state
 # file, and small guests crash meanwhile so that the state keeps being

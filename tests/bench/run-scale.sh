@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-scale.sh [N]: the daemon on a host of N simulated domains (default
 # 10000).  Prints: time to the first full scan (names read once), memory
 # (RSS) of the daemon, time to handle N/10 crashes that arrive at once,

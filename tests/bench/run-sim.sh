@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-sim.sh [N] [MiB] [RUNS]: how fast the simulated Xen answers, the
 # figures the simulator's tests used to assert on (a walk of 10,000
 # domains "under 10 ms", images "over 1 GB/s").  N domains (default

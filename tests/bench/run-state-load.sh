@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-state-load.sh [N...]: time from start to READY ("watching") with a
 # state file holding the restart history of N domain names (default
 # 10000 40000), once with every restart long past (pruned at load) and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-storm.sh [N] [ACTION]: N simulated guests (default 2000) crash at
 # once under ACTION (default destroy).  The daemon is asked for a watchdog
 # ping every 100 ms; prints the time until every crash is handled and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bench-sim: how fast the simulated Xen answers, the figures its tests
  * used to assert on.  Linked against the real libxenctrl/libxenguest and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Build what the end-to-end test boots in QEMU: a Xen 4.17 hypervisor, a
 # Debian kernel, a dom0 initramfs (busybox, the Xen tools, the daemon and
 # bench-dump from the daemon's directory, the scenarios) and a guest

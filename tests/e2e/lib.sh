@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Helpers for the scenarios that dom0's /init runs: markers, clocks, guests.
 # Markers are whole console lines that run.sh greps:
 #	E2E PASS <check>: <detail>

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Boot Xen 4.17 with a Debian dom0 in QEMU (TCG) and let dom0's /init run
 # the crash scenarios against the real hypervisor; judge the run by the
 # markers it prints on the serial console.

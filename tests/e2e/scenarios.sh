@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The scenarios, run by dom0's /init on one boot.  Each check prints an
 # E2E PASS or E2E FAIL line; figures are E2E FIGURE lines; the last line is
 # "E2E DONE failures=N".  The standard set (make test) has guests xlcd

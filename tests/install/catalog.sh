@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # install.catalog: every MESSAGE_ID the daemon can log has a catalog entry,
 # every entry belongs to an id the daemon defines and logs, and journalctl
 # accepts the file.

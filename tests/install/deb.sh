@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # install.deb: "make deb" builds the Debian package, lintian finds no error
 # in it, and dpkg installs it into an empty root where it puts the files in
 # place, creates the directories, and enables and starts nothing.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lib.sh: shared by the install tests (sourced, POSIX sh).
 
 # Report a failed check and stop the test.

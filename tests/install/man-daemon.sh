@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # install.man-daemon: the man pages agree with the daemon that is built:
 # every option --help lists is documented and the other way round, the
 # configuration examples they show are accepted by "-n", and the exit

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # install.man: the man pages format cleanly with Debian's mandoc and groff,
 # and crashwatch.conf(5) documents every key, action, template sequence and
 # hook variable the code knows.

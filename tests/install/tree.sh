@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # install.tree: "make install" with DESTDIR and PREFIX puts exactly the
 # expected files in place with the right modes, configures the unit for the
 # prefix, keeps an operator's existing configuration, and its tmpfiles.d

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # install.unit-verify: systemd-analyze verify accepts the unit as
 # "make install" writes it, its ExecStart= points at the installed daemon,
 # and its Documentation= pages resolve to the installed man pages.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/integration/lib.sh: drive the real daemon against the simulator.
 #
 #	. "$CW_SOURCE_DIR/tests/integration/lib.sh"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * notify-listen: stand in for systemd's end of NOTIFY_SOCKET in tests.
  * Binds a datagram socket at PATH and prints every message on one line

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Every on_crash action, each on its own domain, in one daemon run: the
 # calls made to the hypervisor, the core files and the xenstore names.
 . "$CW_SOURCE_DIR/tests/integration/lib.sh"

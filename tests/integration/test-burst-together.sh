@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # restart.burst = 1 and two domains of one name crash together: both
 # decisions come in one pass, and only the first may restart; the second
 # falls back, because a restart counts from the moment it is decided.

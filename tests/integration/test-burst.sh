@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A guest that crashes again after every restart: the burst of restarts
 # is used up, then the fallback action and a CRIT alert follow.
 . "$CW_SOURCE_DIR/tests/integration/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # -n / --check-config on the shipped example, on a file with several
 # errors and on a missing file; the daemon refusing a bad file before it
 # touches the hypervisor; --version, --help and an unknown option.

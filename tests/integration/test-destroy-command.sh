@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # destroy.command instead of the hypercall ("xl destroy %d" on a real
 # host): it gets the domid, the daemon makes no destroy hypercall itself,
 # and a failing command is retried.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # --dry-run: every crash is decided and logged as "would ...", and nothing
 # is done: no destroy, no dump, no core file, no restart command, no
 # rename, no hook, no state file.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The daemon's dumps, sparse and zstd, hold exactly what a plain
 # xc_domain_dumpcore writes; the sparse one takes fewer disk blocks.
 . "$CW_SOURCE_DIR/tests/integration/lib.sh"

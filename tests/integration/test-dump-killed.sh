@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The daemon SIGKILLed in the middle of a dump: the dump child dies with
 # it, the restarted daemon removes the partial file, reports it, and
 # handles the crash once: one core file, one destroy.  Then killed just

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # max_per_domain and max_use evict the oldest of our own dumps through the
 # daemon, never another program's file; a full file system (ENOSPC) stops
 # the dump, leaves no partial file, and the follow-up action still runs.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Three crashes with dump.max_parallel = 1 are dumped one after another,
 # and while they wait their turn the loop keeps handling other domains.
 . "$CW_SOURCE_DIR/tests/integration/lib.sh"

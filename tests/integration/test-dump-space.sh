@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A dump directory with a space in its name (accepted by -n) works like
 # any other: the dump is reported done, under its full path, in the log
 # and to the hooks, and the file is there.

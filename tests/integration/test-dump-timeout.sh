@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A dump that hangs is killed at its deadline, leaves no partial file, and
 # the follow-up action still runs; meanwhile other crashes are handled.
 . "$CW_SOURCE_DIR/tests/integration/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # As on real Xen 4.17: @releaseDomain fires when xenstored lets go of a
 # dying domain, and the domain disappears later with no event of its own.
 # The daemon still sees it go, restarts the guest without waiting for

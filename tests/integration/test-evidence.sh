@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A crash's evidence in its crash record, read before anything touches
 # the domain: the panic line of its console ring (after an oops that
 # wrapped the ring), xenconsoled's log of it, Xen's lines naming it and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The outside world failing: a destroy that fails twice then works, and
 # xenstored going away and coming back.
 . "$CW_SOURCE_DIR/tests/integration/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A hook past its deadline is stopped with everything it started: TERM and
 # KILL go to its process group, so neither a background child nor one
 # that ignores TERM lives on.  A hook that exits at once, leaving a

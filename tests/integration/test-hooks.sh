@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Hooks: the environment and the argv templates they get, hostile domain
 # names that must never reach a shell or leave the dump directory, and a
 # hook that outlives its timeout.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The journal records of a handled crash, on the real systemd-journald:
 # the test starts its own journald in a private mount namespace (tmpfs on
 # /run/systemd and /run/log, volatile storage), runs the simulator and the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The kill drill.  For every action and every step boundary it passes,
 # SIGKILL the daemon exactly there (XCW_KILL_AT names the point; the
 # points exist in the test build only), start it again, and check from

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A scan can see a domain that the toolstack made a moment ago and has
 # not named yet (xl writes the name after xc_domain_create; any rescan
 # in between finds it nameless).  When it crashes later, its rule by

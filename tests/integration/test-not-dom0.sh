@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Not a Xen dom0: with the real Xen libraries on a host without
 # /dev/xen/privcmd the daemon says so once and exits 3 at once (the unit
 # does not restart on 3); with a hypervisor but no xenstored, it waits.

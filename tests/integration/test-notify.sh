@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sd_notify on a NOTIFY_SOCKET the test binds: READY=1 only once the
 # first scan is done, STATUS= with counts, WATCHDOG=1 at half of
 # WATCHDOG_USEC (and none without it), STOPPING=1 on TERM.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Crash goes to on_crash, watchdog expiry to on_watchdog, and the other
 # shutdown reasons are the toolstack's: never acted on.
 . "$CW_SOURCE_DIR/tests/integration/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # rename-restart, killed right after a rename that needed a suffix: the
 # next run finds the domain already under its crashed name and leaves it
 # so, instead of renaming it a second time.  Beside a journald of its

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # rename-restart: three domains of one name crash together, so their
 # crashed names share a second.  Each ends with a name of its own: the
 # first gets "<name>-crashed-<stamp>", the others "-2" and "-3" after it.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # rename-restart of a guest whose configuration pins its UUID, as xl's
 # rename-restart does it: the crashed domain is renamed and given a new
 # UUID (the incident's ID), with /vm/<new> written and /vm/<old> gone;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A restart is judged by the guest, not by the command's exit status: a
 # command that fails after the guest started is reported as "guest
 # running"; one that exits 0 and starts nothing is a failure once

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A guest whose configuration pins its domid and UUID crashes, and while
 # its hook still runs it is destroyed, created again and crashes again.
 # The second crash is a crash of its own, with its own record: the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A guest whose configuration pins its domid and UUID is destroyed and
 # created again while xenstored is down, and crashes again: no event
 # told the daemon, and the next scan shows the same domid and UUID

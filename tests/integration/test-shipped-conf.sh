@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The configuration the package installs acts on no crash: a crashed
 # guest whose name its commented examples mention is preserved and
 # reported, with no dump, no destroy and no restart; so is a watchdog

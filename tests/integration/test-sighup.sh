@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # SIGHUP: a good file replaces the running policy; a broken one is
 # reported line by line and the running policy is kept.  systemd hears
 # RELOADING=1 then READY=1 each time.

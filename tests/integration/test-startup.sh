@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A crash that happened while the daemon was down is handled at start-up,
 # and a crash handled with "preserve" is not handled again by the next
 # daemon: the state file remembers it.

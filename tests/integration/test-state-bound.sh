@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Restarts of more domain names than the state keeps (32768), all within
 # the interval: those restarted longest ago are forgotten, with a word,
 # so that the file stays bounded.

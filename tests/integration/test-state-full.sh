@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A full file system under the state: saving fails loudly and the last
 # good state file stays whole, so a restarted daemon still knows what it
 # handled before.

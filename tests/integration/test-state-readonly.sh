@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A state directory that turns read-only: the daemon says so once, at
 # CRIT, with what it means, however many changes follow; it keeps
 # handling crashes, and says when saving works again, which saves

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # What cannot be the state is refused before it is read, kept aside as
 # state.corrupt, and the daemon starts empty: a FIFO (opening it would
 # wait for a writer forever), a symlink (not followed: a save would

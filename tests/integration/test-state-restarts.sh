@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A state file with the restart history of 40,000 domain names, nearly all
 # restarted long ago: the daemon becomes ready, forgets what the longest
 # restart.interval no longer counts, saves only what is left, and the

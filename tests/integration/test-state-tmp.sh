@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A "state.tmp" planted in the state directory (a symlink to a file
 # elsewhere) neither stops saves nor gets written through: the state is
 # written to a temporary file of its own, under a name nobody can know

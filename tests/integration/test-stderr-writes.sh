@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # With -v the daemon's lines go to stderr one write(2) each, so that its
 # lines and its children's never interleave mid-line: count the writes
 # on fd 2 under strace against the lines that came out.

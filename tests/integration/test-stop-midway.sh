@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The daemon stopped while a restart command runs: the command finishes
 # on its own, and the daemon started again neither runs it a second time
 # nor alerts the crash again; it waits for the command it finds running,

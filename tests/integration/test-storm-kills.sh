@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A storm with SIGKILLs at random times: 150 guests under every action
 # crash at once, and the daemon is killed 15 times at random moments
 # while it handles them, then started again each time; twice, with two

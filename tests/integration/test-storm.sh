@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 1,000 domains crash at once: each is handled exactly once, and each
 # has its own incident and its own report.
 . "$CW_SOURCE_DIR/tests/integration/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The default destroy is the toolstack's own (libxenlight's, through the
 # stand-in): nothing of the crashed guest is left, not in xenstore, not a
 # loop device.  Without libxenlight the daemon says so and keeps the

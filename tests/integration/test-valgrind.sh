@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The plain build under valgrind: a coredump-destroy, a restart and a
 # hook, then TERM; exit 0, no memory errors, no definite or indirect leaks.
 . "$CW_SOURCE_DIR/tests/integration/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Started on a dom0 before xenstored answers: the socket is absent, so
 # libxenstore falls back to the xenbus device, whose first request waits
 # until xenstored answers (xensim's "xenstored stop xenbus").  The daemon

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * console.c: what a crashed guest leaves to read: its console ring (one
  * shared page, xen/io/console.h), Xen's own console ring (xl dmesg) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * control.c: the control socket.  The stand-in libraries send "xc_*"
  * requests (recorded in the history); xensimctl sends the test's commands

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * core-image.c: the ELF core image the stand-in libxenguest streams.
  *

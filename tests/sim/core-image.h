@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * core-image.h: a deterministic Xen-style ELF core image, generated where
  * it is consumed instead of copied from guest memory.

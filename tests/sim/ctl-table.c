@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ctl-table.c: xensimctl's commands, their arguments and help, in one
  * place.  Built into xensim with the handlers (XENSIM_CTL_HANDLERS) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ctl.h: the commands of the control socket, described once in
  * ctl-table.c: xensim dispatches through the table, xensimctl prints its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * devices.c: a guest's devices as the toolstack leaves them in xenstore,
  * and their teardown as libxenlight's destroy does it.

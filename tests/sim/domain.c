@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * domain.c: the hypervisor's domain table and what xenstored does when it
  * changes.

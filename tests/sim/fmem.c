@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fmem.c: the stand-in libxenforeignmemory.so.1.  A mapping is a private
  * copy of the page the simulator holds at that moment, read-only, as a

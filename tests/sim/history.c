@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * history.c: every call the stand-in libraries made, in order, so tests
  * can assert on what the daemon did.  Sequence numbers keep counting

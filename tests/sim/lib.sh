@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/sim/lib.sh: helpers for shell tests that run against xensim.
 # Source it from sh or bash:
 #

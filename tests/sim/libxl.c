@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libxl.c: the stand-in libxenlight.so.4.17: a context, the application's
  * event hooks, and libxl_domain_destroy as an asynchronous operation

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * proto.h: the simulator's control protocol, shared by xensim, xensimctl
  * and the stand-in libraries.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * sim.h: the Xen simulator (xensim), one process, one libevent loop.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * store.c: the xenstore tree.  Nodes are found by full path through a hash
  * table (10,000 domains make /local/domain wide) and keep their children

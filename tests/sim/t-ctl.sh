@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # xensimctl's output formats, and xensim's start and stop.
 set -u
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Dumps: deterministic, the right size and shares, Xen notes readable.
 set -u
 . "$(dirname "$0")/lib.sh"

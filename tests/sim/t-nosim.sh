@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Without LD_LIBRARY_PATH the same binary loads the real libraries, and on
 # a machine without Xen xc_interface_open fails with their error.
 set -u

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 10,000 domains, every tenth crashed, one batched walk (its speed is a
 # figure for "make bench": tests/bench/run-sim.sh).
 set -u

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A binary linked against the real libxenctrl/libxenguest, on the
 # stand-ins: t-xc.sh states|faults|fork
 set -u

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The real libxenstore, and raw bytes, against xensim's xenstored.
 set -u
 . "$(dirname "$0")/lib.sh"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test-util.h: small helpers for the simulator's C tests (header only).
  *

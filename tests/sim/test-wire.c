@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test-wire: xensim's xenstore socket byte for byte: ids echoed, READ
  * without a trailing NUL, errno names, ENOSYS, E2BIG, the watch ack and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test-xc: a program linked against the real libxenctrl/libxenguest
  * (-Wl,-z,now), run on the stand-ins.

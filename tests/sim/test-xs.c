@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test-xs: the real libxenstore against xensim.  Watches fire once when
  * set, @introduceDomain on create, @releaseDomain on crash and again on

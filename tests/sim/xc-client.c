@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * xc-client.c: the stand-in libraries' side of the control socket.
  * Each handle has its own connection; calls are synchronous.

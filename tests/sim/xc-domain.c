@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * xc-domain.c: the stand-in libxenctrl.so.4.17.  Every call goes to the
  * simulator, which acts on its domain table and records the call.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * xc-handle.h: the stand-in libraries' handle and their link to the
  * simulator's control socket (XENSIM_SOCKET).  Compiled into both

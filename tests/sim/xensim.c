@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * xensim: a simulated Xen host for tests.  Serves xenstored's protocol on
  * DIR/xenstored.sock and the control protocol on DIR/control.sock, prints

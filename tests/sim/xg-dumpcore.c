@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * xg-dumpcore.c: the stand-in libxenguest.so.4.17's core dumps.  The
  * simulator is asked for the domain's parameters (and any injected fault)

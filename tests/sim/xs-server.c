@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * xs-server.c: xenstored's wire protocol (xen/io/xs_wire.h) on a Unix
  * socket, enough for the real libxenstore.

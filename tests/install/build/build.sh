@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # build.*: the whole tree (daemon, tests, simulator, sanitizer builds)
 # configured from scratch with CC and built with -Werror.  When that
 # fails, a second build of the same tree without -Werror lists every

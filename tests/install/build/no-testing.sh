@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # build.no-testing: what a package builds (BUILD_TESTING=OFF, WERROR=OFF,
 # as debian/rules configures it) looks for no cmocka, builds the daemon
 # and nothing of the tests, and installs.

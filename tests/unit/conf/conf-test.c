@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* conf-test.c: loading helpers that print every message on failure. */
 #include <errno.h>
 #include <setjmp.h>

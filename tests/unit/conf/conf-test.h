@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* conf-test.h: helpers shared by the conf unit tests. */
 #ifndef CW_CONF_TEST_H
 #define CW_CONF_TEST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz-conf.c: the config parser against arbitrary bytes.  Built with
  * libFuzzer (-fsanitize=fuzzer) it explores; built with CW_FUZZ_REPLAY it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test-conf-errors.c: every kind of bad configuration is an error (never a
  * warning), at the line of the offending setting, saying what is valid.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-conf-size.c: size strings and the action vocabulary. */
 #include <errno.h>
 #include <setjmp.h>

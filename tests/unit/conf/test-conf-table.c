@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test-conf-table.c: the key table is sound, its defaults are what a load
  * of an empty file gives, every number is range-checked at its bounds, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test-conf.c: every setting reaches struct conf, defaults fill the gaps,
  * rules inherit and override restart limits, and files are found (or not).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dump-driver: run one dump the way the daemon's child does, or the way
  * a plain xc_domain_dumpcore does, for tests against the simulator.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dump-test.h: synthetic core images, scratch directories and tmpfs
  * mounts shared by the dump tests.

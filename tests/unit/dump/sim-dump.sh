@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # dump.sim-files: the dump child against the simulated Xen.  Its sparse
 # file is byte for byte what xc_domain_dumpcore writes, in fewer blocks;
 # its zstd file decompresses to the same; a failing hypervisor gives

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test-dump-child.c: a whole dump as the daemon's child runs it, with a
  * synthetic image in place of the hypervisor: the file it leaves, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test-dump-evict.c: file names, eviction of our oldest dumps under each
  * limit, and start-up clean-up; another program's files are never touched.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test-dump-report.c: the dump child's report, written by the child's
  * own function and read back by the daemon's.

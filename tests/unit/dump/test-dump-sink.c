@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test-dump-sink.c: the sink writes what a plain dump writes, in fewer
  * blocks or compressed, and stops cleanly at a limit or a full disk.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test-job.c: a job's last output survives a loop too busy to read it
  * (issue 11, item 4).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test-evidence.c: guest text made safe, the line that says why, and
  * which of Xen's lines are about a domain.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test-name.c: guest-controlled names made safe, and crashed-domain names.
  */

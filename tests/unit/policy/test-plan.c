@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test-plan.c: the plan of every action, the choice of action, and the
  * fallback once the restart burst is used up.

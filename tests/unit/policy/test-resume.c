@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test-resume.c: which interrupted plans go on, what a timed-out wait
  * skips, and the destroy backoff.
