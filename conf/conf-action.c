@@ -14,6 +14,7 @@ static const char *const action_names[ACTION_COUNT] = {
 	[ACTION_COREDUMP_DESTROY] = "coredump-destroy",
 	[ACTION_COREDUMP_RESTART] = "coredump-restart",
 	[ACTION_COREDUMP_PRESERVE] = "coredump-preserve",
+	[ACTION_OBSERVE] = "observe",
 };
 
 const char *

@@ -223,7 +223,7 @@ conf_value_action(struct conf_ctx *ctx, const config_setting_t *s,
 
 	if (conf_value_string(ctx, s, path, &v) != 0)
 		return -EINVAL;
-	if (action_parse(v, out) != 0) {
+	if (action_parse(v, out) != 0 || *out == ACTION_OBSERVE) {
 		conf_error(ctx, s, "%s: \"%.64s\" is not one of %s", path, v,
 		    CONF_ACTION_WORDS);
 		return -EINVAL;

@@ -22,8 +22,11 @@ enum action {
 	ACTION_COREDUMP_DESTROY,
 	ACTION_COREDUMP_RESTART,
 	ACTION_COREDUMP_PRESERVE,
+	/* Not for configurations: the toolstack acts on this guest's crash
+	 * itself (xl's on_crash), so we only look (policy_decide). */
+	ACTION_OBSERVE,
 };
-#define ACTION_COUNT 7
+#define ACTION_COUNT 8
 
 enum dump_compress {
 	DUMP_COMPRESS_NONE,

@@ -82,6 +82,8 @@ struct domain {
 	bool		 destroyed;	/* by us: its xenstore nodes are ours */
 	bool		 kept;		/* preserved by an earlier run's
 					   rename-restart (its UUID says) */
+	bool		 xl_crash;	/* xl's own on_crash acts on it */
+	bool		 xl_watchdog;	/* xl's own on_watchdog acts on it */
 };
 
 struct domain_table {
@@ -137,6 +139,17 @@ void		 toolstack_close(struct toolstack *);
 int		 toolstack_destroy(struct toolstack *, unsigned domid,
 		     toolstack_cb *, void *);
 bool		 toolstack_reaped(struct toolstack *, pid_t, int status);
+struct xl_actions {
+	char	 on_crash[32];		/* xl's words: "destroy", ... */
+	char	 on_watchdog[32];
+	char	 name[256];		/* c_info.name, as xl created it */
+	bool	 crash;			/* xl acts: not "preserve" */
+	bool	 watchdog;
+};
+int		 toolstack_xl_actions(struct toolstack *, unsigned domid,
+		     struct xl_actions *);
+/* -n: the guests whose crashes xl handles itself, one a line, to OUT. */
+void		 toolstack_list_xl_guests(FILE *);
 
 /* job.c: child processes with deadlines. */
 #define JOB_OUTPUT_MAX	65536
@@ -414,6 +427,7 @@ struct incident {
 	bool		 new_rec;	/* its record is this run's, not saved */
 	bool		 rescanned;	/* after an earlier run's restart ended */
 	bool		 verifying;	/* after the restart command: its guest? */
+	bool		 toolstack_acts; /* xl handles this crash: we observe */
 	bool		 restart_cmd_ok; /* the command exited 0 */
 	char		 restart_cause[128]; /* how the command ended */
 	time_t		 verify_until;	/* CLOCK_MONOTONIC seconds */

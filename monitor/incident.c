@@ -364,6 +364,7 @@ incident_plan(struct incident *inc, struct state_incident *rec)
 	pd.name = inc->name;
 	pd.uuid = inc->uuid;
 	pd.reason = inc->reason;
+	pd.toolstack_acts = inc->toolstack_acts;
 	state_history(m->state, inc->name, &hist);
 	policy_decide(m->conf, &pd, &hist, time(NULL), &inc->plan);
 	inc->restart = *inc->plan.restart;
@@ -446,6 +447,8 @@ incident_start(struct manager *m, struct domain *d, enum reason reason,
 	    d->crashed_at : time(NULL);
 	inc->job_done = incident_job_done;
 	inc->dump_done = incident_dump_done;
+	inc->toolstack_acts = d != NULL && (reason == REASON_CRASH ?
+	    d->xl_crash : d->xl_watchdog);
 	if (rec == NULL && d != NULL && d->at_start)
 		incident_recall(inc);
 

@@ -92,6 +92,7 @@ main(int argc, char **argv)
 	}
 	if (check) {
 		printf("configuration OK\n");
+		toolstack_list_xl_guests(stdout);
 		conf_free(conf);
 		return 0;
 	}

@@ -126,6 +126,37 @@ manager_kept_earlier(const struct domain *d)
 	return journal_incident_alerted(sd_id128_to_string(id, hex)) == 1;
 }
 
+/*
+ * A new domain: does xl act on its crashes itself (its stored on_crash or
+ * on_watchdog is not "preserve")?  Then two handlers would race for them
+ * (a restart twice, a dump of a domain being destroyed): we only observe
+ * them, and say once what to change.
+ */
+static void
+manager_xl_check(struct manager *m, struct domain *d)
+{
+	struct xl_actions	a;
+
+	if (m->tk == NULL || d->domid == 0 ||
+	    toolstack_xl_actions(m->tk, d->domid, &a) != 0)
+		return;
+	d->xl_crash = a.crash;
+	d->xl_watchdog = a.watchdog;
+	if (!a.crash && !a.watchdog)
+		return;
+	log_warnx("domain %u (%s): xl's own on_crash is \"%s\" and "
+	    "on_watchdog \"%s\": xl acts on its %s itself, so this daemon "
+	    "only observes %s (ACTION=observe).  To have them handled here, "
+	    "set %s%s%s in its xl configuration", d->domid,
+	    d->name != NULL ? d->name : "?", a.on_crash, a.on_watchdog,
+	    a.crash && a.watchdog ? "crashes and watchdog expiries" :
+	    a.crash ? "crashes" : "watchdog expiries",
+	    a.crash && a.watchdog ? "them" : "those",
+	    a.crash ? "on_crash = \"preserve\"" : "",
+	    a.crash && a.watchdog ? " and " : "",
+	    a.watchdog ? "on_watchdog = \"preserve\"" : "");
+}
+
 /* One domain from the walk: update the table, act on a new crash. */
 static void
 scan_cb(const struct hv_info *hi, void *arg)
@@ -174,6 +205,8 @@ scan_cb(const struct hv_info *hi, void *arg)
 		d->name = xs_read_name(m, hi->domid);
 		d->name_gen = m->gen;
 	}
+	if (fresh)
+		manager_xl_check(m, d);
 	old = d->state;
 	oldcode = d->shutdown_code;
 	d->gen = m->gen;

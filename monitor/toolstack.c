@@ -76,6 +76,11 @@ struct toolstack {
 		__typeof__(libxl_childproc_reaped)	 *reaped;
 		__typeof__(libxl_domain_destroy)	 *destroy;
 		__typeof__(libxl_error_to_string)	 *strerror;
+		__typeof__(libxl_userdata_retrieve)	 *userdata;
+		__typeof__(libxl_domain_config_init)	 *config_init;
+		__typeof__(libxl_domain_config_dispose)	 *config_dispose;
+		__typeof__(libxl_domain_config_from_json) *config_from_json;
+		__typeof__(libxl_action_on_shutdown_to_string) *action_name;
 	} fn;
 };
 
@@ -276,6 +281,11 @@ tk_bind(struct toolstack *tk, const char **missing)
 	BIND(reaped, libxl_childproc_reaped);
 	BIND(destroy, libxl_domain_destroy);
 	BIND(strerror, libxl_error_to_string);
+	BIND(userdata, libxl_userdata_retrieve);
+	BIND(config_init, libxl_domain_config_init);
+	BIND(config_dispose, libxl_domain_config_dispose);
+	BIND(config_from_json, libxl_domain_config_from_json);
+	BIND(action_name, libxl_action_on_shutdown_to_string);
 #undef BIND
 	return true;
 }
@@ -443,4 +453,106 @@ toolstack_reaped(struct toolstack *tk, pid_t pid, int status)
 	if (tk == NULL)
 		return false;
 	return tk->fn.reaped(tk->ctx, pid, status) == 0;
+}
+
+static void
+tk_action_word(struct toolstack *tk, libxl_action_on_shutdown a, char *out,
+    size_t len)
+{
+	const char	*w = tk->fn.action_name(a);
+
+	snprintf(out, len, "%s", w != NULL ? w : "unknown");
+}
+
+/*
+ * What xl itself does when DOMID crashes or its watchdog fires: the
+ * on_crash and on_watchdog of the configuration libxl stored for it (the
+ * "libxl-json" userdata xl create writes, the one xl's own monitor acts
+ * on).  0; -ENOENT: none stored (not a guest of xl's); -EIO: unreadable.
+ * A small local file, read once when the domain is first seen.
+ */
+int
+toolstack_xl_actions(struct toolstack *tk, unsigned domid,
+    struct xl_actions *out)
+{
+	libxl_domain_config	 cfg;
+	uint8_t			*data = NULL;
+	int			 len = 0, rc;
+
+	if (tk->fn.userdata(tk->ctx, domid, "libxl-json", &data, &len) != 0)
+		return -EIO;
+	if (data == NULL || len <= 0) {
+		free(data);
+		return -ENOENT;
+	}
+	/* libxl stores the JSON NUL-terminated; never trust that. */
+	if (data[len - 1] != '\0') {
+		free(data);
+		return -EIO;
+	}
+	tk->fn.config_init(&cfg);
+	rc = tk->fn.config_from_json(tk->ctx, &cfg, (const char *)data);
+	free(data);
+	if (rc != 0) {
+		tk->fn.config_dispose(&cfg);
+		return -EIO;
+	}
+	snprintf(out->name, sizeof out->name, "%s",
+	    cfg.c_info.name != NULL ? cfg.c_info.name : "");
+	tk_action_word(tk, cfg.on_crash, out->on_crash, sizeof out->on_crash);
+	tk_action_word(tk, cfg.on_watchdog, out->on_watchdog,
+	    sizeof out->on_watchdog);
+	out->crash = cfg.on_crash != LIBXL_ACTION_ON_SHUTDOWN_PRESERVE;
+	out->watchdog = cfg.on_watchdog != LIBXL_ACTION_ON_SHUTDOWN_PRESERVE;
+	tk->fn.config_dispose(&cfg);
+	return 0;
+}
+
+struct tk_list {
+	struct toolstack	*tk;
+	FILE			*out;
+	unsigned		 n;
+};
+
+static void
+tk_list_cb(const struct hv_info *hi, void *arg)
+{
+	struct tk_list		*l = arg;
+	struct xl_actions	 a;
+
+	if (hi->domid == 0 || toolstack_xl_actions(l->tk, hi->domid, &a) != 0 ||
+	    (!a.crash && !a.watchdog))
+		return;
+	if (l->n++ == 0)
+		fprintf(l->out, "xl handles these guests' crashes itself; the "
+		    "daemon only observes them (set on_crash and on_watchdog "
+		    "to \"preserve\" in their xl configuration to change "
+		    "that):\n");
+	fprintf(l->out, "  domain %u (%s): on_crash \"%s\", on_watchdog "
+	    "\"%s\"\n", hi->domid, a.name, a.on_crash, a.on_watchdog);
+}
+
+/*
+ * For "xen-crashwatchd -n": where the hypervisor and libxenlight are
+ * there (a dom0), the guests the daemon would only observe.  Elsewhere,
+ * nothing: checking a configuration needs neither.
+ */
+void
+toolstack_list_xl_guests(FILE *out)
+{
+	struct event_base	*base;
+	struct tk_list		 l = { NULL, out, 0 };
+	xc_interface		*xch;
+
+	if ((xch = hv_open()) == NULL)
+		return;
+	if ((base = event_base_new()) != NULL &&
+	    (l.tk = toolstack_open(base)) != NULL) {
+		if (hv_scan(xch, tk_list_cb, &l) != 0)
+			fprintf(out, "cannot list the domains\n");
+		toolstack_close(l.tk);
+	}
+	if (base != NULL)
+		event_base_free(base);
+	hv_close(xch);
 }

@@ -44,6 +44,7 @@ static const struct {
 	    coredump_restart_steps, nitems(coredump_restart_steps) },
 	[ACTION_COREDUMP_PRESERVE] = {
 	    coredump_preserve_steps, nitems(coredump_preserve_steps) },
+	[ACTION_OBSERVE] = { preserve_steps, nitems(preserve_steps) },
 };
 
 static const char *const step_names[] = {
@@ -120,6 +121,10 @@ policy_decide(const struct conf *conf, const struct policy_domain *dom,
 			requested = conf->on_crash;
 	}
 
+	/* xl acts on this crash itself: two handlers would race (a restart
+	 * twice, a dump of a domain xl destroys).  We only look. */
+	if (dom->toolstack_acts)
+		requested = ACTION_OBSERVE;
 	plan->requested = requested;
 	plan->action = requested;
 	plan->suppressed = false;

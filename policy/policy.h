@@ -44,6 +44,7 @@ struct policy_domain {
 	const char	*name;
 	const char	*uuid;		/* lower-case canonical */
 	enum reason	 reason;
+	bool		 toolstack_acts; /* xl's own on_crash/on_watchdog */
 };
 
 /* Past restarts of one domain name, oldest first. */

@@ -463,6 +463,28 @@ libxl_loop_line(const char *path, void *arg)
 	free(enc);
 }
 
+/* xc_libxl_userdata D: the libxl-json xl stored for D, raw. */
+static void
+xc_libxl_userdata(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	struct sim_dom *d;
+	unsigned domid;
+	int rc = 0;
+
+	(void)argc;
+	if (parse_domid(c, argv[1], &domid))
+		return;
+	if ((d = dom_get(domid)) == NULL)
+		rc = -ESRCH;
+	else if (d->xl_json == NULL)
+		rc = -ENOENT;
+	else {
+		r->raw = d->xl_json;
+		r->rawlen = strlen(d->xl_json);
+	}
+	xc_reply(c, r, rc);
+}
+
 /* xc_libxl_open: the stand-in libxenlight's context. */
 static void
 xc_libxl_open(struct ctl_conn *c, int argc, char **argv, struct reply *r)
@@ -551,6 +573,7 @@ static const struct xc_cmd {
 	{ "xc_domain_destroy", 1, 1, xc_domain_op, "D" },
 	{ "xc_domain_sethandle", 2, 2, xc_sethandle, "D UUID" },
 	{ "xc_libxl_open", 0, 0, xc_libxl_open, "" },
+	{ "xc_libxl_userdata", 1, 1, xc_libxl_userdata, "D" },
 	{ "xc_libxl_domain_destroy", 1, 1, xc_libxl_destroy, "D" },
 	{ "xc_libxl_teardown", 1, 1, xc_libxl_destroy, "D" },
 	{ "xc_domain_pause", 1, 1, xc_domain_op, "D" },
@@ -775,6 +798,26 @@ cmd_store(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 		if (rc == 0)
 			xs_fire_rm(argv[1]);
 	}
+	send_reply(c, r);
+}
+
+/* xl-config D JSON: what xl create stores for D (libxl-json). */
+void
+cmd_xl_config(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	struct sim_dom *d;
+	unsigned domid;
+
+	(void)argc;
+	if (parse_domid(c, argv[1], &domid))
+		return;
+	if ((d = dom_get(domid)) == NULL || domid == 0) {
+		send_err(c, ESRCH, "no domain %u", domid);
+		return;
+	}
+	free(d->xl_json);
+	if ((d->xl_json = strdup(argv[2])) == NULL)
+		abort();
 	send_reply(c, r);
 }
 

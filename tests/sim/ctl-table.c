@@ -49,6 +49,8 @@ const struct ctl_cmd ctl_cmds[] = {
 	{ "devices", 1, 1, H(cmd_devices), "D",
 	  "a console and a disk through a loop device (DIR/loop), as "
 	  "xl create makes them" },
+	{ "xl-config", 2, 2, H(cmd_xl_config), "D JSON",
+	  "the configuration xl create stored for D (libxl-json)" },
 	{ "libxl", 1, 1, H(cmd_libxl), "on|off",
 	  "whether the stand-in libxenlight opens (default on)" },
 	{ "pause", 1, 1, H(cmd_domain_op), "D", "pause D" },

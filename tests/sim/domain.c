@@ -237,6 +237,7 @@ dom_free(struct sim_dom *d)
 	free(d->cons);
 	free(d->kmsg);
 	free(d->kpanic);
+	free(d->xl_json);
 	free(d);
 }
 

@@ -465,3 +465,115 @@ fail:
 	ctx->inside = false;
 	return 0;
 }
+
+/*
+ * The configuration xl create stored for a domain ("libxl-json"): the
+ * simulator keeps it per domain ("xl-config D JSON"); none is ENOENT,
+ * which libxl reports as success with no data.
+ */
+int
+libxl_userdata_retrieve(libxl_ctx *ctx, uint32_t domid,
+    const char *userid, uint8_t **data_r, int *len_r)
+{
+	char	*buf;
+	size_t	 n = 0;
+	int	 rc;
+
+	*data_r = NULL;
+	*len_r = 0;
+	if (strcmp(userid, "libxl-json") != 0)
+		return 0;
+	if ((buf = malloc(65536)) == NULL)
+		return ERROR_NOMEM;
+	rc = xcs_call(&ctx->xc, NULL, 0, buf, 65535, &n,
+	    "xc_libxl_userdata %u", domid);
+	if (rc == -ENOENT || (rc >= 0 && n == 0)) {
+		free(buf);
+		return 0;
+	}
+	if (rc < 0) {
+		free(buf);
+		return ERROR_FAIL;
+	}
+	buf[n] = '\0';
+	*data_r = (uint8_t *)buf;
+	*len_r = (int)n + 1;
+	return 0;
+}
+
+void
+libxl_domain_config_init(libxl_domain_config *p)
+{
+	memset(p, 0, sizeof(*p));
+}
+
+void
+libxl_domain_config_dispose(libxl_domain_config *p)
+{
+	free(p->c_info.name);
+	memset(p, 0, sizeof(*p));
+}
+
+static const char *const action_words[] = {
+	[LIBXL_ACTION_ON_SHUTDOWN_DESTROY] = "destroy",
+	[LIBXL_ACTION_ON_SHUTDOWN_RESTART] = "restart",
+	[LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME] = "rename_restart",
+	[LIBXL_ACTION_ON_SHUTDOWN_PRESERVE] = "preserve",
+	[LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY] = "coredump_destroy",
+	[LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART] = "coredump_restart",
+	[LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET] = "soft_reset",
+};
+
+const char *
+libxl_action_on_shutdown_to_string(libxl_action_on_shutdown a)
+{
+	if ((unsigned)a >= sizeof(action_words) / sizeof(action_words[0]))
+		return NULL;
+	return action_words[a];
+}
+
+/* "KEY": "word" at the top level of S, as an action; absent: destroy,
+ * xl's default. */
+static int
+json_action(const char *s, const char *key, libxl_action_on_shutdown *out)
+{
+	char		 pat[64], word[32];
+	const char	*p;
+	size_t		 i;
+
+	*out = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
+	snprintf(pat, sizeof(pat), "\"%s\"", key);
+	if ((p = strstr(s, pat)) == NULL)
+		return 0;
+	p += strlen(pat);
+	if (sscanf(p, " : \"%31[a-z_]\"", word) != 1)
+		return ERROR_INVAL;
+	for (i = 0; i < sizeof(action_words) / sizeof(action_words[0]); i++)
+		if (action_words[i] != NULL && strcmp(action_words[i], word) == 0) {
+			*out = (libxl_action_on_shutdown)i;
+			return 0;
+		}
+	return ERROR_INVAL;
+}
+
+/* Only what the daemon reads of it: on_crash, on_watchdog and the name. */
+int
+libxl_domain_config_from_json(libxl_ctx *ctx, libxl_domain_config *p,
+    const char *s)
+{
+	const char	*n;
+	char		 name[256];
+
+	(void)ctx;
+	if (s[0] != '{')
+		return ERROR_INVAL;
+	if (json_action(s, "on_crash", &p->on_crash) != 0 ||
+	    json_action(s, "on_watchdog", &p->on_watchdog) != 0)
+		return ERROR_INVAL;
+	if ((n = strstr(s, "\"c_info\"")) != NULL &&
+	    (n = strstr(n, "\"name\"")) != NULL &&
+	    sscanf(n, "\"name\" : \"%255[^\"]\"", name) == 1 &&
+	    (p->c_info.name = strdup(name)) == NULL)
+		return ERROR_NOMEM;
+	return 0;
+}

@@ -106,6 +106,7 @@ struct sim_dom {
 	char		*kmsg;		/* its kernel's log, once written */
 	char		*kpanic;	/* panic()'s copy of its message */
 	size_t		 kmsg_pos;	/* bytes ever written to it */
+	char		*xl_json;	/* the configuration xl stored, or NULL */
 };
 struct dom_spec {
 	const char	*name;

@@ -136,6 +136,9 @@ test_bad_enums(void **state)
 	    "t.conf:1: dump.compress: \"ZSTD\" is not one of none, zstd");
 	expect_error("defaults: {\n  on_crash = \"reboot\";\n};\n",
 	    "t.conf:2: defaults.on_crash: \"reboot\" is not one of " ACTIONS);
+	/* The daemon's own word for a guest xl handles, not a setting. */
+	expect_error("defaults: {\n  on_crash = \"observe\";\n};\n",
+	    "t.conf:2: defaults.on_crash: \"observe\" is not one of " ACTIONS);
 	expect_error("defaults: {\n\n  on_watchdog = \"\";\n};\n",
 	    "t.conf:3: defaults.on_watchdog: \"\" is not one of " ACTIONS);
 	expect_error("domains = (\n { match = \"a\";\n"

@@ -81,6 +81,7 @@ test_actions(void **state)
 		{ "coredump-destroy", ACTION_COREDUMP_DESTROY, true, false },
 		{ "coredump-restart", ACTION_COREDUMP_RESTART, true, true },
 		{ "coredump-preserve", ACTION_COREDUMP_PRESERVE, true, false },
+		{ "observe", ACTION_OBSERVE, false, false },
 	};
 	enum action	a;
 	size_t		i;

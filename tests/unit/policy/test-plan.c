@@ -162,7 +162,7 @@ static void
 test_decide_defaults(void **state)
 {
 	struct policy_domain	d = { 7, "other", "0d4ba7c3-0000-4000-8000-"
-	    "000000000000", REASON_CRASH };
+	    "000000000000", REASON_CRASH, false };
 	struct plan		p;
 	char			buf[256];
 
@@ -188,7 +188,7 @@ test_decide_defaults(void **state)
 static void
 test_decide_watchdog_vs_crash(void **state)
 {
-	struct policy_domain	d = { 3, "web-1", NULL, REASON_CRASH };
+	struct policy_domain	d = { 3, "web-1", NULL, REASON_CRASH, false };
 	struct plan		p;
 	char			buf[256];
 
@@ -211,7 +211,7 @@ test_decide_watchdog_vs_crash(void **state)
 static void
 test_decide_partial_rule(void **state)
 {
-	struct policy_domain	d = { 4, "db", UUID_DB, REASON_CRASH };
+	struct policy_domain	d = { 4, "db", UUID_DB, REASON_CRASH, false };
 	struct plan		p;
 
 	(void)state;
@@ -243,7 +243,7 @@ test_decide_fallback(void **state)
 {
 	const time_t		t[] = { T0, T0 + 1, T0 + 2 };
 	struct restart_history	h = { t, 0 };
-	struct policy_domain	d = { 9, "loop", NULL, REASON_WATCHDOG };
+	struct policy_domain	d = { 9, "loop", NULL, REASON_WATCHDOG, false };
 	struct plan		p;
 	char			buf[256];
 	size_t			i;
@@ -279,7 +279,7 @@ test_decide_rule_fallback(void **state)
 {
 	const time_t		t[] = { T0 };
 	struct restart_history	h = { t, 1 };
-	struct policy_domain	d = { 3, "web-1", NULL, REASON_CRASH };
+	struct policy_domain	d = { 3, "web-1", NULL, REASON_CRASH, false };
 	struct plan		p;
 	char			buf[256];
 
@@ -301,13 +301,37 @@ test_decide_no_restart_not_limited(void **state)
 {
 	const time_t		t[] = { T0, T0, T0, T0 };
 	struct restart_history	h = { t, 4 };
-	struct policy_domain	d = { 5, "x", NULL, REASON_CRASH };
+	struct policy_domain	d = { 5, "x", NULL, REASON_CRASH, false };
 	struct plan		p;
 
 	(void)state;
 	policy_decide(&conf, &d, &h, T0, &p);
 	assert_int_equal(p.action, ACTION_COREDUMP_DESTROY);
 	assert_false(p.suppressed);
+}
+
+/* xl acts on the guest's crash itself: we only look, whatever the rule,
+ * and the look counts against no restart limit. */
+static void
+test_decide_toolstack_acts(void **state)
+{
+	const time_t		t[] = { T0, T0, T0, T0 };
+	struct restart_history	h = { t, 4 };
+	struct policy_domain	d = { 3, "web-1", NULL, REASON_CRASH, true };
+	struct plan		p;
+	char			buf[256];
+
+	(void)state;
+	policy_decide(&conf, &d, &h, T0, &p);
+	assert_int_equal(p.requested, ACTION_OBSERVE);
+	assert_int_equal(p.action, ACTION_OBSERVE);
+	assert_false(p.suppressed);
+	assert_string_equal(action_name(p.action), "observe");
+	assert_string_equal(steps_string(p.steps, p.nsteps, buf, sizeof buf),
+	    "hooks");
+	d.reason = REASON_WATCHDOG;
+	policy_decide(&conf, &d, &h, T0, &p);
+	assert_int_equal(p.action, ACTION_OBSERVE);
 }
 
 int
@@ -325,6 +349,7 @@ main(void)
 		cmocka_unit_test(test_decide_fallback),
 		cmocka_unit_test(test_decide_rule_fallback),
 		cmocka_unit_test(test_decide_no_restart_not_limited),
+		cmocka_unit_test(test_decide_toolstack_acts),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
