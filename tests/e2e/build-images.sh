@@ -253,13 +253,14 @@ build_dom0() {
 	cp "$OUT/vmlinux" "$STAGE/boot/vmlinux"
 	cp "$OUT/guest.cpio.gz" "$STAGE/boot/guest.cpio.gz"
 	cp "$HERE/dom0-init" "$STAGE/init"
-	cp "$HERE/scenarios.sh" "$HERE/lib.sh" "$HERE/hook" "$STAGE/e2e/"
+	cp "$HERE/scenarios.sh" "$HERE/lib.sh" "$HERE/hook" "$HERE/restart" "$STAGE/e2e/"
 	cp "$HERE/crashwatch.conf" "$STAGE/etc/xen/crashwatch.conf"
 	cp "$TMPFILES" "$STAGE/e2e/xen-crashwatch.tmpfiles"
 	echo "root:x:0:0:root:/root:/bin/sh" >"$STAGE/etc/passwd"
 	echo "root:x:0:" >"$STAGE/etc/group"
 	cp "$ROOT/etc/xen/xl.conf" "$STAGE/etc/xen/xl.conf"
-	chmod 755 "$STAGE/init" "$STAGE/e2e/scenarios.sh" "$STAGE/e2e/hook"
+	chmod 755 "$STAGE/init" "$STAGE/e2e/scenarios.sh" "$STAGE/e2e/hook" \
+	    "$STAGE/e2e/restart"
 	mkcpio "$STAGE" "$OUT/dom0.cpio.gz"
 }
 

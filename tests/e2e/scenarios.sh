@@ -238,7 +238,7 @@ logged() {
 
 daemon_start() {
 	out=$(xen-crashwatchd -n -c $CONF 2>&1)
-	check check-config "$out" [ "$out" = "configuration OK" ]
+	check check-config "$out" [ "$(echo "$out" | head -n 1)" = "configuration OK" ]
 	xen-crashwatchd -v -c $CONF 2>$DLOG &
 	DPID=$!
 	DSTOPPING=""
@@ -401,6 +401,8 @@ coredump_restart_wait() {
 	ok=false
 	[ "$n" = 1 ] && [ "$restarted" = 1 ] && ok=true
 	check coredump-restart "$n dump(s) $core, $restarted restart(s), crash, destroy" $ok
+	check restart-running "$(grep -E '\(cz\): restart command' $DLOG | head -n 1)" \
+	    logged '\(cz\): restart command exited 1, but the guest is running: domain [0-9]+ \(cz\)'
 	[ "$n" = 1 ] || return
 	figure daemon_zstd_s "$(dump_secs cz)" s
 	dump_profile cz daemon_zstd
@@ -605,6 +607,9 @@ more_start() {
 	GUEST_MODE=watchdog
 	guest_start wd preserve
 	GUEST_ON_WATCHDOG=destroy guest_start xwd preserve
+	# xo: xl's own on_crash dumps and destroys it (the dump gives the
+	# daemon's scan ample time to see the crash); the daemon observes.
+	guest_start xo coredump-destroy
 	GUEST_MODE=crash GUEST_TYPE=pvh
 	guest_start pvh preserve
 	GUEST_MODE="" GUEST_TYPE=""
@@ -628,6 +633,23 @@ watchdog_check() {
 	fi
 	check watchdog-xl "xl: $(grep -E 'reason code|Action for' /var/log/xen/xl-xwd.log | tr '\n' ' ')" \
 	    grep -q 'shut down, reason code 4 ' /var/log/xen/xl-xwd.log
+}
+
+# xo's xl configuration says on_crash = "coredump-destroy": xl's monitor
+# dumps and destroys it; the daemon warned when it appeared, alerts the
+# crash as observed, and never acts on it.
+observe_check() {
+	if ! wait_for 120 logged '\(xo\) crashed(: .*)?; action observe'; then
+		fail observe "no observed crash of xo: $(grep '(xo)' $DLOG | tail -n 3)"
+		return
+	fi
+	wait_for 180 name_gone xo || { fail observe "xl did not destroy xo: $(state_of xo)"; return; }
+	rm -f $DUMPS/xo*
+	warned=$(count $DLOG "\\(xo\\): xl's own on_crash is \"coredump_destroy\"")
+	acted=$(count $DLOG '\(xo\): (destroying|core dump|restart command|renamed)')
+	ok=false
+	[ "$warned" = 1 ] && [ "$acted" = 0 ] && ok=true
+	check observe "$(grep -E '\(xo\) crashed' $DLOG | head -n 1 | cut -c1-160); warned $warned, acted $acted" $ok
 }
 
 # Seven guests under five policies crashed in the same second, then the
@@ -800,6 +822,7 @@ standard() {
 	pres=false rs=false cz=false
 	guest_start pres preserve && pres=true
 	guest_start rs preserve && rs=true
+	touch /run/restart-fails-cz
 	guest_start cz preserve && cz=true
 	if $pres && ! wait_for 120 is_crashed pres; then
 		fail preserve "pres not crashed after 120 s"
@@ -813,6 +836,7 @@ standard() {
 	kill_at_rename
 	if more_start; then
 		watchdog_check
+		observe_check
 		pvh_check
 		storm
 	fi

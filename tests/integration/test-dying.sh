@@ -3,12 +3,13 @@
 # As on real Xen 4.17: @releaseDomain fires when xenstored lets go of a
 # dying domain, and the domain disappears later with no event of its own.
 # The daemon still sees it go, restarts the guest without waiting for
-# an unrelated event, and removes the nodes the toolstack would have.
+# an unrelated event; nothing of the old domain is left in xenstore.
 . "$CW_SOURCE_DIR/tests/integration/lib.sh"
 itest_start
-cat >"$T/create.sh" <<'SH'
+cat >"$T/create.sh" <<SH
 #!/bin/sh
-echo "$1" >>"$(dirname "$0")/created"
+echo "\$1" >>"$T/created"
+exec "$CW_BIN/xensimctl" create "\$1" --mem 4 >/dev/null
 SH
 chmod +x "$T/create.sh"
 write_conf <<'EOF2'
