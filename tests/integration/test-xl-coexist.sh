@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A guest whose xl configuration does not say on_crash = "preserve" is
 # xl's to handle: its monitor acts on the crash itself.  The daemon says
 # so once (what to change), only observes its crash (ACTION=observe, the
