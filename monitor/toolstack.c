@@ -84,8 +84,9 @@ struct toolstack {
 	} fn;
 };
 
-/* Closed with operations in flight (toolstack_close). */
-static struct toolstack	*tk_abandoned;
+/* Closed with operations in flight (toolstack_close): kept reachable
+ * (volatile: a store never read back is otherwise optimised away). */
+static struct toolstack	*volatile tk_abandoned;
 
 /* libxl's messages: its errors are worth a line; the rest is debug. */
 static void __attribute__((format(printf, 5, 0)))
