@@ -82,6 +82,8 @@ struct domain {
 	bool		 destroyed;	/* by us: its xenstore nodes are ours */
 	bool		 kept;		/* preserved by an earlier run's
 					   rename-restart (its UUID says) */
+	bool		 xl_known;	/* xl's settings read (or none stored
+					   once it crashed) */
 	bool		 xl_crash;	/* xl's own on_crash acts on it */
 	bool		 xl_watchdog;	/* xl's own on_watchdog acts on it */
 };

@@ -438,7 +438,9 @@ incident_start(struct manager *m, struct domain *d, enum reason reason,
 	}
 	inc->m = m;
 	inc->domid = domid;
-	memcpy(inc->uuid, d != NULL ? d->uuid : rec->uuid, sizeof inc->uuid);
+	/* The guest's own UUID: after a rename-restart the domain has the
+	 * incident's (step-rename.c). */
+	memcpy(inc->uuid, rec != NULL ? rec->uuid : d->uuid, sizeof inc->uuid);
 	inc->reason = reason;
 	inc->mem_bytes = d != NULL ? d->mem_bytes : 0;
 	inc->cpu_time = d != NULL ? d->cpu_time : 0;

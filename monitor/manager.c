@@ -127,7 +127,9 @@ manager_kept_earlier(const struct domain *d)
 }
 
 /*
- * A new domain: does xl act on its crashes itself (its stored on_crash or
+ * A new domain, and again when it crashes if nothing was stored when it
+ * was first seen (xl stores the configuration only as "xl create" ends,
+ * after the domain appeared): does xl act on its crashes itself (its stored on_crash or
  * on_watchdog is not "preserve")?  Then two handlers would race for them
  * (a restart twice, a dump of a domain being destroyed): we only observe
  * them, and say once what to change.
@@ -137,9 +139,10 @@ manager_xl_check(struct manager *m, struct domain *d)
 {
 	struct xl_actions	a;
 
-	if (m->tk == NULL || d->domid == 0 ||
+	if (m->tk == NULL || d->domid == 0 || d->xl_known ||
 	    toolstack_xl_actions(m->tk, d->domid, &a) != 0)
 		return;
+	d->xl_known = true;
 	d->xl_crash = a.crash;
 	d->xl_watchdog = a.watchdog;
 	if (!a.crash && !a.watchdog)
@@ -292,6 +295,8 @@ manager_admit_cb(evutil_socket_t fd, short what, void *arg)
 			d->name = name;
 			d->name_gen = m->gen;
 		}
+		/* xl may have stored its settings after the first look. */
+		manager_xl_check(m, d);
 		if (d->name == NULL) {
 			/* Rules match by name: acting without it could
 			 * apply the wrong policy.  The rescan after

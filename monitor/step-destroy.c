@@ -78,12 +78,6 @@ step_destroy_command(struct incident *inc, const char *what)
 	char			**argv;
 	int			 r;
 
-	if ((r = hv_same(m->xch, inc->domid, inc->uuid)) == 0) {
-		incident_ok(inc, "already gone");
-		return WAIT_NONE;
-	}
-	if (r < 0)
-		return step_destroy_retry(inc, strerror(-r));
 	if ((r = template_expand(m->conf->destroy_argv, &v, &argv)) != 0) {
 		incident_failed(inc, MSGID_ACTION_FAILED, strerror(-r),
 		    "destroy failed: %s", strerror(-r));
@@ -108,6 +102,11 @@ step_destroy_toolstack_done(int err, const char *why, void *arg)
 	job_slot_give(inc->m);
 	if (inc->dead || inc->wait != WAIT_TOOLSTACK)
 		return;
+	/* libxl says FAIL for a domain that went during its destroy
+	 * (someone else's "xl destroy"): gone is gone. */
+	if (err != 0 && err != ESRCH &&
+	    hv_same(inc->m->xch, inc->domid, inc->uuid) == 0)
+		err = ESRCH;
 	if (err != 0 && err != ESRCH) {
 		incident_continue(inc, step_destroy_retry(inc, why));
 		return;
@@ -119,7 +118,8 @@ step_destroy_toolstack_done(int err, const char *why, void *arg)
 
 /*
  * The default: "xl destroy" in our loop (toolstack.c).  libxl finds the
- * domain by domid alone, so the UUID is checked just before: a crashed
+ * domain by domid alone, so the UUID is checked just before (in
+ * step_destroy_start): a crashed
  * domain keeps its domid until it is gone, and a new domain takes a
  * freed one only after the rover has wrapped.
  */
@@ -129,12 +129,6 @@ step_destroy_toolstack(struct incident *inc)
 	struct manager	*m = inc->m;
 	int		 r;
 
-	if ((r = hv_same(m->xch, inc->domid, inc->uuid)) == 0) {
-		incident_ok(inc, "already gone");
-		return WAIT_NONE;
-	}
-	if (r < 0)
-		return step_destroy_retry(inc, strerror(-r));
 	log_info("domain %u (%s): destroying through libxenlight", inc->domid,
 	    inc->name);
 	job_slot_take(m);
@@ -152,6 +146,7 @@ step_destroy_start(struct incident *inc)
 {
 	struct manager	*m = inc->m;
 	char		 what[128];
+	int		 r;
 
 	if (m->dry_run) {
 		incident_ok(inc, "would destroy (dry run)");
@@ -163,6 +158,16 @@ step_destroy_start(struct incident *inc)
 	}
 	inc->tries++;
 	snprintf(what, sizeof what, "destroy of %s", inc->name);
+	if (m->conf->destroy_argv != NULL || m->tk != NULL) {
+		/* Both find the domain by its domid alone: is it still the
+		 * crashed one?  (The hypercall's child checks for itself.) */
+		if ((r = hv_same(m->xch, inc->domid, inc->uuid)) == 0) {
+			incident_ok(inc, "already gone");
+			return WAIT_NONE;
+		}
+		if (r < 0)
+			return step_destroy_retry(inc, strerror(-r));
+	}
 	if (m->conf->destroy_argv != NULL)
 		return step_destroy_command(inc, what);
 	if (m->tk != NULL)

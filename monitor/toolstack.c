@@ -21,13 +21,17 @@
 #include <sys/time.h>
 #include <sys/queue.h>
 
+#include <sys/prctl.h>
+
 #include <dlfcn.h>
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 #include <libxl.h>
@@ -83,6 +87,19 @@ struct toolstack {
 		__typeof__(libxl_action_on_shutdown_to_string) *action_name;
 	} fn;
 };
+
+/* libxl's name for RC, never NULL. */
+static const char *
+tk_strerror(struct toolstack *tk, int rc)
+{
+	static char	 buf[32];
+	const char	*s = tk->fn.strerror((libxl_error)rc);
+
+	if (s != NULL)
+		return s;
+	snprintf(buf, sizeof buf, "error %d", rc);
+	return buf;
+}
 
 /* Closed with operations in flight (toolstack_close): kept reachable
  * (volatile: a store never read back is otherwise optimised away). */
@@ -148,9 +165,12 @@ tk_fd_arm(struct tk_reg *reg, short events)
 		return 0;
 	reg->ev = event_new(reg->tk->base, reg->fd, tk_ev_flags(events),
 	    tk_fd_cb, reg);
-	if (reg->ev == NULL || event_add(reg->ev, NULL) != 0)
-		return ERROR_OSEVENT_REG_FAIL;
-	return 0;
+	if (reg->ev != NULL && event_add(reg->ev, NULL) == 0)
+		return 0;
+	if (reg->ev != NULL)
+		event_free(reg->ev);
+	reg->ev = NULL;
+	return ERROR_OSEVENT_REG_FAIL;
 }
 
 static int
@@ -263,6 +283,25 @@ tk_timeout_deregister(void *user, void *registration)
 	free(reg);
 }
 
+/*
+ * libxl's children (hotplug scripts, the destroy hypercall's) die with
+ * the daemon, as its own do: the one that comes back destroys again and
+ * never races a teardown left running.
+ */
+static pid_t
+tk_fork(void *user)
+{
+	pid_t	parent = getpid(), pid;
+
+	(void)user;
+	if ((pid = fork()) == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
+	}
+	return pid;
+}
+
 static bool
 tk_bind(struct toolstack *tk, const char **missing)
 {
@@ -322,7 +361,7 @@ toolstack_open(struct event_base *base)
 	    &tk->logger)) != 0) {
 		log_warnx("cannot use libxenlight (%s); destroying with the "
 		    "hypercall, which leaves device backends behind",
-		    tk->fn.strerror(rc));
+		    tk_strerror(tk, rc));
 		tk->ctx = NULL;
 		goto fail;
 	}
@@ -335,6 +374,7 @@ toolstack_open(struct event_base *base)
 	tk->fn.register_hooks(tk->ctx, &tk->hooks, tk);
 	/* Our SIGCHLD handler reaps every child; libxl gets its own. */
 	tk->chld.chldowner = libxl_sigchld_owner_mainloop;
+	tk->chld.fork_replacement = tk_fork;
 	tk->fn.setmode(tk->ctx, &tk->chld, tk);
 	log_debug("destroying through %s", LIBXENLIGHT_SONAME);
 	return tk;
@@ -400,7 +440,7 @@ tk_op_done_cb(evutil_socket_t fd, short what, void *arg)
 	else
 		err = EIO;
 	snprintf(why, sizeof why, "libxenlight: %s",
-	    op->rc == 0 ? "done" : op->tk->fn.strerror(op->rc));
+	    op->rc == 0 ? "done" : tk_strerror(op->tk, op->rc));
 	tk_op_free(op);
 	cb(err, why, cbarg);
 }
@@ -509,6 +549,18 @@ toolstack_xl_actions(struct toolstack *tk, unsigned domid,
 	return 0;
 }
 
+static void __attribute__((format(printf, 5, 0)))
+tk_quiet(xentoollog_logger *lg, xentoollog_level level, int errnoval,
+    const char *context, const char *fmt, va_list ap)
+{
+	(void)lg;
+	(void)level;
+	(void)errnoval;
+	(void)context;
+	(void)fmt;
+	(void)ap;
+}
+
 struct tk_list {
 	struct toolstack	*tk;
 	FILE			*out;
@@ -543,9 +595,11 @@ toolstack_list_xl_guests(FILE *out)
 {
 	struct event_base	*base;
 	struct tk_list		 l = { NULL, out, 0 };
+	xentoollog_logger	 quiet = { .vmessage = tk_quiet };
 	xc_interface		*xch;
 
-	if ((xch = hv_open()) == NULL)
+	/* Not a dom0 is no error here: nothing to list, nothing said. */
+	if ((xch = xc_interface_open(&quiet, &quiet, 0)) == NULL)
 		return;
 	if ((base = event_base_new()) != NULL &&
 	    (l.tk = toolstack_open(base)) != NULL) {

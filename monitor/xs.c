@@ -59,6 +59,8 @@ xs_preserve(struct manager *m, unsigned domid, const char *old_uuid,
 	char			dom[64], vm[64], old[64], p[3][96];
 	xs_transaction_t	t;
 	int			tries, saved;
+	unsigned		len;
+	char			*cur = NULL;
 	bool			ok;
 
 	if (m->xsh == NULL)
@@ -71,6 +73,7 @@ xs_preserve(struct manager *m, unsigned domid, const char *old_uuid,
 	for (tries = 0; tries < 5; tries++) {
 		if ((t = xs_transaction_start(m->xsh)) == XBT_NULL)
 			return -errno;
+		cur = xs_read(m->xsh, t, p[1], &len);
 		snprintf(p[2], sizeof p[2], "%s/uuid", vm);
 		ok = xs_mkdir(m->xsh, t, vm) &&
 		    xs_set_permissions(m->xsh, t, vm, perms, 2) &&
@@ -79,11 +82,17 @@ xs_preserve(struct manager *m, unsigned domid, const char *old_uuid,
 		ok = ok && xs_write(m->xsh, t, p[2], name, strlen(name)) &&
 		    xs_write(m->xsh, t, p[1], vm, strlen(vm)) &&
 		    xs_write(m->xsh, t, p[0], name, strlen(name));
-		if (ok && strcmp(old, vm) != 0 && !xs_rm(m->xsh, t, old) &&
+		/* The old /vm only while the domain still names it: one
+		 * killed run later, a guest started again under that UUID
+		 * owns it. */
+		if (ok && strcmp(old, vm) != 0 && cur != NULL &&
+		    strcmp(cur, old) == 0 && !xs_rm(m->xsh, t, old) &&
 		    errno != ENOENT)
 			ok = false;
+		saved = errno;
+		free(cur);
+		cur = NULL;
 		if (!ok) {
-			saved = errno;
 			xs_transaction_end(m->xsh, t, true);
 			return -saved;
 		}

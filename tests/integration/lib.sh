@@ -8,6 +8,7 @@
 #	expect_log REGEX [secs]		wait for a line in the daemon's output
 #	expect_history REGEX [secs]	wait for a call the daemon made
 #	count_history REGEX		how many calls matched
+#	restart_standin			$T/restart.sh, a stand-in for xl create
 #	daemon_stop			TERM, expect exit 0 and no sanitizer report
 #	notify_listen			systemd's end of NOTIFY_SOCKET, in
 #					$T/notify.log, one message a line
@@ -59,6 +60,18 @@ notify_listen() {
 	LISTEN_PID=$!
 	wait_for test -S "$T/notify" || fail "notify-listen did not bind $T/notify"
 	export NOTIFY_SOCKET="$T/notify"
+}
+
+# restart_standin: $T/restart.sh NAME, the tests' "xl create": records
+# NAME in $T/restarted and starts a guest of that name on the simulator,
+# as the real one does (the daemon waits for the guest to run).
+restart_standin() {
+	cat >"$T/restart.sh" <<SH
+#!/bin/sh
+echo "\$1" >>"$T/restarted"
+exec "$CW_BIN/xensimctl" create "\$1" --mem 4 >/dev/null
+SH
+	chmod +x "$T/restart.sh"
 }
 
 # The configuration from stdin, with @T@ replaced by the scratch dir.

@@ -17,17 +17,12 @@ journald_start
 itest_start
 trap 'itest_cleanup; journald_stop' EXIT
 
-# Stands in for "xl create": the guest runs again under its name.
-cat >"$T/restart.sh" <<SH
-#!/bin/sh
-echo "\$1" >>"$T/restarted"
-exec "$CW_BIN/xensimctl" create "\$1" --mem 4 >/dev/null
-SH
+restart_standin
 cat >"$T/hook.sh" <<SH
 #!/bin/sh
 echo "\$XCW_NAME \$XCW_INCIDENT \$XCW_EVENT" >>"$T/hooked"
 SH
-chmod +x "$T/restart.sh" "$T/hook.sh"
+chmod +x "$T/hook.sh"
 
 ACTIONS="preserve destroy restart rename-restart coredump-destroy
 coredump-restart coredump-preserve"

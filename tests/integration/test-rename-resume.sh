@@ -23,13 +23,7 @@ journald_start
 itest_start
 trap 'itest_cleanup; journald_stop' EXIT
 
-# Stands in for "xl create": the guest runs again under its name.
-cat >"$T/restart.sh" <<SH
-#!/bin/sh
-echo "\$1" >>"$T/restarted"
-exec "$CW_BIN/xensimctl" create "\$1" --mem 4 >/dev/null
-SH
-chmod +x "$T/restart.sh"
+restart_standin
 write_conf <<'EOF2'
 state_dir = "@T@/state";
 dump: { directory = "@T@/dump"; keep_free = "0"; };

@@ -6,14 +6,7 @@
 . "$CW_SOURCE_DIR/tests/integration/lib.sh"
 itest_start
 
-cat >"$T/restart.sh" <<SH
-#!/bin/sh
-# stands in for "xl create": records what it was asked to start, and
-# starts it (the daemon waits for the guest to run)
-echo "\$1" >>"$T/restarted"
-exec "$CW_BIN/xensimctl" create "\$1" --mem 4 >/dev/null
-SH
-chmod +x "$T/restart.sh"
+restart_standin
 
 write_conf <<'EOF2'
 state_dir = "@T@/state";

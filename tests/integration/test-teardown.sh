@@ -72,6 +72,22 @@ expect_log "domain $g3 \(gone1\): destroy done" 20 || fail "gone1"
 grep -E "domain $g3 \(gone1\).*already gone" "$DAEMON_LOG" >/dev/null ||
 	fail "gone1's destroy did not say 'already gone'"
 pass "a domain libxenlight does not find is gone"
+
+# Someone else destroys it while libxenlight tears it down: libxl then
+# just fails; the domain is gone, and that is what is said, no retry.
+g6=$(simctl create raced1 --mem 16) || fail "create raced1"
+simctl delay libxl_teardown 1 || fail "delay"
+simctl crash "$g6"
+expect_log "domain $g6 \(raced1\): destroying through libxenlight" 10 ||
+	fail "raced1: no destroy"
+simctl destroy "$g6" || fail "the other destroy"
+expect_log "domain $g6 \(raced1\): destroy done" 10 || fail "raced1 not done"
+grep -E "domain $g6 \(raced1\).*already gone" "$DAEMON_LOG" >/dev/null ||
+	fail "raced1's destroy did not say 'already gone'"
+check_eq "$(count_log "domain $g6 \(raced1\): destroy failed")" 0 \
+	"failures said for raced1"
+simctl delay libxl_teardown 0 || fail "undelay"
+pass "a domain destroyed by someone else meanwhile is gone, not failed"
 daemon_stop
 
 # Without libxenlight: said once, the hypercall destroys, backends stay

@@ -9,18 +9,12 @@ command -v valgrind >/dev/null ||
 XCW_DAEMON="$CW_BIN/xen-crashwatchd"
 itest_start
 
-cat >"$T/restart.sh" <<SH
-#!/bin/sh
-# stands in for "xl create": records what it was asked to start, and
-# starts it (the daemon waits for the guest to run)
-echo "\$1" >>"$T/restarted"
-exec "$CW_BIN/xensimctl" create "\$1" --mem 4 >/dev/null
-SH
+restart_standin
 cat >"$T/hook.sh" <<'SH'
 #!/bin/sh
 echo "$XCW_DOMID $XCW_ACTION" >>"$(dirname "$0")/hooked"
 SH
-chmod +x "$T/restart.sh" "$T/hook.sh"
+chmod +x "$T/hook.sh"
 
 write_conf <<'EOF2'
 state_dir = "@T@/state";

@@ -41,6 +41,19 @@ expect_log "domain $wdg \(wdg\): .*xl acts on its watchdog expiries itself.*set 
 	fail "no warning for wdg"
 check_eq "$(count_log "\((ours|plain)\): xl's own")" 0 "warnings for guests we handle"
 
+# xl stores a guest's configuration only as "xl create" ends, after
+# the domain appeared: one seen before that is looked at again when it
+# crashes.
+late=$(simctl create late --mem 4) || fail "create late"
+expect_log "watch @introduceDomain fired" 5 || fail "no introduce event"
+sleep 0.3
+simctl xl-config "$late" "$(cfg late restart preserve)" || fail "xl-config late"
+simctl crash "$late"
+expect_log "domain $late \(late\) crashed; action observe" 10 ||
+	fail "late: its xl configuration, stored after it appeared, was not read"
+expect_log "domain $late \(late\): xl's own on_crash is \"restart\"" 1 ||
+	fail "late: no warning"
+
 simctl crash "$xlg"
 simctl watchdog "$wdg"
 simctl crash "$ours"
@@ -51,7 +64,7 @@ expect_log "domain $wdg \(wdg\) was stopped by its watchdog; action observe" 10 
 	fail "wdg not observed"
 expect_log "domain $ours \(ours\): destroy done" 10 || fail "ours not destroyed"
 expect_log "domain $plain \(plain\): destroy done" 10 || fail "plain not destroyed"
-for d in $xlg $wdg; do
+for d in $xlg $wdg $late; do
 	check_eq "$(count_history "(xc_domain_destroy|libxl_domain_destroy|xc_domain_dumpcore[a-z_]*) domid=$d ")" 0 \
 	    "calls that act on domain $d"
 done

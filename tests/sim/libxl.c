@@ -304,9 +304,9 @@ libxl_childproc_reaped(libxl_ctx *ctx, pid_t pid, int status)
 			say(ctx, XTL_ERROR, WIFEXITED(status) ?
 			    WEXITSTATUS(status) : -1,
 			    "Domain %u:xc_domain_destroy failed", op->domid);
-			op->rc = WIFEXITED(status) &&
-			    WEXITSTATUS(status) == ESRCH ?
-			    ERROR_DOMAIN_NOTFOUND : ERROR_FAIL;
+			/* As libxl's domain_destroy_domid_cb: any failure
+			 * of the hypercall's child, ESRCH included. */
+			op->rc = ERROR_FAIL;
 		}
 		op_complete(ctx, op);
 	}
