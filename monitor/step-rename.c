@@ -4,6 +4,8 @@
  * for the restarted guest while the crashed one is kept for inspection.
  */
 #include <errno.h>
+#include <glob.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,8 @@
 #include "killpoint.h"
 
 #define RENAME_SUFFIX_MAX	1000	/* "-2" .. "-999" */
+/* Where libxl keeps what it stores for a domain (XEN_LIB_DIR). */
+#define XEN_LIB_DIR		"/var/lib/xen"
 
 /*
  * Is NAME the crashed name BASE, or BASE with the "-N" that
@@ -61,6 +65,36 @@ rename_unique(struct manager *m, const struct domain *self, const char *base,
 }
 
 /*
+ * libxl keeps a domain's stored configuration in files named by domid and
+ * UUID (userdata-d.<domid>.<uuid>.<id>, libxl__userdata_path): after a new
+ * handle they follow it, so that "xl list -l" still shows the kept domain
+ * and its destroy removes them.  Again after a kill: only what is left.
+ */
+static void
+rename_userdata(unsigned domid, const char *old, const char *new)
+{
+	glob_t	 g;
+	char	 pat[256], to[PATH_MAX];
+	size_t	 i, n;
+
+	snprintf(pat, sizeof pat, XEN_LIB_DIR "/userdata-d.%u.%s.*", domid,
+	    old);
+	if (glob(pat, GLOB_NOSORT, NULL, &g) != 0)
+		return;
+	n = strlen(XEN_LIB_DIR "/userdata-d.") + strlen(old) + 1 +
+	    (size_t)snprintf(NULL, 0, "%u", domid);
+	for (i = 0; i < g.gl_pathc; i++) {
+		if (strlen(g.gl_pathv[i]) <= n ||
+		    snprintf(to, sizeof to, XEN_LIB_DIR "/userdata-d.%u.%s.%s",
+		    domid, new, g.gl_pathv[i] + n) >= (int)sizeof to)
+			continue;
+		if (rename(g.gl_pathv[i], to) != 0)
+			log_warn("cannot rename %s to %s", g.gl_pathv[i], to);
+	}
+	globfree(&g);
+}
+
+/*
  * Rename the crashed domain and give it a new UUID, as xl's
  * rename-restart does (libxl_domain_preserve): the restarted guest keeps
  * its name and its configured UUID, and two domains never share one.
@@ -96,6 +130,7 @@ step_rename_start(struct incident *inc)
 		d = NULL;
 	if (d != NULL && strcmp(d->uuid, uuid) == 0) {
 		/* A run killed after the handle: all of it was done. */
+		rename_userdata(inc->domid, inc->uuid, uuid);
 		incident_ok(inc, "already renamed to %s, UUID %s", d->name,
 		    uuid);
 		return WAIT_NONE;
@@ -137,6 +172,7 @@ step_rename_start(struct incident *inc)
 		    "restarted guest will share its UUID", name, strerror(-r));
 		return WAIT_NONE;
 	}
+	rename_userdata(inc->domid, inc->uuid, uuid);
 	if (d != NULL)
 		memcpy(d->uuid, uuid, sizeof d->uuid);
 	incident_ok(inc, "renamed to %s, UUID %s", name, uuid);

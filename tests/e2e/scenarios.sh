@@ -721,13 +721,15 @@ storm_wave1() {
 	kuuid=$(xl list -v "$renamed" 2>/dev/null | awk 'NR == 2 { print $7 }')
 	kid=$(domid_of "$renamed")
 	ruuid=$(xl list -v st-ren1 2>/dev/null | awk 'NR == 2 { print $7 }')
-	uuids="kept $renamed ($kid) $kuuid, /local/domain/$kid/vm $(xenstore-read /local/domain/$kid/vm 2>&1), its name $(xenstore-read /vm/$kuuid/name 2>&1), /vm/$REN_UUID/name $(xenstore-read /vm/$REN_UUID/name 2>&1); restarted st-ren1 $ruuid"
+	uuids="kept $renamed ($kid) $kuuid (xl list -l: $(xl list -l "$renamed" 2>/dev/null | grep -c .) lines; userdata $(ls /var/lib/xen/userdata-d.$kid.* 2>/dev/null | sed 's|.*/||' | tr '\n' ' ')), /local/domain/$kid/vm $(xenstore-read /local/domain/$kid/vm 2>&1), its name $(xenstore-read /vm/$kuuid/name 2>&1), /vm/$REN_UUID/name $(xenstore-read /vm/$REN_UUID/name 2>&1); restarted st-ren1 $ruuid"
 	ok=false
 	[ -n "$kuuid" ] && [ "$kuuid" != "$REN_UUID" ] &&
 	    [ "$ruuid" = "$REN_UUID" ] &&
 	    [ "$(xenstore-read /local/domain/$kid/vm 2>/dev/null)" = "/vm/$kuuid" ] &&
 	    [ "$(xenstore-read /vm/$kuuid/name 2>/dev/null)" = "$renamed" ] &&
 	    [ "$(xenstore-read /vm/$REN_UUID/name 2>/dev/null)" = st-ren1 ] &&
+	    xl list -l "$renamed" 2>/dev/null | grep -q '"c_info"' &&
+	    [ -z "$(ls /var/lib/xen/userdata-d.$kid.$REN_UUID.* 2>/dev/null)" ] &&
 	    ok=true
 	check rename-uuid "$uuids" $ok
 	[ "$(ls $DUMPS/st-cdd1-*.core | wc -l)" = 1 ] || bad="$bad st-cdd1:cores"
