@@ -141,6 +141,7 @@ void		 toolstack_close(struct toolstack *);
 int		 toolstack_destroy(struct toolstack *, unsigned domid,
 		     toolstack_cb *, void *);
 bool		 toolstack_reaped(struct toolstack *, pid_t, int status);
+bool		 toolstack_usable(const struct toolstack *);
 struct xl_actions {
 	char	 on_crash[32];		/* xl's words: "destroy", ... */
 	char	 on_watchdog[32];

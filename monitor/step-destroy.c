@@ -158,7 +158,7 @@ step_destroy_start(struct incident *inc)
 	}
 	inc->tries++;
 	snprintf(what, sizeof what, "destroy of %s", inc->name);
-	if (m->conf->destroy_argv != NULL || m->tk != NULL) {
+	if (m->conf->destroy_argv != NULL || toolstack_usable(m->tk)) {
 		/* Both find the domain by its domid alone: is it still the
 		 * crashed one?  (The hypercall's child checks for itself.) */
 		if ((r = hv_same(m->xch, inc->domid, inc->uuid)) == 0) {
@@ -170,7 +170,7 @@ step_destroy_start(struct incident *inc)
 	}
 	if (m->conf->destroy_argv != NULL)
 		return step_destroy_command(inc, what);
-	if (m->tk != NULL)
+	if (toolstack_usable(m->tk))
 		return step_destroy_toolstack(inc);
 	inc->job = job_fork(m, what, step_destroy_child, inc, DESTROY_TIMEOUT,
 	    inc->job_done, inc);

@@ -69,6 +69,8 @@ struct toolstack {
 	xentoollog_logger	 logger;
 	libxl_osevent_hooks	 hooks;
 	libxl_childproc_hooks	 chld;
+	libxl_event_hooks	 events;
+	bool			 broken;	/* libxl reported a disaster */
 	LIST_HEAD(, tk_op)	 ops;
 	struct {
 		__typeof__(libxl_ctx_alloc)		 *ctx_alloc;
@@ -77,6 +79,7 @@ struct toolstack {
 		__typeof__(libxl_osevent_occurred_fd)	 *occurred_fd;
 		__typeof__(libxl_osevent_occurred_timeout) *occurred_timeout;
 		__typeof__(libxl_childproc_setmode)	 *setmode;
+		__typeof__(libxl_event_register_callbacks) *register_callbacks;
 		__typeof__(libxl_childproc_reaped)	 *reaped;
 		__typeof__(libxl_domain_destroy)	 *destroy;
 		__typeof__(libxl_error_to_string)	 *strerror;
@@ -302,6 +305,37 @@ tk_fork(void *user)
 	return pid;
 }
 
+/*
+ * libxl's event handling broke (out of memory, a failed system call):
+ * what it had under way will not finish.  Those destroys end failed and
+ * are retried, and from now on by the hypercall (toolstack_usable).
+ */
+static void
+tk_disaster(void *user, libxl_event_type type, const char *msg, int errnoval)
+{
+	struct toolstack	*tk = user;
+	struct tk_op		*op;
+
+	(void)type;
+	log_crit("libxenlight failed: %s%s%s; destroying with the hypercall "
+	    "from now on, which leaves device backends behind; restart the "
+	    "service to use libxenlight again", msg != NULL ? msg : "?",
+	    errnoval > 0 ? ": " : "", errnoval > 0 ? strerror(errnoval) : "");
+	tk->broken = true;
+	LIST_FOREACH(op, &tk->ops, entry)
+		if (op->running) {
+			op->running = false;
+			op->rc = ERROR_FAIL;
+			event_active(op->ev_done, 0, 0);
+		}
+}
+
+bool
+toolstack_usable(const struct toolstack *tk)
+{
+	return tk != NULL && !tk->broken;
+}
+
 static bool
 tk_bind(struct toolstack *tk, const char **missing)
 {
@@ -318,6 +352,7 @@ tk_bind(struct toolstack *tk, const char **missing)
 	BIND(occurred_fd, libxl_osevent_occurred_fd);
 	BIND(occurred_timeout, libxl_osevent_occurred_timeout);
 	BIND(setmode, libxl_childproc_setmode);
+	BIND(register_callbacks, libxl_event_register_callbacks);
 	BIND(reaped, libxl_childproc_reaped);
 	BIND(destroy, libxl_domain_destroy);
 	BIND(strerror, libxl_error_to_string);
@@ -376,6 +411,9 @@ toolstack_open(struct event_base *base)
 	tk->chld.chldowner = libxl_sigchld_owner_mainloop;
 	tk->chld.fork_replacement = tk_fork;
 	tk->fn.setmode(tk->ctx, &tk->chld, tk);
+	/* Without a disaster hook, libxl calls exit() on one. */
+	tk->events.disaster = tk_disaster;
+	tk->fn.register_callbacks(tk->ctx, &tk->events, tk);
 	log_debug("destroying through %s", LIBXENLIGHT_SONAME);
 	return tk;
 fail:
@@ -408,11 +446,13 @@ toolstack_close(struct toolstack *tk)
 		else
 			tk_op_free(op);
 	}
-	if (running > 0) {
+	if (running > 0 || tk->broken) {
 		/* libxl may not be freed with operations in flight: it is
 		 * kept, reachable, until the process ends.  The next start
 		 * finds those domains and destroys them again. */
-		log_info("leaving %u toolstack destroy(s) unfinished", running);
+		if (running > 0)
+			log_info("leaving %u toolstack destroy(s) unfinished",
+			    running);
 		tk_abandoned = tk;
 		return;
 	}
@@ -441,7 +481,10 @@ tk_op_done_cb(evutil_socket_t fd, short what, void *arg)
 		err = EIO;
 	snprintf(why, sizeof why, "libxenlight: %s",
 	    op->rc == 0 ? "done" : tk_strerror(op->tk, op->rc));
-	tk_op_free(op);
+	/* After a disaster libxl may still hold the operation: it is kept
+	 * (toolstack_close frees nothing then). */
+	if (!op->tk->broken)
+		tk_op_free(op);
 	cb(err, why, cbarg);
 }
 
@@ -452,6 +495,9 @@ tk_op_libxl_cb(libxl_ctx *ctx, int rc, void *arg)
 	struct tk_op	*op = arg;
 
 	(void)ctx;
+	/* After a disaster, a late completion changes nothing. */
+	if (!op->running)
+		return;
 	op->rc = rc;
 	op->running = false;
 	event_active(op->ev_done, 0, 0);

@@ -136,3 +136,24 @@ simctl read "/local/domain/0/backend/vbd/$g5/51712/state" >/dev/null 2>&1 &&
 	fail "inflight1's vbd backend is left"
 daemon_stop
 pass "a destroy in flight at a stop is finished by the next run"
+
+# libxl's event handling breaks (a disaster): the daemon does not exit,
+# as libxl would make it without a hook; the destroy under way ends
+# failed and is retried by the hypercall, and so are later ones.
+: >"$DAEMON_LOG"
+daemon_start
+g7=$(simctl create broken1 --mem 16) || fail "create broken1"
+g8=$(simctl create broken2 --mem 16) || fail "create broken2"
+simctl fail libxl_domain_destroy ENOTRECOVERABLE 1 || fail "inject"
+simctl crash "$g7"
+expect_log "libxenlight failed: simulated event handling failure: State not recoverable; destroying with the hypercall from now on" 10 ||
+	fail "no disaster message"
+expect_log "domain $g7 \(broken1\): destroy done" 15 || fail "broken1 not destroyed"
+simctl crash "$g8"
+expect_log "domain $g8 \(broken2\): destroy done" 15 || fail "broken2 not destroyed"
+check_eq "$(count_history "^[0-9]+ libxl_domain_destroy domid=$g8 ")" 0 \
+	"libxl_domain_destroy calls after the disaster"
+check_eq "$(count_history "^[0-9]+ xc_domain_destroy domid=$g8 -> 0")" 1 \
+	"destroy hypercalls for broken2"
+daemon_stop
+pass "a libxenlight disaster falls back to the hypercall"

@@ -66,6 +66,8 @@ struct libxl__ctx {
 	void				*hooks_user;
 	const libxl_childproc_hooks	*chld;
 	void				*chld_user;
+	const libxl_event_hooks		*events;
+	void				*events_user;
 	bool				 inside;	/* in a libxl function */
 	struct op			*ops;
 };
@@ -157,6 +159,14 @@ libxl_osevent_register_hooks(libxl_ctx *ctx, const libxl_osevent_hooks *h,
 		broken("libxl_osevent_register_hooks called twice");
 	ctx->hooks = h;
 	ctx->hooks_user = user;
+}
+
+void
+libxl_event_register_callbacks(libxl_ctx *ctx, const libxl_event_hooks *h,
+    void *user)
+{
+	ctx->events = h;
+	ctx->events_user = user;
 }
 
 void
@@ -412,6 +422,20 @@ libxl_domain_destroy(libxl_ctx *ctx, uint32_t domid,
 	ctx->ops = op;
 	rc = xcs_call(&ctx->xc, lines, sizeof lines, NULL, 0, NULL,
 	    "xc_libxl_domain_destroy %u", domid);
+	if (rc == -ENOTRECOVERABLE) {
+		/* "fail libxl_domain_destroy ENOTRECOVERABLE": libxl's event
+		 * machinery breaks; the operation never completes.  Without
+		 * a disaster hook libxl would exit() the application. */
+		if (ctx->events == NULL || ctx->events->disaster == NULL) {
+			fprintf(stderr, "stand-in libxenlight: disaster, and "
+			    "no disaster hook: exit(-1)\n");
+			exit(-1);
+		}
+		ctx->events->disaster(ctx->events_user, 0,
+		    "simulated event handling failure", ENOTRECOVERABLE);
+		ctx->inside = false;
+		return 0;
+	}
 	if (rc < 0) {
 		if (rc == -ESRCH)
 			say(ctx, XTL_ERROR, -1, "Domain %u:Non-existant domain",
