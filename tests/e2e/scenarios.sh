@@ -609,8 +609,9 @@ more_start() {
 	GUEST_ON_WATCHDOG=destroy guest_start xwd preserve
 	# xo: xl's own on_crash dumps and destroys it (the dump gives the
 	# daemon's scan ample time to see the crash); the daemon observes.
+	GUEST_MODE=crash
 	guest_start xo coredump-destroy
-	GUEST_MODE=crash GUEST_TYPE=pvh
+	GUEST_TYPE=pvh
 	guest_start pvh preserve
 	GUEST_MODE="" GUEST_TYPE=""
 }
