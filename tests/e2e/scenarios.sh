@@ -333,10 +333,15 @@ teardown() {
 		fail "$2" "$1 ($id) holds no loop device: nothing to tear down ($(xenstore-ls -f /local/domain/0/backend 2>&1 | head -n 5 | tr '\n' ' '))"
 		return
 	fi
+	# Timed from the daemon saying it destroys (0.2 s steps): libxl in
+	# the daemon against an xl destroy process.
+	wait_for 120 logged "domain $id \\($1\\): $3"
+	t0=$(now)
 	if ! wait_for 120 domid_gone "$id"; then
 		fail "$2" "$1 ($id) still there after 120 s: $(state_of "$1"); $(tail -n 5 $DLOG)"
 		return
 	fi
+	figure "$(echo "$2" | tr - _)_s" "$(elapsed "$t0" "$(now)")" s
 	xenstore-ls -f >/run/xs-after-$1 2>&1
 	losetup -a >/run/loop-after-$1 2>&1
 	left=$(diff /run/xs-before-$1 /run/xs-after-$1 | grep '^[-+]/' | head -n 20)
