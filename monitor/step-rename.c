@@ -74,17 +74,17 @@ static void
 rename_userdata(unsigned domid, const char *old, const char *new)
 {
 	glob_t	 g;
-	char	 pat[256], to[PATH_MAX];
+	char	 from[256], pat[sizeof from + 1], to[PATH_MAX];
 	size_t	 i, n;
 
-	snprintf(pat, sizeof pat, XEN_LIB_DIR "/userdata-d.%u.%s.*", domid,
-	    old);
-	if (glob(pat, GLOB_NOSORT, NULL, &g) != 0)
+	n = (size_t)snprintf(from, sizeof from, XEN_LIB_DIR "/userdata-d.%u.%s.",
+	    domid, old);
+	snprintf(pat, sizeof pat, "%s*", from);
+	if (n >= sizeof from || glob(pat, GLOB_NOSORT, NULL, &g) != 0)
 		return;
-	n = strlen(XEN_LIB_DIR "/userdata-d.") + strlen(old) + 1 +
-	    (size_t)snprintf(NULL, 0, "%u", domid);
 	for (i = 0; i < g.gl_pathc; i++) {
-		if (strlen(g.gl_pathv[i]) <= n ||
+		/* userdata-d.<domid>.<old>.<id> -> ...<new>.<id> */
+		if (strncmp(g.gl_pathv[i], from, n) != 0 ||
 		    snprintf(to, sizeof to, XEN_LIB_DIR "/userdata-d.%u.%s.%s",
 		    domid, new, g.gl_pathv[i] + n) >= (int)sizeof to)
 			continue;
