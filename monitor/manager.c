@@ -678,9 +678,9 @@ manager_init(struct manager *m, const char *conf_path, struct conf *conf,
 		    "privcmd driver loaded?", strerror(errno));
 		return -EXIT_NOTDOM0;
 	}
-	/* The default destroy, as xl's; absent, the hypercall. */
-	if (!dry_run)
-		m->tk = toolstack_open(m->base);
+	/* The default destroy, as xl's; absent, the hypercall.  A dry run
+	 * opens it too, to tell the guests xl handles (it destroys none). */
+	m->tk = toolstack_open(m->base);
 	if ((m->state = state_load(conf)) == NULL)
 		fatalx("out of memory");
 	/* Before the first scan: the journal, read to learn what a killed

@@ -34,8 +34,15 @@ for n in cd-dest cd-rest rest ren; do
 	id=$(simctl create "$n" --mem 16) || fail "create $n"
 	eval "id_$(echo "$n" | tr - _)=$id"
 done
+# One whose xl configuration destroys it: xl's, observed in a dry run too.
+id_xlg=$(simctl create xlg --mem 16) || fail "create xlg"
+simctl xl-config "$id_xlg" '{"c_info": {"name": "xlg"}, "on_crash": "destroy", "on_watchdog": "preserve"}' ||
+	fail "xl-config xlg"
 daemon_start --dry-run
 expect_log "started in dry-run mode" 1 || fail "no dry-run banner"
+simctl crash "$id_xlg"
+expect_log "domain $id_xlg \(xlg\) crashed; action observe \(dry run\)" 10 ||
+	fail "a dry run did not say xlg's crash is only observed"
 for v in cd_dest cd_rest rest ren; do
 	eval "simctl crash \$id_$v"
 done
