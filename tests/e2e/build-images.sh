@@ -91,30 +91,18 @@ unpack() {
 	touch "$ROOT/.done"
 }
 
-# The guests' watchdog driver, xen_wdt, and the watchdog core it needs
-# (kept apart from unpack so that a tree unpacked before gets them too).
-unpack_watchdog() {
-	[ -n "$(find "$ROOT/lib/modules" -name 'xen_wdt.ko*' 2>/dev/null)" ] &&
+# unpack_modules WHAT FILE PATTERN...: kernel modules beyond the Xen ones
+# (kept apart from unpack so that a tree unpacked before gets them too);
+# FILE says whether they are there already.
+unpack_modules() {
+	what=$1 file=$2
+	shift 2
+	[ -n "$(find "$ROOT/lib/modules" -name "$file" 2>/dev/null)" ] &&
 	    return 0
 	kpkg=$(cat "$DEBS/.kernel")
 	dpkg-deb --fsys-tarfile "$DEBS/${kpkg}_"*.deb |
-	    tar -x -C "$ROOT" --wildcards \
-	    './lib/modules/*/kernel/drivers/watchdog/watchdog.ko*' \
-	    './lib/modules/*/kernel/drivers/watchdog/xen_wdt.ko*' ||
-	    die "xen_wdt is not in $kpkg"
-}
-
-# A disk for a guest: the loop driver and the block backend, which the
-# toolstack's "block" hotplug script uses for a file-backed vbd.
-unpack_blkback() {
-	[ -n "$(find "$ROOT/lib/modules" -name 'xen-blkback.ko*' 2>/dev/null)" ] &&
-	    return 0
-	kpkg=$(cat "$DEBS/.kernel")
-	dpkg-deb --fsys-tarfile "$DEBS/${kpkg}_"*.deb |
-	    tar -x -C "$ROOT" --wildcards \
-	    './lib/modules/*/kernel/drivers/block/loop.ko*' \
-	    './lib/modules/*/kernel/drivers/block/xen-blkback/xen-blkback.ko*' ||
-	    die "loop or xen-blkback is not in $kpkg"
+	    tar -x -C "$ROOT" --wildcards "$@" ||
+	    die "$what is not in $kpkg"
 }
 
 # Copy FILE into the staging tree STAGE at the same path.
@@ -266,8 +254,15 @@ build_dom0() {
 
 fetch
 unpack
-unpack_watchdog
-unpack_blkback
+# The guests' watchdog driver, xen_wdt, and the watchdog core it needs.
+unpack_modules xen_wdt 'xen_wdt.ko*' \
+    './lib/modules/*/kernel/drivers/watchdog/watchdog.ko*' \
+    './lib/modules/*/kernel/drivers/watchdog/xen_wdt.ko*'
+# A disk for a guest: the loop driver and the block backend, which the
+# toolstack's "block" hotplug script uses for a file-backed vbd.
+unpack_modules "loop or xen-blkback" 'xen-blkback.ko*' \
+    './lib/modules/*/kernel/drivers/block/loop.ko*' \
+    './lib/modules/*/kernel/drivers/block/xen-blkback/xen-blkback.ko*'
 build_xen
 build_guest
 build_dom0

@@ -430,7 +430,14 @@ xc_shutdown(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 	xc_reply(c, r, rc);
 }
 
-/* xc_domain_destroy|pause|unpause D */
+static void	libxl_loop_line(const char *, void *);
+
+/*
+ * xc_domain_destroy|pause|unpause D, and the stand-in libxenlight's
+ * destroy: xc_libxl_domain_destroy D (it starts; the loop devices its
+ * hotplug scripts are to remove, one a line) and xc_libxl_teardown D
+ * (its xenstore nodes go, before the hypercall), recorded as libxl_*.
+ */
 static void
 xc_domain_op(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 {
@@ -445,9 +452,14 @@ xc_domain_op(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 		rc = -err;
 	else if (strcmp(fn, "xc_domain_destroy") == 0)
 		rc = dom_destroy(domid);
+	else if (strcmp(fn, "xc_libxl_domain_destroy") == 0)
+		rc = dev_loops(domid, libxl_loop_line, r);
+	else if (strcmp(fn, "xc_libxl_teardown") == 0)
+		rc = dev_teardown(domid);
 	else
 		rc = dom_pause(domid, strcmp(fn, "xc_domain_pause") == 0);
-	history_add("%s domid=%u -> %s", fn, domid, result(rc));
+	history_add("%s domid=%u -> %s", strncmp(fn, "xc_libxl_", 9) == 0 ?
+	    fn + 3 : fn, domid, result(rc));
 	xc_reply(c, r, rc);
 }
 
@@ -497,32 +509,6 @@ xc_libxl_open(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 	xc_reply(c, r, rc);
 }
 
-/*
- * xc_libxl_domain_destroy D: libxl_domain_destroy starts; the loop
- * devices its hotplug scripts are to remove, one a line.
- * xc_libxl_teardown D: its xenstore nodes go, before the hypercall.
- */
-static void
-xc_libxl_destroy(struct ctl_conn *c, int argc, char **argv, struct reply *r)
-{
-	const char *fn = argv[0];
-	unsigned domid;
-	int rc, err;
-
-	(void)argc;
-	if (parse_domid(c, argv[1], &domid))
-		return;
-	if ((err = fault_take_fail(fn)) != 0)
-		rc = -err;
-	else if (strcmp(fn, "xc_libxl_domain_destroy") == 0)
-		rc = dev_loops(domid, libxl_loop_line, r);
-	else
-		rc = dev_teardown(domid);
-	history_add("%s domid=%u -> %s",
-	    strcmp(fn, "xc_libxl_domain_destroy") == 0 ?
-	    "libxl_domain_destroy" : "libxl_teardown", domid, result(rc));
-	xc_reply(c, r, rc);
-}
 
 /* xc_domain_sethandle D UUID: the domain's handle, as toolstacks
  * preserving a crashed domain set it. */
@@ -574,8 +560,8 @@ static const struct xc_cmd {
 	{ "xc_domain_sethandle", 2, 2, xc_sethandle, "D UUID" },
 	{ "xc_libxl_open", 0, 0, xc_libxl_open, "" },
 	{ "xc_libxl_userdata", 1, 1, xc_libxl_userdata, "D" },
-	{ "xc_libxl_domain_destroy", 1, 1, xc_libxl_destroy, "D" },
-	{ "xc_libxl_teardown", 1, 1, xc_libxl_destroy, "D" },
+	{ "xc_libxl_domain_destroy", 1, 1, xc_domain_op, "D" },
+	{ "xc_libxl_teardown", 1, 1, xc_domain_op, "D" },
 	{ "xc_domain_pause", 1, 1, xc_domain_op, "D" },
 	{ "xc_domain_unpause", 1, 1, xc_domain_op, "D" },
 	{ "xc_readconsolering", 3, 3, xc_readcons,
