@@ -342,6 +342,8 @@ struct evidence_req {
 	const char	*log_dir;
 };
 int		 evidence_child_main(void *, int);
+/* evidence-kmsg.c: why a one-page foreign map failed, as an errno. */
+int		 fmem_errno(int err);
 /* evidence-kmsg.c: 1 and the line, or -1 and why there is none. */
 int		 kmsg_find(struct xenforeignmemory_handle *, unsigned domid,
 		     uint64_t root, char *line, size_t linelen, char *why,

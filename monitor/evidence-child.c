@@ -44,7 +44,6 @@
 #define LOG_SAID_MAX	24576	/* of them, escaped, to the parent: with
 				   the rest, well within JOB_OUTPUT_MAX */
 #define VCPUS_MAX	64	/* vCPUs reported; the rest are counted */
-#define PANIC_MARK	"Kernel panic - not syncing"
 
 /* Where a vCPU's kernel page tables begin, for evidence-kmsg.c. */
 struct kmsg_root {
@@ -145,10 +144,8 @@ read_console(int fd, struct xs_handle *xs, xenforeignmemory_handle *fm,
 	}
 	ring = xenforeignmemory_map(fm, domid, PROT_READ, 1, &pfn, &err);
 	if (ring == NULL || err != 0) {
-		/* privcmd gives a page's error negative */
 		out(fd, "e console cannot map frame %#" PRIx64 ": %s",
-		    (uint64_t)pfn, strerror(err < 0 ? -err : err != 0 ? err :
-		    errno));
+		    (uint64_t)pfn, strerror(fmem_errno(err)));
 		if (ring != NULL)
 			xenforeignmemory_unmap(fm, ring, 1);
 		return false;

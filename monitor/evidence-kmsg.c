@@ -59,6 +59,14 @@ struct kmsg_walk {
 	unsigned		 tables_lost;	/* page tables not mapped */
 };
 
+/* Why a one-page foreign map failed: privcmd gives a page's error
+ * negative; with none, the call's errno (read at once). */
+int
+fmem_errno(int err)
+{
+	return err < 0 ? -err : err != 0 ? err : errno;
+}
+
 /* The page table at FRAME, copied into T: 0 or an errno. */
 static int
 table(struct kmsg_walk *w, uint64_t frame, uint64_t t[512])
@@ -69,8 +77,7 @@ table(struct kmsg_walk *w, uint64_t frame, uint64_t t[512])
 
 	p = xenforeignmemory_map(w->fm, w->domid, PROT_READ, 1, &pfn, &err);
 	if (p == NULL || err != 0) {
-		/* privcmd gives a page's error negative */
-		err = err < 0 ? -err : err != 0 ? err : errno;
+		err = fmem_errno(err);
 		if (p != NULL)
 			xenforeignmemory_unmap(w->fm, p, 1);
 		return err != 0 ? err : EFAULT;
@@ -147,7 +154,7 @@ look(struct kmsg_pass *k, const char *buf, size_t len, size_t limit)
 			return false;
 		memcpy(k->raw, p, n);
 		k->len = n;
-		k->msg = strlen("Kernel panic - not syncing: ");
+		k->msg = strlen(PANIC_PREFIX);
 		return true;
 	}
 	/* At most 7 bytes of padding and 8 of the next record's id. */

@@ -88,8 +88,7 @@ evidence_line(struct evidence *ev, char *line)
 static bool
 panic_line_in(const char *text)
 {
-	return text != NULL && strstr(text, "Kernel panic - not syncing") !=
-	    NULL;
+	return text != NULL && strstr(text, PANIC_MARK) != NULL;
 }
 
 /* The child's report, line by line; a child that did not finish left

@@ -111,7 +111,7 @@ panic_line(const char *text, size_t *len)
 	for (line = text; *line != '\0'; line = next) {
 		next = line_next(line, &end);
 		body = line_body(line, end);
-		if (find_in(body, end, "Kernel panic - not syncing") != NULL) {
+		if (find_in(body, end, PANIC_MARK) != NULL) {
 			panic = body;
 			panic_end = end;
 			continue;
@@ -208,7 +208,7 @@ panic_seen(const char *text)
 const char *
 kmsg_panic(const char *buf, size_t len, size_t limit, size_t max, size_t *n)
 {
-	static const char	 mark[] = "Kernel panic - not syncing: ";
+	static const char	 mark[] = PANIC_PREFIX;
 	const size_t		 ml = sizeof mark - 1;
 	const char		*p = buf, *end = buf + len, *s;
 	size_t			 k;
@@ -244,7 +244,7 @@ size_t
 kmsg_confirm(const char *buf, size_t len, size_t limit, const char *msg,
     size_t mlen, size_t lo)
 {
-	static const char	 mark[] = "Kernel panic - not syncing: ";
+	static const char	 mark[] = PANIC_PREFIX;
 	const size_t		 ml = sizeof mark - 1;
 	const char		*p, *z, *end = buf + len;
 	size_t			 k, best = 0;

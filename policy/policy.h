@@ -137,6 +137,9 @@ int		 rename_crashed(const char *name, time_t when, char *out,
 		     size_t outlen);
 
 /* evidence.c: a guest's and Xen's words about a crash, made safe. */
+/* What Linux's panic() prints before its message. */
+#define PANIC_MARK	"Kernel panic - not syncing"
+#define PANIC_PREFIX	PANIC_MARK ": "
 size_t		 text_escape(const char *in, size_t len, bool keep_nl,
 		     char *out, size_t outlen);
 const char	*panic_line(const char *text, size_t *len);
