@@ -67,15 +67,6 @@ manager_busy(struct manager *m, const struct state_incident *si)
 	return false;
 }
 
-/*
- * The record of D's crash: one of its domid and UUID that no incident of
- * ours works on.  One that an incident works on is another instance's: a
- * guest whose configuration pins both was destroyed and created again,
- * and crashed again, while its first crash was still being handled.  Its
- * new crash is a crash of its own; were it to take the record over, two
- * incidents would share it, and the one finishing last would write to it
- * after the first one's end and the domain's going had freed it.
- */
 /* Is SI about D: its domid and UUID, or the new UUID its rename-restart
  * gave it? */
 static bool
@@ -85,6 +76,15 @@ manager_rec_is(const struct state_incident *si, const struct domain *d)
 	    incident_preserved_as(si->id, d->uuid));
 }
 
+/*
+ * The record of D's crash: one of its domid and UUID that no incident of
+ * ours works on.  One that an incident works on is another instance's: a
+ * guest whose configuration pins both was destroyed and created again,
+ * and crashed again, while its first crash was still being handled.  Its
+ * new crash is a crash of its own; were it to take the record over, two
+ * incidents would share it, and the one finishing last would write to it
+ * after the first one's end and the domain's going had freed it.
+ */
 static struct state_incident *
 manager_record(struct manager *m, const struct domain *d)
 {
@@ -127,12 +127,12 @@ manager_kept_earlier(const struct domain *d)
 }
 
 /*
- * A new domain, and again when it crashes if nothing was stored when it
- * was first seen (xl stores the configuration only as "xl create" ends,
- * after the domain appeared): does xl act on its crashes itself (its stored on_crash or
- * on_watchdog is not "preserve")?  Then two handlers would race for them
- * (a restart twice, a dump of a domain being destroyed): we only observe
- * them, and say once what to change.
+ * Does xl act on D's crashes itself (its stored on_crash or on_watchdog
+ * is not "preserve")?  Then two handlers would race for them (a restart
+ * twice, a dump of a domain being destroyed): we only observe them, and
+ * say once what to change.  Asked when D is first seen, and again when
+ * it crashes if nothing was stored then: xl stores the configuration
+ * only as "xl create" ends, after the domain appeared.
  */
 static void
 manager_xl_check(struct manager *m, struct domain *d)

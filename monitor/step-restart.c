@@ -72,8 +72,9 @@ step_restart_now(void)
  * After the command: the guest running under its name is what counts,
  * not the command's exit status ("xl create" has been seen to fail after
  * the guest started, and a wrapper may exit 0 having started nothing).
- * Each look follows a rescan; the toolstack's @introduceDomain brings
- * one anyway.  Up to restart.wait seconds.
+ * The first look follows a rescan (step_restart_job_done); a guest that
+ * comes later brings its own, by @introduceDomain.  So the table is
+ * looked at once a second, up to restart.wait seconds.
  */
 static enum incident_wait
 step_restart_verify(struct incident *inc)
@@ -98,20 +99,14 @@ step_restart_verify(struct incident *inc)
 		return WAIT_NONE;
 	}
 	if (step_restart_now() < inc->verify_until) {
-		event_active(inc->m->ev_rescan, EV_TIMEOUT, 0);
 		evtimer_add(inc->ev_timer, &tv);
 		return WAIT_RETRY;
 	}
-	if (inc->restart_cmd_ok)
-		incident_failed(inc, MSGID_ACTION_FAILED, "guest not running",
-		    "restart failed: the command %s, but no domain named %s "
-		    "runs after %u s", inc->restart_cause, inc->name,
-		    inc->m->conf->restart_wait);
-	else
-		incident_failed(inc, MSGID_ACTION_FAILED, inc->restart_cause,
-		    "restart failed: the command %s, and no domain named %s "
-		    "runs after %u s", inc->restart_cause, inc->name,
-		    inc->m->conf->restart_wait);
+	incident_failed(inc, MSGID_ACTION_FAILED, inc->restart_cmd_ok ?
+	    "guest not running" : inc->restart_cause, "restart failed: the "
+	    "command %s, %s no domain named %s runs after %u s",
+	    inc->restart_cause, inc->restart_cmd_ok ? "but" : "and",
+	    inc->name, inc->m->conf->restart_wait);
 	KILL_POINT("restart-done");
 	return WAIT_NONE;
 }
