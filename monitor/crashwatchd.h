@@ -176,6 +176,11 @@ struct job {
 	size_t		 outlen;
 	job_cb		*done;
 	void		*arg;
+	char		*why;		/* how it ended, when not an exit
+					   status: "was not started: ..." */
+	char		*unit;		/* the systemd unit that runs it */
+	void		(*release)(void *); /* its runner's, at job_free */
+	void		*release_arg;
 };
 /* A command with a start marker (ONCE) exits so when it is not run. */
 #define JOB_EXIT_STARTED	125	/* the marker was there: started before */
@@ -186,6 +191,11 @@ struct job	*job_exec(struct manager *, const char *what, const char *once,
 struct job	*job_fork(struct manager *, const char *what,
 		     int (*)(void *, int), void *, unsigned timeout, job_cb *,
 		     void *);
+/* A job whose process systemd runs (units.c): no pid, no pipe. */
+struct job	*job_new(struct manager *, const char *what, job_cb *, void *);
+/* It ended: STATUS as from waitpid, LATE past its deadline, or WHY. */
+void		 job_ended(struct job *, int status, bool late,
+		     const char *why);
 void		 job_reap(struct manager *);
 void		 job_kill_all(struct manager *);
 void		 job_free(struct job *);
@@ -196,6 +206,18 @@ void		 job_slot_give(struct manager *);
 const char	*job_cause(const struct job *, char *, size_t);
 bool		 job_ok(const struct job *);
 void		 job_log_output(const struct job *);
+
+/* units.c: commands that systemd runs for us, as transient services. */
+struct units;
+/* NULL where systemd is not the init system: commands are our children. */
+struct units	*units_open(struct event_base *);
+void		 units_close(struct units *);
+/* Run ARGV as the transient service "xen-crashwatch-KIND-ID-<pid>",
+ * with ENV, after claiming ONCE; the job ends when the service does. */
+struct job	*units_exec(struct manager *, const char *what,
+		     const char *kind, const char *id, const char *once,
+		     char **argv, char **env, unsigned timeout, job_cb *,
+		     void *);
 
 /* state.c: what was handled, across restarts of the daemon. */
 struct state_incident {
@@ -306,6 +328,10 @@ int		 started_path(const struct incident *, const char *what,
 		     char *, size_t);
 bool		 started_before(const struct incident *, const char *what);
 bool		 started_running(const struct incident *, const char *what);
+/* In the process about to exec: 0, -EEXIST (began before) or -errno. */
+int		 started_claim(const char *mark);
+/* --run-once MARK -- ARGV: claim, then exec; returns only if not run. */
+int		 started_run_once(const char *mark, char **argv);
 void		 started_sweep(struct manager *, const char (*ids)[33], size_t);
 
 /* xenlog.c: Xen's console ring, each line said once. */
@@ -434,6 +460,7 @@ struct incident {
 	bool		 verifying;	/* after the restart command: its guest? */
 	bool		 toolstack_acts; /* xl handles this crash: we observe */
 	bool		 restart_cmd_ok; /* the command exited 0 */
+	bool		 job_lost;	/* its unit went out of sight */
 	char		 restart_cause[128]; /* how the command ended */
 	time_t		 verify_until;	/* CLOCK_MONOTONIC seconds */
 	char		*coredump;
@@ -531,6 +558,7 @@ struct manager {
 	unsigned	 reconnect_delay_ms;
 	struct xs_connect *xs_connect;	/* an attempt under way (xs-connect.c) */
 	struct toolstack *tk;		/* NULL: no libxenlight */
+	struct units	*units;		/* NULL: no systemd */
 	struct event	*ev_xs_connect;	/* it is done */
 	struct event	*ev_xs_wait;	/* it takes long: say we wait */
 	bool		 xs_waiting;	/* said so; not connected since */

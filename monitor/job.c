@@ -282,25 +282,10 @@ job_env(char **extra)
 	return env;
 }
 
-/* Our pid in decimal on FD: after fork, so no stdio, no malloc. */
-static void
-job_write_pid(int fd)
-{
-	char	buf[24], *p = buf + sizeof buf;
-	pid_t	pid = getpid();
-
-	*--p = '\n';
-	do {
-		*--p = (char)('0' + pid % 10);
-		pid /= 10;
-	} while (pid > 0);
-	(void)!write(fd, p, (size_t)(buf + sizeof buf - p));
-}
-
 /*
  * Run ARGV (no shell; PATH lookup) with EXTRA added to our environment.
- * With ONCE, the child first creates that file (holding its pid) or, if
- * it exists, exits JOB_EXIT_STARTED without running anything.
+ * With ONCE, the child first claims that marker (started.c) or, if it
+ * exists, exits JOB_EXIT_STARTED without running anything.
  */
 struct job *
 job_exec(struct manager *m, const char *what, const char *once, char **argv,
@@ -311,7 +296,7 @@ job_exec(struct manager *m, const char *what, const char *once, char **argv,
 	static const char	 nomark[] = "cannot record the start: not run\n";
 	struct job		*job;
 	char			**env;
-	int			 fd, mfd;
+	int			 fd, r;
 
 	if ((env = job_env(extra)) == NULL)
 		return NULL;
@@ -328,24 +313,17 @@ job_exec(struct manager *m, const char *what, const char *once, char **argv,
 	job_child_fds(fd, true);
 	setsid();
 	if (once != NULL) {
-		/*
-		 * The proof that it started, made by the process that runs
-		 * it: whatever instant the daemon is killed at, a marker
-		 * exists exactly when the command began, and O_EXCL keeps a
-		 * second start from ever running.
-		 */
-		mfd = open(once, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		    O_CLOEXEC, 0600);
-		if (mfd == -1 && errno == EEXIST) {
+		/* The proof that it started, made by the process that runs
+		 * it (started.c); O_EXCL keeps a second start from ever
+		 * running. */
+		if ((r = started_claim(once)) == -EEXIST) {
 			(void)!write(STDERR_FILENO, dup, sizeof dup - 1);
 			_exit(JOB_EXIT_STARTED);
 		}
-		if (mfd == -1) {
+		if (r != 0) {
 			(void)!write(STDERR_FILENO, nomark, sizeof nomark - 1);
 			_exit(JOB_EXIT_NOMARK);
 		}
-		job_write_pid(mfd);
-		close(mfd);
 	}
 	execvpe(argv[0], argv, env);
 	(void)!write(STDERR_FILENO, msg, sizeof msg - 1);
@@ -373,15 +351,49 @@ job_fork(struct manager *m, const char *what, int (*fn)(void *, int),
 	_exit(fn(fnarg, 3));
 }
 
+/* A job with no process of ours (units.c gives it one of systemd's). */
+struct job *
+job_new(struct manager *m, const char *what, job_cb *done, void *arg)
+{
+	struct job	*job;
+
+	if ((job = calloc(1, sizeof *job)) == NULL)
+		return NULL;
+	job->m = m;
+	job->fd = -1;
+	job->done = done;
+	job->arg = arg;
+	if ((job->what = strdup(what)) == NULL ||
+	    (job->out = calloc(1, 1)) == NULL) {
+		free(job->what);
+		free(job);
+		return NULL;
+	}
+	LIST_INSERT_HEAD(&m->jobs, job, entry);
+	return job;
+}
+
 static void
 job_finish(struct job *job)
 {
-	event_del(job->ev_deadline);
-	event_del(job->ev_grace);
+	if (job->ev_deadline != NULL)
+		event_del(job->ev_deadline);
+	if (job->ev_grace != NULL)
+		event_del(job->ev_grace);
 	log_debug("%s finished", job->what);
 	if (job->done != NULL)
 		job->done(job, job->arg);
 	job_free(job);
+}
+
+void
+job_ended(struct job *job, int status, bool late, const char *why)
+{
+	job->status = status;
+	job->flags |= JOB_DEAD | JOB_CLOSED | (late ? JOB_TERMED : 0);
+	if (why != NULL && (job->why = strdup(why)) == NULL)
+		log_warnx("out of memory: %s: %s", job->what, why);
+	job_finish(job);
 }
 
 /*
@@ -495,6 +507,10 @@ job_free(struct job *job)
 		event_free(job->ev_grace);
 	if (job->fd != -1)
 		close(job->fd);
+	if (job->release != NULL)
+		job->release(job->release_arg);
+	free(job->unit);
+	free(job->why);
 	free(job->what);
 	free(job->out);
 	free(job);
@@ -504,7 +520,10 @@ job_free(struct job *job)
 void
 job_log_output(const struct job *job)
 {
-	if (job->outlen > 0)
+	if (job->unit != NULL)
+		log_warnx("%s: its output is in the journal: journalctl -u %s",
+		    job->what, job->unit);
+	else if (job->outlen > 0)
 		log_warnx("%s said: %.*s", job->what,
 		    (int)(job->outlen > 1024 ? 1024 : job->outlen), job->out);
 }
@@ -513,7 +532,7 @@ bool
 job_ok(const struct job *job)
 {
 	return (job->flags & JOB_DEAD) && !(job->flags & JOB_TERMED) &&
-	    WIFEXITED(job->status) && WEXITSTATUS(job->status) == 0;
+	    job->why == NULL && WIFEXITED(job->status) && WEXITSTATUS(job->status) == 0;
 }
 
 /* Why a job ended, in words an operator reads. */
@@ -525,6 +544,8 @@ job_cause(const struct job *job, char *buf, size_t len)
 
 	if (!(job->flags & JOB_DEAD))
 		snprintf(buf, len, "still running");
+	else if (job->why != NULL)
+		snprintf(buf, len, "%s", job->why);
 	else if (WIFEXITED(job->status))
 		snprintf(buf, len, "exited %d%s", WEXITSTATUS(job->status),
 		    late);

@@ -49,6 +49,12 @@ main(int argc, char **argv)
 	size_t			 i;
 	int			 ch, r;
 
+	/* What systemd runs for a restart command (units.c); not for
+	 * people, so not in the usage. */
+	if (argc >= 5 && strcmp(argv[1], "--run-once") == 0 &&
+	    strcmp(argv[3], "--") == 0)
+		return started_run_once(argv[2], argv + 4);
+
 	while ((ch = getopt_long(argc, argv, "c:nvh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':

@@ -681,6 +681,10 @@ manager_init(struct manager *m, const char *conf_path, struct conf *conf,
 	/* The default destroy, as xl's; absent, the hypercall.  A dry run
 	 * opens it too, to tell the guests xl handles (it destroys none). */
 	m->tk = toolstack_open(m->base);
+	/* Restart commands as systemd's transient services; none here:
+	 * as our children. */
+	if (!dry_run)
+		m->units = units_open(m->base);
 	if ((m->state = state_load(conf)) == NULL)
 		fatalx("out of memory");
 	/* Before the first scan: the journal, read to learn what a killed
@@ -756,6 +760,8 @@ manager_free(struct manager *m)
 	xs_stop(m);
 	toolstack_close(m->tk);
 	m->tk = NULL;
+	units_close(m->units);
+	m->units = NULL;
 	if (m->ev_reconnect != NULL)
 		event_free(m->ev_reconnect);
 	if (m->ev_xs_wait != NULL)

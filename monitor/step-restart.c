@@ -133,13 +133,17 @@ step_restart_check(struct incident *inc)
 		evtimer_add(inc->ev_timer, &tv);
 		return WAIT_RETRY;
 	}
+	/* Begun by an earlier run, or by this one under a unit that it
+	 * lost sight of (units.c). */
 	if (step_restart_found(inc))
-		incident_ok(inc, "restart command started by the previous "
-		    "run; %s runs", inc->name);
+		incident_ok(inc, "restart command started by %s; %s runs",
+		    inc->job_lost ? "a unit no longer tracked" :
+		    "the previous run", inc->name);
 	else
 		incident_failed(inc, MSGID_ACTION_FAILED, "unknown", "restart "
-		    "failed: the previous run started the restart command, "
-		    "and no domain named %s runs; not running it again",
+		    "failed: %s started the restart command, and no domain "
+		    "named %s runs; not running it again", inc->job_lost ?
+		    "a unit no longer tracked" : "the previous run",
 		    inc->name);
 	return WAIT_NONE;
 }
@@ -175,8 +179,13 @@ step_restart_start(struct incident *inc)
 	}
 	snprintf(env0, sizeof env0, "XCW_INCIDENT=%s", inc->id);
 	snprintf(what, sizeof what, "restart of %s", inc->name);
-	inc->job = job_exec(m, what, mark, argv, env, m->conf->restart_timeout,
-	    inc->job_done, inc);
+	/* Under systemd, outside our sandbox and cgroup (units.c). */
+	if (m->units != NULL)
+		inc->job = units_exec(m, what, "restart", inc->id, mark, argv,
+		    env, m->conf->restart_timeout, inc->job_done, inc);
+	else
+		inc->job = job_exec(m, what, mark, argv, env,
+		    m->conf->restart_timeout, inc->job_done, inc);
 	template_free(argv);
 	if (inc->job == NULL) {
 		incident_failed(inc, MSGID_ACTION_FAILED, strerror(errno),
@@ -195,8 +204,10 @@ step_restart_job_done(struct incident *inc, struct job *job)
 	/* Killed just after the fork, the earlier run's child won the
 	 * marker: that one runs, this one did not. */
 	if ((job->flags & JOB_DEAD) && WIFEXITED(job->status) &&
-	    WEXITSTATUS(job->status) == JOB_EXIT_STARTED)
+	    WEXITSTATUS(job->status) == JOB_EXIT_STARTED) {
+		inc->job_lost = job->why != NULL;
 		return step_restart_check(inc);
+	}
 	job_cause(job, inc->restart_cause, sizeof inc->restart_cause);
 	inc->restart_cmd_ok = job_ok(job);
 	if (!inc->restart_cmd_ok)

@@ -56,12 +56,21 @@ for t in n u d r c %; do
 done
 
 # Hook environment variables the code sets (killpoint.c reads the kill
-# drills' variable, which only test builds know).
-for v in $(ls "$src"/policy/*.c "$src"/monitor/*.c | grep -v killpoint |
-    xargs cat 2>/dev/null |
-    grep -o '"XCW_[A-Z_]*' | tr -d '"' | sort -u); do
-	grep -q "Ev $v\$" "$page5" || {
-		echo "FAIL: hook variable $v is not described in $page5" >&2; rc=1; }
+# drills' variable, which only test builds know), and those the daemon
+# itself reads with getenv(), which its own page describes.
+code=$(ls "$src"/policy/*.c "$src"/monitor/*.c | grep -v killpoint |
+    xargs cat 2>/dev/null)
+own=$(printf '%s\n' "$code" | grep -o 'getenv("XCW_[A-Z_]*' | cut -d'"' -f2 |
+    sort -u)
+for v in $(printf '%s\n' "$code" | grep -o '"XCW_[A-Z_]*' | tr -d '"' |
+    sort -u); do
+	if printf '%s\n' "$own" | grep -qx "$v"; then
+		grep -q "Ev $v\$" "$page8" || {
+			echo "FAIL: variable $v is not described in $page8" >&2; rc=1; }
+	else
+		grep -q "Ev $v\$" "$page5" || {
+			echo "FAIL: hook variable $v is not described in $page5" >&2; rc=1; }
+	fi
 done
 
 # The crash MESSAGE_ID quoted in the examples is the real one.

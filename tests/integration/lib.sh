@@ -215,6 +215,58 @@ journald_stop() {
 	JOURNALD_PID=""
 }
 
+# systemd_start: a service manager of the test's own ("systemd --user",
+# as root), after journald_start in the private mount namespace: it
+# believes systemd is the init system there (/run/systemd/system), and
+# listens on $XDG_RUNTIME_DIR/systemd/private, which XCW_SYSTEMD_SOCKET
+# gives the daemon in place of /run/systemd/private.  systemctl --user
+# and journalctl reach it.  systemd_stop ends it.
+systemd_start() {
+	SYSTEMD=""
+	for p in /lib/systemd/systemd /usr/lib/systemd/systemd; do
+		[ -x "$p" ] && { SYSTEMD=$p; break; }
+	done
+	[ -n "$SYSTEMD" ] || fail "systemd is missing (Debian package systemd)"
+	command -v systemctl >/dev/null || fail "systemctl is missing"
+	[ -S /run/systemd/journal/socket ] || fail "systemd_start needs journald_start first"
+	mkdir -p /run/systemd/system || fail "cannot create /run/systemd/system"
+	# A service whose /proc or /sys is remounted (ProtectProc=,
+	# ProtectKernelTunables=) gets a fresh tmpfs on /run unless /run is
+	# a mount point, as it is on any host systemd boots; a container's
+	# may be a plain directory.
+	mount --rbind /run /run || fail "cannot make /run a mount point"
+	export XDG_RUNTIME_DIR=/run/systemd/user-run
+	mkdir -p -m 0700 "$XDG_RUNTIME_DIR"
+	"$SYSTEMD" --user --log-target=journal >/run/log/systemd.out 2>&1 &
+	SYSTEMD_PID=$!
+	_i=0
+	while ! systemctl --user is-system-running >/dev/null 2>&1 &&
+	    [ "$(systemctl --user is-system-running 2>/dev/null)" != degraded ]; do
+		if ! kill -0 "$SYSTEMD_PID" 2>/dev/null || [ "$_i" -ge 200 ]; then
+			cat /run/log/systemd.out >&2
+			fail "systemd --user did not come up"
+		fi
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	# Sandboxed services hide paths behind the init system's empty
+	# nodes, which this manager made in its own runtime directory.
+	if [ -d "$XDG_RUNTIME_DIR/systemd/inaccessible" ]; then
+		mkdir -p /run/systemd/inaccessible &&
+		mount --bind "$XDG_RUNTIME_DIR/systemd/inaccessible" \
+		    /run/systemd/inaccessible ||
+			fail "cannot provide /run/systemd/inaccessible"
+	fi
+	export XCW_SYSTEMD_SOCKET="$XDG_RUNTIME_DIR/systemd/private"
+}
+
+systemd_stop() {
+	[ -n "${SYSTEMD_PID:-}" ] || return 0
+	kill -TERM "$SYSTEMD_PID" 2>/dev/null
+	wait "$SYSTEMD_PID" 2>/dev/null
+	SYSTEMD_PID=""
+}
+
 # The drills' daemon: started and stopped many times, killed on purpose.
 # They need notify_listen (READY=1, STATUS=) and $T/state.
 # alive PID: running, not a zombie waiting to be reaped.
