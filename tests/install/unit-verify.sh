@@ -31,7 +31,9 @@ for want in 'Type=notify' 'NotifyAccess=main' 'WatchdogSec=30' \
     'ExecReload=/bin/kill -HUP $MAINPID' 'NoNewPrivileges=yes' \
     'ProtectSystem=strict' 'ProtectHome=yes' 'PrivateTmp=yes' \
     'OOMScoreAdjust=-900' 'StateDirectory=xen-crashwatch' \
-    'StateDirectoryMode=0700' 'WantedBy=multi-user.target'; do
+    'StateDirectoryMode=0700' 'WantedBy=multi-user.target' \
+    'KillMode=mixed' 'SystemCallFilter=@system-service' \
+    'SystemCallErrorNumber=EPERM'; do
 	grep -q -x -F "$want" "$unit" || fail "$unit lacks the line: $want"
 done
 grep -q '^StartLimitBurst=' "$unit" && grep -q '^StartLimitIntervalSec=' "$unit" ||
@@ -53,6 +55,15 @@ verify "$SCRATCH/v/xen-crashwatch.service" ||
     { cat "$SCRATCH/verify.log" >&2; fail "systemd-analyze verify rejects the unit"; }
 [ ! -s "$SCRATCH/verify.log" ] ||
     { cat "$SCRATCH/verify.log" >&2; fail "systemd-analyze verify warns about the unit"; }
+
+# Hardened as systemd-coredump's unit is (4.5): an exposure of at most 5.0.
+score=$(SYSTEMD_LOG_LEVEL=err systemd-analyze security --offline=true \
+    "$SCRATCH/v/xen-crashwatch.service" 2>&1 |
+    sed -n 's/.*Overall exposure level for [^:]*: \([0-9][0-9.]*\).*/\1/p')
+[ -n "$score" ] || fail "systemd-analyze security printed no exposure level"
+echo "unit: systemd-analyze security exposure $score (at most 5.0)"
+awk -v s="$score" 'BEGIN { exit !(s <= 5.0) }' ||
+	fail "the unit's exposure is $score, over 5.0"
 
 # The same check must notice a broken unit here, or it proves nothing.
 mkdir "$SCRATCH/bad"
