@@ -21,13 +21,18 @@
  * wins the marker, the other exits 125 and is seen as "started before".
  *
  * Every call is asynchronous, on our loop.  The unit is polled a few
- * times a second until it ended.  (AddRef, which would keep it loaded
+ * times a second until it ended.  A broken connection (systemd
+ * re-executes on its upgrades) is made again and the polling goes on:
+ * transient units outlive it.  Only after UNITS_RETRIES failed polls in
+ * a row is a unit given up on, and its command then watched by its
+ * start marker (step-restart.c).  (AddRef, which would keep it loaded
  * for us, is refused on the private socket, which has no bus names: a
  * unit that failed or whose processes live on stays loaded anyway, and
  * one that systemd forgot ended well.)  Where systemd
  * is not the init system (sd_booted), there are no units: commands are
  * our own children, as before, and the daemon says so once.
  */
+#include <sys/queue.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -47,12 +52,15 @@
 
 #define UNITS_SOCKET	"/run/systemd/private"
 #define UNITS_POLL_MS	250
+#define UNITS_RETRIES	40	/* polls that fail in a row: 10 s */
 #define SD_DEST		"org.freedesktop.systemd1"
 #define SD_PATH		"/org/freedesktop/systemd1"
 #define SD_MANAGER	"org.freedesktop.systemd1.Manager"
 
+struct unit_run;
 struct units {
 	struct event_base *base;
+	TAILQ_HEAD(, unit_run) runs;
 	sd_bus		*bus;		/* NULL: not connected */
 	struct event	*ev_io;
 	struct event	*ev_timeout;
@@ -62,12 +70,16 @@ struct units {
 };
 
 struct unit_run {
+	TAILQ_ENTRY(unit_run) entry;
 	struct units	*u;
 	struct job	*job;
 	const char	*name;		/* the job's unit */
 	char		*path;		/* its D-Bus object */
+	char		*mark;		/* its start marker */
 	sd_bus_slot	*slot;		/* the call awaiting an answer */
 	struct event	*ev_poll;
+	bool		 seen;		/* loaded, as systemd answered */
+	unsigned	 fails;		/* polls that failed in a row */
 };
 
 static void	units_process(struct units *);
@@ -117,15 +129,28 @@ units_arm(struct units *u)
 	}
 }
 
-/* Connection lost: calls awaiting answers have had theirs (errors). */
+/*
+ * Connection lost.  sd-bus answered calls in flight with errors if it
+ * saw the disconnection; any call still awaiting an answer now never
+ * gets one: its run polls again, on a new connection.
+ */
 static void
 units_drop(struct units *u, int err)
 {
-	log_warnx("lost the connection to systemd (%s): %s; the next "
-	    "command connects again", u->address, strerror(-err));
+	struct unit_run	*run;
+	struct timeval	 tv = { 0, UNITS_POLL_MS * 1000 };
+
+	log_warnx("lost the connection to systemd (%s): %s; connecting "
+	    "again", u->address, strerror(-err));
 	event_del(u->ev_io);
 	event_del(u->ev_timeout);
 	u->io_flags = 0;
+	TAILQ_FOREACH(run, &u->runs, entry) {
+		if (run->slot == NULL)
+			continue;
+		run->slot = sd_bus_slot_unref(run->slot);
+		evtimer_add(run->ev_poll, &tv);
+	}
 	u->bus = sd_bus_close_unref(u->bus);
 }
 
@@ -180,6 +205,7 @@ units_open(struct event_base *base)
 	if ((u = calloc(1, sizeof *u)) == NULL)
 		fatalx("out of memory");
 	u->base = base;
+	TAILQ_INIT(&u->runs);
 	if (asprintf(&u->address, "unix:path=%s", sock != NULL &&
 	    *sock != '\0' ? sock : UNITS_SOCKET) == -1 ||
 	    (u->ev_io = event_new(base, -1, 0, units_io_cb, u)) == NULL ||
@@ -206,7 +232,7 @@ units_close(struct units *u)
 {
 	if (u == NULL)
 		return;
-	/* No flush: a pending Unref is done by the connection's end. */
+	/* Runs went with their jobs, before. */
 	sd_bus_close_unref(u->bus);
 	event_free(u->ev_io);
 	event_free(u->ev_timeout);
@@ -220,10 +246,12 @@ unit_run_free(void *arg)
 {
 	struct unit_run	*run = arg;
 
+	TAILQ_REMOVE(&run->u->runs, run, entry);
 	sd_bus_slot_unref(run->slot);
 	if (run->ev_poll != NULL)
 		event_free(run->ev_poll);
 	free(run->path);
+	free(run->mark);
 	free(run);
 }
 
@@ -321,6 +349,22 @@ units_untracked(struct unit_run *run, const char *why)
 	    "no longer tracked");
 }
 
+/* A poll failed: try again (on a new connection if need be), a while. */
+static void
+units_poll_failed(struct unit_run *run, const char *why)
+{
+	struct timeval	tv = { 0, UNITS_POLL_MS * 1000 };
+
+	if (++run->fails >= UNITS_RETRIES) {
+		units_untracked(run, why);
+		return;
+	}
+	if (run->fails == 1)
+		log_warnx("%s (%s): cannot ask systemd about it: %s; asking "
+		    "again", run->job->what, run->name, why);
+	evtimer_add(run->ev_poll, &tv);
+}
+
 static int
 units_polled_cb(sd_bus_message *reply, void *arg, sd_bus_error *ret)
 {
@@ -333,21 +377,38 @@ units_polled_cb(sd_bus_message *reply, void *arg, sd_bus_error *ret)
 	(void)ret;
 	units_answered(run);
 	if ((err = sd_bus_message_get_error(reply)) != NULL) {
-		units_untracked(run, err->message != NULL ? err->message :
+		units_poll_failed(run, err->message != NULL ? err->message :
 		    err->name);
 		return 0;
 	}
 	if ((r = units_read_end(reply, &e)) < 0) {
-		units_untracked(run, strerror(-r));
+		units_poll_failed(run, strerror(-r));
 		return 0;
 	}
+	run->fails = 0;
 	if (strcmp(e.load, "not-found") == 0) {
-		/* Collected: systemd keeps a unit that failed, or whose
-		 * processes live on, and forgets one that ended well. */
-		e.code = CLD_EXITED;
-		e.status = 0;
-		units_ended(run, &e);
-	} else if (e.job == 0 && (strcmp(e.active, "inactive") == 0 ||
+		/*
+		 * Not loaded.  systemd keeps a unit that failed, or whose
+		 * processes live on, and forgets one that ended well; so
+		 * with its marker made, the command ran and exited 0.
+		 * Without one, it never began (asked, the answer lost, and
+		 * the unit refused or not made): a later start of it is
+		 * stopped by the marker.
+		 */
+		if (access(run->mark, F_OK) == 0) {
+			e.code = CLD_EXITED;
+			e.status = 0;
+			units_ended(run, &e);
+		} else if (!run->seen)
+			job_ended(run->job, 0, false, "was not started: systemd "
+			    "has no such unit");
+		else
+			units_poll_failed(run, "the unit is gone and left no "
+			    "start marker");
+		return 0;
+	}
+	run->seen = true;
+	if (e.job == 0 && (strcmp(e.active, "inactive") == 0 ||
 	    strcmp(e.active, "failed") == 0))
 		units_ended(run, &e);
 	else
@@ -364,8 +425,8 @@ units_poll_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (u->bus == NULL) {
-		units_untracked(run, "no connection to systemd");
+	if (u->bus == NULL && (r = units_connect(u)) < 0) {
+		units_poll_failed(run, strerror(-r));
 		return;
 	}
 	/* Every interface's properties: Unit's and Service's at once. */
@@ -373,7 +434,9 @@ units_poll_cb(evutil_socket_t fd, short what, void *arg)
 	    "org.freedesktop.DBus.Properties", "GetAll", units_polled_cb, run,
 	    "s", "");
 	if (r < 0) {
-		units_untracked(run, strerror(-r));
+		/* The connection is closing: drop it, a new one next. */
+		units_drop(u, r);
+		units_poll_failed(run, strerror(-r));
 		return;
 	}
 	units_arm(u);
@@ -389,12 +452,23 @@ units_started_cb(sd_bus_message *reply, void *arg, sd_bus_error *ret)
 
 	(void)ret;
 	units_answered(run);
-	if ((err = sd_bus_message_get_error(reply)) != NULL) {
+	if ((err = sd_bus_message_get_error(reply)) != NULL &&
+	    (sd_bus_error_has_name(err, SD_BUS_ERROR_NO_REPLY) ||
+	    sd_bus_error_has_name(err, SD_BUS_ERROR_DISCONNECTED) ||
+	    sd_bus_error_has_name(err, SD_BUS_ERROR_TIMEOUT))) {
+		/* No answer: the unit may have been made.  Look. */
+		log_warnx("%s (%s): no answer from systemd (%s); looking "
+		    "for the unit", run->job->what, run->name, err->name);
+		evtimer_add(run->ev_poll, &tv);
+		return 0;
+	}
+	if (err != NULL) {
 		snprintf(why, sizeof why, "was not started: systemd: %s",
 		    err->message != NULL ? err->message : err->name);
 		job_ended(run->job, 0, false, why);
 		return 0;
 	}
+	run->seen = true;
 	log_debug("%s runs as %s", run->job->what, run->name);
 	KILL_POINT("restart-unit-started");
 	evtimer_add(run->ev_poll, &tv);
@@ -450,6 +524,28 @@ units_properties(sd_bus_message *msg, const struct unit_run *run,
 	return sd_bus_message_close_container(msg);
 }
 
+/* StartTransientUnit for RUN, its answer to units_started_cb. */
+static int
+units_ask(struct units *u, struct unit_run *run, const char *once,
+    char **argv, char **env, unsigned timeout)
+{
+	sd_bus_message	*msg = NULL;
+	int		 r;
+
+	if ((r = sd_bus_message_new_method_call(u->bus, &msg, SD_DEST,
+	    SD_PATH, SD_MANAGER, "StartTransientUnit")) < 0 ||
+	    (r = sd_bus_message_append(msg, "ss", run->name, "fail")) < 0 ||
+	    (r = units_properties(msg, run, u->self, once, argv, env,
+	    timeout)) < 0 ||
+	    (r = sd_bus_message_append(msg, "a(sa(sv))", 0)) < 0)
+		r = r < 0 ? r : -EINVAL;
+	else
+		r = sd_bus_call_async(u->bus, &run->slot, msg,
+		    units_started_cb, run, 0);
+	sd_bus_message_unref(msg);
+	return r;
+}
+
 struct job *
 units_exec(struct manager *m, const char *what, const char *kind,
     const char *id, const char *once, char **argv, char **env,
@@ -458,7 +554,6 @@ units_exec(struct manager *m, const char *what, const char *kind,
 	struct units		*u = m->units;
 	struct unit_run		*run;
 	struct job		*job;
-	sd_bus_message		*msg = NULL;
 	int			 r;
 
 	if (u->bus == NULL && (r = units_connect(u)) < 0) {
@@ -474,29 +569,29 @@ units_exec(struct manager *m, const char *what, const char *kind,
 	job->release_arg = run;
 	run->u = u;
 	run->job = job;
+	TAILQ_INSERT_TAIL(&u->runs, run, entry);
 	if (asprintf(&job->unit, "xen-crashwatch-%s-%s-%ld.service", kind,
 	    id, (long)getpid()) == -1 ||
 	    (run->name = job->unit) == NULL ||
+	    (run->mark = strdup(once)) == NULL ||
 	    sd_bus_path_encode(SD_PATH "/unit", run->name, &run->path) < 0 ||
 	    (run->ev_poll = evtimer_new(m->base, units_poll_cb, run)) ==
 	    NULL)
 		fatalx("out of memory");
-	if ((r = sd_bus_message_new_method_call(u->bus, &msg, SD_DEST,
-	    SD_PATH, SD_MANAGER, "StartTransientUnit")) < 0 ||
-	    (r = sd_bus_message_append(msg, "ss", run->name, "fail")) < 0 ||
-	    (r = units_properties(msg, run, u->self, once, argv, env,
-	    timeout)) < 0 ||
-	    (r = sd_bus_message_append(msg, "a(sa(sv))", 0)) < 0 ||
-	    (r = sd_bus_call_async(u->bus, &run->slot, msg, units_started_cb,
-	    run, 0)) < 0) {
-		sd_bus_message_unref(msg);
+	r = units_ask(u, run, once, argv, env, timeout);
+	if (r == -ENOTCONN || r == -ECONNRESET) {
+		/* A connection closing under us: once more, on a new one. */
+		units_drop(u, r);
+		if ((r = units_connect(u)) == 0)
+			r = units_ask(u, run, once, argv, env, timeout);
+	}
+	if (r < 0) {
 		job_free(job);
 		log_warnx("cannot ask systemd to start %s: %s", what,
 		    strerror(-r));
 		errno = -r;
 		return NULL;
 	}
-	sd_bus_message_unref(msg);
 	units_arm(u);
 	return job;
 }
