@@ -142,6 +142,7 @@ int		 toolstack_destroy(struct toolstack *, unsigned domid,
 		     toolstack_cb *, void *);
 bool		 toolstack_reaped(struct toolstack *, pid_t, int status);
 bool		 toolstack_usable(const struct toolstack *);
+bool		 toolstack_busy(const struct toolstack *);
 struct xl_actions {
 	char	 on_crash[32];		/* xl's words: "destroy", ... */
 	char	 on_watchdog[32];
@@ -171,6 +172,8 @@ struct job {
 #define JOB_CLOSED	0x2	/* pipe at EOF */
 #define JOB_TERMED	0x4	/* deadline passed: TERM sent */
 #define JOB_FORKED	0x8	/* our own code in a child, not a command */
+#define JOB_LEAVE	0x10	/* a stop does not wait for it: it outlives
+				   the daemon ("xl create") */
 	int		 status;	/* from waitpid */
 	char		*out;		/* what it wrote, capped */
 	size_t		 outlen;
@@ -198,6 +201,8 @@ void		 job_ended(struct job *, int status, bool late,
 		     const char *why);
 void		 job_reap(struct manager *);
 void		 job_kill_all(struct manager *);
+/* Commands of ours still running (hooks, destroy and restart commands). */
+unsigned	 job_commands(const struct manager *);
 void		 job_free(struct job *);
 /* A child slot that is not a job's (a toolstack operation). */
 void		 job_slot_take(struct manager *);
@@ -566,6 +571,8 @@ struct manager {
 	struct event	*ev_watchdog;
 	struct event	*ev_sweep;	/* frees finished incidents, saves */
 	struct event	*ev_admit;	/* takes up pending crashes, a few a pass */
+	struct event	*ev_drain;	/* stopping: waits for commands to end */
+	struct timespec	 drain_until;	/* CLOCK_MONOTONIC */
 	unsigned	 njobs;		/* children running */
 	struct event	*ev_signals[5];
 	struct domain_table domains;

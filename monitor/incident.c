@@ -139,6 +139,8 @@ incident_run(struct incident *inc, enum incident_wait wait)
 			incident_finish(inc);
 			return;
 		}
+		if (inc->m->stopping)
+			break;	/* recorded: the next start begins it */
 		inc->wait = incident_step_start(inc);
 	}
 	incident_record(inc);
@@ -154,6 +156,8 @@ incident_begin(struct incident *inc)
 		incident_finish(inc);
 		return;
 	}
+	if (inc->m->stopping)
+		return;
 	incident_run(inc, incident_step_start(inc));
 }
 

@@ -473,6 +473,19 @@ job_kill_all(struct manager *m)
 			job_signal(job, SIGTERM);
 }
 
+unsigned
+job_commands(const struct manager *m)
+{
+	const struct job	*job;
+	unsigned		 n = 0;
+
+	LIST_FOREACH(job, &m->jobs, entry)
+		if (job->pid > 0 &&
+		    !(job->flags & (JOB_FORKED | JOB_DEAD | JOB_LEAVE)))
+			n++;
+	return n;
+}
+
 void
 job_slot_take(struct manager *m)
 {

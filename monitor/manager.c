@@ -26,6 +26,8 @@
 #define RESCAN_DYING_SECS	1	/* while a domain is being torn down */
 #define ADMIT_PER_PASS		16	/* crashes taken up in one loop pass */
 #define JOBS_MAX		64	/* children, before crashes wait */
+#define DRAIN_SECS		15	/* stopping: for commands to end */
+#define DRAIN_POLL_MS		100
 
 struct scan_ctx {
 	struct manager	*m;
@@ -266,6 +268,8 @@ manager_admit_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	if (m->stopping)
+		return;		/* the next start takes them up */
 	while (n < ADMIT_PER_PASS && m->njobs < JOBS_MAX &&
 	    (d = TAILQ_FIRST(&m->domains.pending)) != NULL) {
 		TAILQ_REMOVE(&m->domains.pending, d, pending_entry);
@@ -599,6 +603,60 @@ manager_reload(struct manager *m)
 	notify_ready();
 }
 
+/* Is the drain over: nothing of ours running, or its time up? */
+static void
+manager_drain_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct manager	*m = arg;
+	struct timespec	 now;
+	struct timeval	 tv = { 0, DRAIN_POLL_MS * 1000 };
+
+	(void)fd;
+	(void)what;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (job_commands(m) == 0 && !toolstack_busy(m->tk)) {
+		event_base_loopexit(m->base, NULL);
+		return;
+	}
+	if (now.tv_sec >= m->drain_until.tv_sec) {
+		log_warnx("stopping with %u commands still running; systemd "
+		    "ends them, and the next start finishes their steps",
+		    job_commands(m));
+		event_base_loopexit(m->base, NULL);
+		return;
+	}
+	evtimer_add(m->ev_drain, &tv);
+}
+
+/*
+ * Stopping: no new step or incident begins (incident.c, the admission),
+ * and the commands under way (a hook, "xl destroy", libxenlight's
+ * teardown and its hotplug scripts) get up to DRAIN_SECS to end, so a
+ * stop does not cut a teardown in half.  The unit's KillMode=mixed then
+ * ends whatever is left.  Restart commands run by systemd are not ours
+ * to wait for.
+ */
+static void
+manager_drain(struct manager *m)
+{
+	unsigned	n = job_commands(m);
+
+	if (n == 0 && !toolstack_busy(m->tk)) {
+		event_base_loopexit(m->base, NULL);
+		return;
+	}
+	log_info("stopping: waiting up to %d s for %u command%s and %s "
+	    "teardown%s to end", DRAIN_SECS, n, n == 1 ? "" : "s",
+	    toolstack_busy(m->tk) ? "a" : "no", toolstack_busy(m->tk) ?
+	    "" : "s");
+	clock_gettime(CLOCK_MONOTONIC, &m->drain_until);
+	m->drain_until.tv_sec += DRAIN_SECS;
+	if ((m->ev_drain = evtimer_new(m->base, manager_drain_cb, m)) == NULL)
+		event_base_loopexit(m->base, NULL);
+	else
+		manager_drain_cb(-1, 0, m);
+}
+
 static void
 manager_signal_cb(evutil_socket_t sig, short what, void *arg)
 {
@@ -608,10 +666,16 @@ manager_signal_cb(evutil_socket_t sig, short what, void *arg)
 	switch (sig) {
 	case SIGTERM:
 	case SIGINT:
+		if (m->stopping) {
+			log_info("stopping at once on a second SIG%s",
+			    sigabbrev_np((int)sig));
+			event_base_loopexit(m->base, NULL);
+			break;
+		}
 		log_info("stopping on SIG%s", sigabbrev_np((int)sig));
 		m->stopping = true;
 		notify_stopping();
-		event_base_loopexit(m->base, NULL);
+		manager_drain(m);
 		break;
 	case SIGHUP:
 		manager_reload(m);
@@ -777,6 +841,8 @@ manager_free(struct manager *m)
 	if (m->ev_admit != NULL)
 		event_free(m->ev_admit);
 	m->ev_admit = NULL;
+	if (m->ev_drain != NULL)
+		event_free(m->ev_drain);
 	if (m->ev_watchdog != NULL)
 		event_free(m->ev_watchdog);
 	domain_table_free(&m->domains);

@@ -183,9 +183,9 @@ step_restart_start(struct incident *inc)
 	if (m->units != NULL)
 		inc->job = units_exec(m, what, "restart", inc->id, mark, argv,
 		    env, m->conf->restart_timeout, inc->job_done, inc);
-	else
-		inc->job = job_exec(m, what, mark, argv, env,
-		    m->conf->restart_timeout, inc->job_done, inc);
+	else if ((inc->job = job_exec(m, what, mark, argv, env,
+	    m->conf->restart_timeout, inc->job_done, inc)) != NULL)
+		inc->job->flags |= JOB_LEAVE;	/* finishes after a stop */
 	template_free(argv);
 	if (inc->job == NULL) {
 		incident_failed(inc, MSGID_ACTION_FAILED, strerror(errno),

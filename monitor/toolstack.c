@@ -330,6 +330,13 @@ tk_disaster(void *user, libxl_event_type type, const char *msg, int errnoval)
 		}
 }
 
+/* Operations of ours under way in libxenlight. */
+bool
+toolstack_busy(const struct toolstack *tk)
+{
+	return tk != NULL && !LIST_EMPTY(&tk->ops);
+}
+
 bool
 toolstack_usable(const struct toolstack *tk)
 {
