@@ -5,8 +5,9 @@
 # service manager of the test's own against the simulator: the daemon
 # handles a coredump-restart crash end to end inside it (evidence, core,
 # libxenlight's destroy, hook, restart) with no call refused; the
-# restart command runs outside the sandbox; a stop leaves the restarted
-# guest's processes alone and ends the service cleanly.
+# restart command runs outside the sandbox; the daemon killed while one
+# runs sees it through once, from inside the sandbox; a stop leaves the
+# restarted guests' processes alone and ends the service cleanly.
 . "$CW_SOURCE_DIR/tests/integration/lib.sh"
 journald_isolate "$0" "$@"
 # PrivateTmp= hides the host's /tmp and /var/tmp from the service: the
@@ -24,6 +25,7 @@ cat >"$T/restart.sh" <<SH
 #!/bin/sh
 export XENSIM_SOCKET="$XENSIM_SOCKET"
 echo "\$1" >>"$T/restarted"
+[ "\$1" = slow ] && sleep 3
 sleep 300 </dev/null >/dev/null 2>&1 &
 echo \$! >"$T/monitor-\$1"
 exec "$CW_BIN/xensimctl" create "\$1" --mem 4 >/dev/null
@@ -60,6 +62,7 @@ Environment=LD_LIBRARY_PATH=$LD_LIBRARY_PATH LD_BIND_NOW=1
 Environment=XCW_SYSTEMD_SOCKET=$XCW_SYSTEMD_SOCKET
 ReadWritePaths=$T $SIM_DIR
 OOMScoreAdjust=
+RestartSec=1
 EOF2
 systemctl --user daemon-reload || fail "daemon-reload"
 web=$(simctl create web --mem 8) || fail "create web"
@@ -91,10 +94,22 @@ grep -q "^crash-handled web" "$T/hooked" || fail "the hook did not run: $(cat "$
 check_eq "$(systemctl --user show -P ActiveState xen-crashwatch.service)" active "the service"
 check_eq "$(systemctl --user show -P NRestarts xen-crashwatch.service)" 0 "service restarts"
 
+# Killed while a restart command runs: the command, in a unit of its
+# own, goes on; the daemon that systemd starts again sees, from inside
+# the sandbox, that it runs, waits for it, and does not run it twice.
+slow=$(simctl create slow --mem 8) || fail "create slow"
+simctl crash "$slow"
+wait_for grep -qx slow "$T/restarted" || fail "slow: the command did not start"
+systemctl --user kill -s KILL xen-crashwatch.service || fail "kill"
+wait_for sh -c "journalctl -u xen-crashwatch.service -o cat | grep -q 'domain $slow (slow): restart command started by the previous run; slow runs'" 30 ||
+	{ jlog | tail -30 >&2; fail "slow: the restarted daemon did not see the command through"; }
+check_eq "$(systemctl --user show -P NRestarts xen-crashwatch.service)" 1 "service restarts after the kill"
+kill "$(cat "$T/monitor-slow")"
+
 systemctl --user stop xen-crashwatch.service || fail "stop"
 check_eq "$(systemctl --user show -P Result xen-crashwatch.service)" success "how the service ended"
 monitor=$(cat "$T/monitor-web")
 kill -0 "$monitor" 2>/dev/null || fail "the restarted guest's monitor died with the service"
 kill "$monitor"
-check_eq "$(cat "$T/restarted")" web "commands run"
+check_eq "$(sort "$T/restarted" | tr '\n' ' ')" "slow web " "commands run"
 pass "the shipped unit's sandbox lets the daemon do its work"
