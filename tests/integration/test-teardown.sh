@@ -110,19 +110,40 @@ simctl read "/local/domain/0/backend/vbd/$g4/51712/state" >/dev/null ||
 daemon_stop
 pass "without libxenlight, the hypercall"
 
-# Stopped while libxenlight's destroy is in flight (its hypercall's
-# child is slow; the daemon's loop is not held): the daemon exits cleanly
-# without freeing what libxl still uses, the child dies with it, and the
-# next run finishes the teardown.
+# Stopped while libxenlight's destroy is in flight: the stop waits for
+# it (up to 15 s), so the teardown ends whole in this run.
 simctl libxl on || fail "libxl on"
+g6=$(simctl create drained1 --mem 16) || fail "create drained1"
+simctl devices "$g6" || fail "devices drained1"
+simctl delay domain_destroy 2 || fail "delay"
+: >"$DAEMON_LOG"
+daemon_start
+simctl crash "$g6"
+expect_history "libxl_teardown domid=$g6 -> 0" 10 ||
+	fail "drained1: its teardown did not reach the hypercall"
+kill -TERM "$DAEMON_PID"
+expect_log "stopping: waiting up to 15 s for 0 commands and a teardown to end" 5 ||
+	fail "drained1: no word of waiting for the teardown"
+expect_log "domain $g6 \(drained1\): destroyed" 10 || fail "drained1: not destroyed while stopping"
+wait "$DAEMON_PID" || fail "drained1: the daemon exited $?"
+DAEMON_PID=""
+simctl read "/local/domain/0/backend/vbd/$g6/51712/state" >/dev/null 2>&1 &&
+	fail "drained1's vbd backend is left"
+
+# Stopped at once (a second TERM) while libxenlight's destroy is in
+# flight (its hypercall's child is slow; the daemon's loop is not held):
+# the daemon exits cleanly without freeing what libxl still uses, the
+# child dies with it, and the next run finishes the teardown.
 g5=$(simctl create inflight1 --mem 16) || fail "create inflight1"
 simctl devices "$g5" || fail "devices inflight1"
-simctl delay domain_destroy 5 || fail "delay"
+simctl delay domain_destroy 30 || fail "delay"
 : >"$DAEMON_LOG"
 daemon_start
 simctl crash "$g5"
 expect_history "libxl_teardown domid=$g5 -> 0" 10 ||
 	fail "inflight1: its teardown did not reach the hypercall"
+kill -TERM "$DAEMON_PID"
+expect_log "stopping: waiting up to 15 s" 5 || fail "inflight1: no word of waiting"
 daemon_stop
 check_eq "$(count_log 'leaving 1 toolstack destroy\(s\) unfinished')" 1 \
 	"destroys left in flight at the stop"
