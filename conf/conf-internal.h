@@ -27,7 +27,8 @@
 enum conf_type {
 	CONF_GROUP,	/* { ... }: the keys whose scope it is */
 	CONF_LIST,	/* ( { ... }, ... ): an array of structs and a count */
-	CONF_DIR,	/* char *: an absolute directory */
+	CONF_DIR,	/* char *: an absolute path (a directory, or
+			   metrics.textfile's file); NULL default: unset */
 	CONF_INT,	/* int within [min, max] */
 	CONF_UINT,	/* unsigned within [min, max] */
 	CONF_SIZE,	/* uint64_t bytes: an integer or "10G" */

@@ -87,6 +87,13 @@ const struct conf_key conf_keys[] = {
 	  .min = 1, .max = 1000000, .dflt = 1000, .off = C(incidents_max),
 	  .doc = "Reports kept in state_dir/incidents, the newest." },
 
+	{ .scope = "", .name = "metrics", .type = CONF_GROUP,
+	  .doc = "Counters for Prometheus, through node_exporter." },
+	{ .scope = "metrics", .name = "textfile", .type = CONF_DIR,
+	  .off = C(metrics_textfile),
+	  .example = "\"/var/lib/prometheus/node-exporter/xen-crashwatch.prom\"",
+	  .doc = "A file for node_exporter's textfile collector; none if unset." },
+
 	{ .scope = "", .name = "destroy", .type = CONF_GROUP,
 	  .doc = "How a domain is destroyed." },
 	{ .scope = "destroy", .name = "command", .type = CONF_ARGV,
@@ -360,7 +367,10 @@ conf_key_default(const struct conf_key *k, char *buf, size_t len)
 	}
 	switch (k->type) {
 	case CONF_DIR:
-		snprintf(buf, len, "\"%s\"", k->dflt_str);
+		if (k->dflt_str == NULL)
+			snprintf(buf, len, "unset");
+		else
+			snprintf(buf, len, "\"%s\"", k->dflt_str);
 		break;
 	case CONF_INT:
 	case CONF_UINT:

@@ -86,6 +86,7 @@ struct conf {
 	struct conf_dump	 dump;
 	struct conf_evidence	 evidence;
 	unsigned		 incidents_max;	/* report files kept */
+	char			*metrics_textfile; /* NULL: none written */
 	char			**destroy_argv;	/* NULL: libxenlight's */
 	unsigned		 destroy_timeout; /* seconds */
 	char			**restart_argv;	/* NULL-terminated template */

@@ -253,6 +253,20 @@ struct state_restarts {
 	size_t		 n;
 	size_t		 size;		/* of times */
 };
+/* metrics.c's counters, kept in the state so that they outlive a run. */
+#define METRICS_DUMP_BUCKETS	6
+struct metrics_counts {
+	uint64_t	 crashes[2];		/* by reason: crash, watchdog */
+	uint64_t	 actions[ACTION_COUNT][2]; /* by action: ok, failed */
+	uint64_t	 suppressed;
+	uint64_t	 dumps[2];		/* ok, failed */
+	uint64_t	 dump_bytes;
+	uint64_t	 dump_usec;		/* of the dumps that went well */
+	uint64_t	 dump_buckets[METRICS_DUMP_BUCKETS]; /* not cumulative */
+	uint64_t	 hooks[2];		/* ok, failed */
+	uint64_t	 xs_reconnects;
+	time_t		 last_crash;
+};
 struct state {
 	char		*dir;
 	char		*path;
@@ -262,6 +276,7 @@ struct state {
 	size_t		 nbuckets;
 	size_t		 nrestarts;	/* names in restarts */
 	unsigned	 keep_secs;	/* the longest restart.interval */
+	struct metrics_counts metrics;
 	uint64_t	 version;	/* bumped by every change */
 	uint64_t	 submitted;	/* the version last handed to be saved */
 };
@@ -327,6 +342,17 @@ char		*dump_find(struct manager *, const char *name, const char *uuid,
 int		 dump_queue_init(struct manager *);
 void		 dump_queue_free(struct manager *);
 void		 dump_startup(struct manager *);
+
+/* metrics.c: counters for node_exporter's textfile collector. */
+void		 metrics_changed(struct manager *);
+void		 metrics_stop(struct manager *);
+void		 metrics_crash(struct manager *, enum reason, time_t,
+		     bool suppressed);
+void		 metrics_action(struct manager *, enum action, bool failed);
+void		 metrics_dump(struct manager *, bool ok, uint64_t disk_bytes,
+		     uint64_t usec);
+void		 metrics_hook(struct manager *, bool ok);
+void		 metrics_reconnect(struct manager *);
 
 /* started.c: markers of commands that run at most once. */
 int		 started_path(const struct incident *, const char *what,
@@ -572,6 +598,12 @@ struct manager {
 	struct event	*ev_sweep;	/* frees finished incidents, saves */
 	struct event	*ev_admit;	/* takes up pending crashes, a few a pass */
 	struct event	*ev_drain;	/* stopping: waits for commands to end */
+	struct event	*ev_metrics;	/* writes metrics.textfile */
+	uint64_t	 metrics_at;	/* ms, CLOCK_MONOTONIC, of the last */
+	bool		 metrics_dirty;	/* a write is due */
+	bool		 metrics_failed; /* said so; not written since */
+	size_t		 metrics_domains; /* as last shown */
+	unsigned	 metrics_busy;
 	struct timespec	 drain_until;	/* CLOCK_MONOTONIC */
 	unsigned	 njobs;		/* children running */
 	struct event	*ev_signals[5];

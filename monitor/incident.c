@@ -101,6 +101,7 @@ incident_finish(struct incident *inc)
 	    action_name(inc->plan.action),
 	    inc->failed ? "finished with failures" : "done",
 	    m->dry_run ? " (dry run)" : "");
+	metrics_action(m, inc->plan.action, inc->failed);
 	if (inc->rec != NULL) {
 		inc->rec->done = true;
 		free(inc->rec->result);
@@ -344,6 +345,7 @@ incident_alert(struct incident *inc)
 		    inc->restart.burst, inc->restart.interval,
 		    action_name(inc->plan.action),
 		    action_name(inc->plan.requested));
+	metrics_crash(m, inc->reason, inc->when, inc->plan.suppressed);
 	if (inc->rec != NULL) {
 		inc->rec->alerted = true;
 		state_changed(m->state);

@@ -568,6 +568,12 @@ manager_status(struct manager *m)
 			crashed++;
 	TAILQ_FOREACH(d, &m->domains.pending, pending_entry)
 		crashed++;
+	if (m->domains.count != m->metrics_domains ||
+	    crashed != m->metrics_busy) {
+		m->metrics_domains = m->domains.count;
+		m->metrics_busy = crashed;
+		metrics_changed(m);
+	}
 	notify_status("%s%zu domains, %u being handled, %u handled, "
 	    "%u dumps running", m->xsh == NULL ? "waiting for xenstored; " :
 	    "", m->domains.count, crashed, m->handled, m->dumps.running);
@@ -795,6 +801,7 @@ manager_run(struct manager *m)
 	    " in dry-run mode (nothing will be done)" : "", m->conf_path);
 	event_base_dispatch(m->base);
 	job_kill_all(m);
+	metrics_stop(m);
 	manager_save(m);
 	if (state_writer_stop(m->writer) != 0)
 		log_warnx("%s: the last state could not be saved",
@@ -843,6 +850,8 @@ manager_free(struct manager *m)
 	m->ev_admit = NULL;
 	if (m->ev_drain != NULL)
 		event_free(m->ev_drain);
+	if (m->ev_metrics != NULL)
+		event_free(m->ev_metrics);
 	if (m->ev_watchdog != NULL)
 		event_free(m->ev_watchdog);
 	domain_table_free(&m->domains);

@@ -221,6 +221,57 @@ state_open(const char *path, struct stat *sb)
 	return fd;
 }
 
+/* N counters from the array KEY of G into OUT; left alone if unsound. */
+static void
+state_read_counts(config_setting_t *g, const char *key, uint64_t *out,
+    size_t n)
+{
+	config_setting_t	*a = config_setting_lookup(g, key);
+	long long		 v;
+	size_t			 i;
+
+	if (a == NULL || !config_setting_is_array(a) ||
+	    (size_t)config_setting_length(a) != n)
+		return;
+	for (i = 0; i < n; i++) {
+		v = config_setting_get_int64_elem(a, (int)i);
+		out[i] = v > 0 ? (uint64_t)v : 0;
+	}
+}
+
+/* metrics.c's counters, as the last run left them. */
+static void
+state_read_metrics(struct state *st, config_setting_t *g)
+{
+	struct metrics_counts	*c = &st->metrics;
+	long long		 v;
+	size_t			 a;
+
+	if (g == NULL || !config_setting_is_group(g))
+		return;
+	state_read_counts(g, "crashes", c->crashes, 2);
+	for (a = 0; a < ACTION_COUNT; a++) {
+		char	key[32];
+
+		snprintf(key, sizeof key, "action_%zu", a);
+		state_read_counts(g, key, c->actions[a], 2);
+	}
+	state_read_counts(g, "dumps", c->dumps, 2);
+	state_read_counts(g, "dump_buckets", c->dump_buckets,
+	    METRICS_DUMP_BUCKETS);
+	state_read_counts(g, "hooks", c->hooks, 2);
+	if (config_setting_lookup_int64(g, "suppressed", &v) && v > 0)
+		c->suppressed = (uint64_t)v;
+	if (config_setting_lookup_int64(g, "dump_bytes", &v) && v > 0)
+		c->dump_bytes = (uint64_t)v;
+	if (config_setting_lookup_int64(g, "dump_usec", &v) && v > 0)
+		c->dump_usec = (uint64_t)v;
+	if (config_setting_lookup_int64(g, "xs_reconnects", &v) && v > 0)
+		c->xs_reconnects = (uint64_t)v;
+	if (config_setting_lookup_int64(g, "last_crash", &v) && v > 0)
+		c->last_crash = (time_t)v;
+}
+
 /* Read the open state file FD into ST: 0, or -EINVAL if it is no state. */
 static int
 state_read(struct state *st, int fd)
@@ -261,6 +312,7 @@ state_read(struct state *st, int fd)
 				    config_setting_get_elem(list, i), now) != 0)
 					bad++;
 		}
+		state_read_metrics(st, config_lookup(&cfg, "metrics"));
 		if (bad > 0)
 			log_warnx("%s: %d malformed records skipped", st->path,
 			    bad);
@@ -350,6 +402,55 @@ set_string(config_setting_t *parent, const char *key, const char *value)
 		config_setting_set_string(s, value);
 }
 
+static void
+set_counts(config_setting_t *parent, const char *key, const uint64_t *v,
+    size_t n)
+{
+	config_setting_t	*a, *e;
+	size_t			 i;
+
+	if ((a = config_setting_add(parent, key, CONFIG_TYPE_ARRAY)) == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		if ((e = config_setting_add(a, NULL, CONFIG_TYPE_INT64)) != NULL)
+			config_setting_set_int64(e, (long long)v[i]);
+}
+
+static void
+set_count(config_setting_t *parent, const char *key, uint64_t v)
+{
+	config_setting_t	*e;
+
+	if ((e = config_setting_add(parent, key, CONFIG_TYPE_INT64)) != NULL)
+		config_setting_set_int64(e, (long long)v);
+}
+
+static void
+state_write_metrics(const struct state *st, config_setting_t *root)
+{
+	const struct metrics_counts	*c = &st->metrics;
+	config_setting_t		*g;
+	char				 key[32];
+	size_t				 a;
+
+	if ((g = config_setting_add(root, "metrics", CONFIG_TYPE_GROUP)) ==
+	    NULL)
+		return;
+	set_counts(g, "crashes", c->crashes, 2);
+	for (a = 0; a < ACTION_COUNT; a++) {
+		snprintf(key, sizeof key, "action_%zu", a);
+		set_counts(g, key, c->actions[a], 2);
+	}
+	set_counts(g, "dumps", c->dumps, 2);
+	set_counts(g, "dump_buckets", c->dump_buckets, METRICS_DUMP_BUCKETS);
+	set_counts(g, "hooks", c->hooks, 2);
+	set_count(g, "suppressed", c->suppressed);
+	set_count(g, "dump_bytes", c->dump_bytes);
+	set_count(g, "dump_usec", c->dump_usec);
+	set_count(g, "xs_reconnects", c->xs_reconnects);
+	set_count(g, "last_crash", (uint64_t)c->last_crash);
+}
+
 /* The whole state as libconfig text, into *BUF (*LEN bytes): 0, -errno. */
 int
 state_serialize(struct state *st, char **buf, size_t *len)
@@ -402,6 +503,7 @@ state_serialize(struct state *st, char **buf, size_t *len)
 		if (si->coredump != NULL)
 			set_string(e, "coredump", si->coredump);
 	}
+	state_write_metrics(st, root);
 	list = config_setting_add(root, "restarts", CONFIG_TYPE_LIST);
 	TAILQ_FOREACH(sr, &st->restarts, entry) {
 		e = config_setting_add(list, NULL, CONFIG_TYPE_GROUP);

@@ -32,6 +32,7 @@ step_dump_start(struct incident *inc)
 		return WAIT_NONE;
 	}
 	if (inc->gone) {
+		metrics_dump(inc->m, false, 0, 0);
 		incident_failed(inc, MSGID_COREDUMP_FAILED, "gone", "core dump "
 		    "failed: gone: the domain went away before its dump");
 		return WAIT_NONE;
@@ -39,6 +40,7 @@ step_dump_start(struct incident *inc)
 	inc->dump = dump_start(inc->m, inc->domid, inc->name, inc->uuid,
 	    inc->when, inc->mem_bytes, inc->dump_done, inc);
 	if (inc->dump == NULL) {
+		metrics_dump(inc->m, false, 0, 0);
 		incident_failed(inc, MSGID_COREDUMP_FAILED, "error",
 		    "core dump failed: out of memory");
 		return WAIT_NONE;
@@ -93,6 +95,7 @@ step_dump_done(struct incident *inc, const struct dump_result *res)
 	for (i = 0; i < res->nevicted; i++)
 		step_dump_evicted(inc, &res->evicted[i]);
 	if (!res->ok) {
+		metrics_dump(inc->m, false, 0, 0);
 		incident_failed(inc, MSGID_COREDUMP_FAILED, res->reason,
 		    "core dump failed: %s%s%s", res->reason,
 		    res->detail != NULL ? ": " : "",
@@ -118,6 +121,7 @@ step_dump_done(struct incident *inc, const struct dump_result *res)
 	    (unsigned long long)res->disk_bytes, (double)res->usec / 1e6,
 	    res->usec > 0 ? (double)res->guest_bytes / (double)res->usec :
 	    0.0);
+	metrics_dump(inc->m, true, res->disk_bytes, res->usec);
 	if (res->profile != NULL)
 		step_dump_profile(inc, res);
 	KILL_POINT("dump-done");
@@ -132,6 +136,7 @@ step_dump_gone(struct incident *inc)
 		return inc->wait;	/* a running child finds out itself */
 	dump_cancel(inc->m, inc->dump);
 	inc->dump = NULL;
+	metrics_dump(inc->m, false, 0, 0);
 	incident_failed(inc, MSGID_COREDUMP_FAILED, "gone", "core dump "
 	    "failed: gone: the domain went away while its dump waited");
 	return WAIT_NONE;

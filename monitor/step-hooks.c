@@ -178,6 +178,7 @@ hooks_ended(struct incident *inc, unsigned event, struct job *job)
 	    job->what, hook_event_name(event), cause,
 	    out[0] != '\0' ? "; its last output: " : "", out);
 	report_hook(inc, hook_event_name(event), job->what, cause);
+	metrics_hook(inc->m, ok);
 	return true;
 }
 

@@ -316,8 +316,10 @@ xs_connect_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	if (!m->xs_waiting)
 		log_debug("connected to xenstored");
-	else if (m->xs_was_up)
+	else if (m->xs_was_up) {
 		log_info("xenstore connection restored");
+		metrics_reconnect(m);
+	}
 	else
 		log_info("connected to xenstored, which answers now");
 	m->xs_waiting = false;

@@ -15,7 +15,7 @@
 
 #include "conf-test.h"
 
-#define ROOT_KEYS "state_dir, dump, evidence, incidents, destroy, restart, " \
+#define ROOT_KEYS "state_dir, dump, evidence, incidents, metrics, destroy, restart, " \
 	"hooks, defaults, domains"
 #define DUMP_KEYS "directory, timeout, compress, compress_level, " \
 	"compress_threads, " \
