@@ -8,6 +8,9 @@
 # own files do, and an existing one is never replaced.
 #
 #   PREFIX=/usr        /usr/sbin/xen-crashwatchd
+#                      /usr/bin/xen-crashwatchctl
+#                      /usr/share/man/man1/xen-crashwatchctl.1
+#                      /usr/share/bash-completion/completions/xen-crashwatchctl
 #                      /usr/lib/systemd/system/xen-crashwatch.service
 #                      /usr/lib/systemd/catalog/xen-crashwatch.catalog
 #                      /usr/lib/tmpfiles.d/xen-crashwatch.conf
@@ -38,6 +41,16 @@ else()
 	message(WARNING "xen-crashwatchd target not defined: "
 		"'install' will not install the daemon")
 endif()
+
+if(TARGET xen-crashwatchctl)
+	install(TARGETS xen-crashwatchctl
+		RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
+install(FILES ${cw_src}/ctl/xen-crashwatchctl.1
+	DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES ${cw_src}/ctl/xen-crashwatchctl.bash-completion
+	DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
+	RENAME xen-crashwatchctl)
 
 # The unit names the daemon by its installed path, known only now.
 install(CODE "

@@ -74,6 +74,12 @@ say "Core files (sparse or compressed: size on disk left, apparent size right)"
 ls -ls "$DEMO_DIR/dump" | sed 's/^/  /'
 say "Domains now"
 simctl list | sed 's/^/  /'
+say "Past crashes: xen-crashwatchctl list"
+CTL="$CW_BIN/xen-crashwatchctl"
+"$CTL" -c "$DEMO_DIR/crashwatch.conf" list | sed 's/^/  /' || fail "xen-crashwatchctl list failed"
+say "One of them in full: xen-crashwatchctl info web-1"
+"$CTL" -c "$DEMO_DIR/crashwatch.conf" --no-pager info web-1 | sed 's/^/  /' ||
+	fail "xen-crashwatchctl info failed"
 say "Stopping"
 kill -TERM "$DPID"
 wait "$DPID"

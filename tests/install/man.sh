@@ -12,13 +12,14 @@ need groff groff-base
 scratch
 page8=$src/monitor/xen-crashwatchd.8
 page5=$src/conf/crashwatch.conf.5
+page1=$src/ctl/xen-crashwatchctl.1
 [ -f "$page8" ] || fail "missing $page8"
 [ -f "$page5" ] || fail "missing $page5"
 
 # Pages outside this project that a build host need not have: xl's come
 # with Xen's tools, ours are not installed yet.
-outside='Xr (xl 1|xl\.cfg 5|xen-crashwatchd 8|crashwatch\.conf 5)( |$)'
-for p in "$page8" "$page5"; do
+outside='Xr (xl 1|xl\.cfg 5|xen-crashwatchd 8|crashwatch\.conf 5|coredumpctl 1|crash 8|gdb 1)( |$)'
+for p in "$page8" "$page5" "$page1"; do
 	mandoc -Tlint -Wstyle "$p" >"$SCRATCH/lint" 2>&1
 	grep -v -e 'outdated mandoc.db' "$SCRATCH/lint" |
 	    grep -v -E "STYLE: referenced manual not found: $outside" \
@@ -71,6 +72,14 @@ for v in $(printf '%s\n' "$code" | grep -o '"XCW_[A-Z_]*' | tr -d '"' |
 		grep -q "Ev $v\$" "$page5" || {
 			echo "FAIL: hook variable $v is not described in $page5" >&2; rc=1; }
 	fi
+done
+
+# Every command of xen-crashwatchctl is described in its page.
+cmds=$(sed -n 's/^	{ "\([a-z]*\)", cmd_[a-z]*, .*/\1/p' "$src"/ctl/main.c)
+[ -n "$cmds" ] || fail "found no command table in ctl/main.c"
+for c in $cmds; do
+	grep -q "^\.It Cm $c\( \|\$\)" "$page1" || {
+		echo "FAIL: command $c is not described in $page1" >&2; rc=1; }
 done
 
 # The crash MESSAGE_ID quoted in the examples is the real one.

@@ -27,6 +27,9 @@ check_tree() {
 	esac
 	cat >"$SCRATCH/want" <<-END
 	755 $p/sbin/xen-crashwatchd
+	755 $p/bin/xen-crashwatchctl
+	644 $p/share/man/man1/xen-crashwatchctl.1
+	644 $p/share/bash-completion/completions/xen-crashwatchctl
 	644 $u/xen-crashwatch.service
 	644 $p/lib/systemd/catalog/xen-crashwatch.catalog
 	644 $p/lib/tmpfiles.d/xen-crashwatch.conf
