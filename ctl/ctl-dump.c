@@ -69,6 +69,10 @@ core_copy(const struct rec *r, int out, const char *outname)
 	bool		 sparse;
 	int		 fd, err = 0;
 
+	if (r->core_state == CORE_HIDDEN) {
+		ctl_warn("%s: cores hold guest memory: run as root", r->core);
+		return -EACCES;
+	}
 	if (r->core_state != CORE_PRESENT) {
 		ctl_warn("incident %s has %s core", r->id,
 		    r->core_state == CORE_NONE ? "no" : "a missing");
@@ -76,7 +80,8 @@ core_copy(const struct rec *r, int out, const char *outname)
 	}
 	if ((fd = open(r->core, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
 		err = errno;
-		ctl_warn("%s: %s", r->core, strerror(err));
+		ctl_warn("%s: %s%s", r->core, strerror(err), err == EACCES ?
+		    " (cores hold guest memory: run as root)" : "");
 		return -err;
 	}
 	sparse = fstat(out, &st) == 0 && S_ISREG(st.st_mode);
@@ -150,21 +155,13 @@ cmd_dump(struct ctl *c, int argc, char **argv)
 			return CTL_USAGE;
 		path = optarg;
 	}
-	if (argc - optind != 1) {
-		ctl_warn("dump takes one incident ID or MATCH");
-		return CTL_USAGE;
-	}
 	if (path == NULL && isatty(STDOUT_FILENO)) {
 		ctl_warn("refusing to write a core to a terminal: give -o FILE "
 		    "or redirect the output");
 		return CTL_USAGE;
 	}
-	if (recs_load(c, &rs) != 0)
-		return CTL_NOMATCH;
-	if ((r = recs_pick(&rs, argv[optind])) == NULL) {
-		recs_free(&rs);
-		return CTL_NOMATCH;
-	}
+	if ((r = ctl_one(c, argc, argv, "dump", &rs)) == NULL)
+		return argc - optind != 1 ? CTL_USAGE : CTL_NOMATCH;
 	out = STDOUT_FILENO;
 	if (path != NULL && (out = open(path, O_WRONLY | O_CREAT | O_TRUNC |
 	    O_CLOEXEC, 0600)) == -1) {
@@ -254,10 +251,8 @@ cmd_debug(struct ctl *c, int argc, char **argv)
 		    ": cannot read it" : "");
 		return CTL_NOMATCH;
 	}
-	if (recs_load(c, &rs) != 0)
+	if ((r = ctl_one(c, argc, argv, "debug", &rs)) == NULL)
 		return CTL_NOMATCH;
-	if ((r = recs_pick(&rs, argv[optind])) == NULL)
-		goto out;
 	/* Large and sparse: beside other big files, not in a small /tmp. */
 	if ((tmpdir = getenv("TMPDIR")) == NULL)
 		tmpdir = "/var/tmp";

@@ -267,16 +267,8 @@ cmd_info(struct ctl *c, int argc, char **argv)
 			return CTL_USAGE;
 		}
 	}
-	if (argc - optind != 1) {
-		ctl_warn("info takes one incident ID or MATCH");
-		return CTL_USAGE;
-	}
-	if (recs_load(c, &rs) != 0)
-		return CTL_NOMATCH;
-	if ((r = recs_pick(&rs, argv[optind])) == NULL) {
-		recs_free(&rs);
-		return CTL_NOMATCH;
-	}
+	if ((r = ctl_one(c, argc, argv, "info", &rs)) == NULL)
+		return argc - optind != 1 ? CTL_USAGE : CTL_NOMATCH;
 	if (c->json) {
 		/* The report as the daemon wrote it, and the journal's. */
 		o = json_object_get(r->o);

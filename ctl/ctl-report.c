@@ -3,10 +3,11 @@
  * ctl-report.c: the incident reports the daemon writes (monitor/report.c),
  * read back.
  *
- * A report is outside input like any other: a file that is not a regular
- * file of at most 1 MiB, whose name is not <32 hex digits>.json, that is
- * not JSON, whose "incident" is not its name, or whose fields have the
- * wrong types, is skipped with a warning that names it.  A core is
+ * A report is outside input like any other: a file that report_file_read
+ * refuses (not a regular file of at most 1 MiB holding a JSON object),
+ * whose name is not <32 hex digits>.json, whose "incident" is not its
+ * name, or whose fields have the wrong types, is skipped with a warning
+ * that names it.  A core is
  * looked at only where the report says it is, and only if that is a
  * regular file.
  */
@@ -17,14 +18,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ctl.h"
-
-#define REPORT_MAX	(1 << 20)
+#include "report-file.h"
 
 char *
 ctl_incidents_dir(const struct ctl *c)
@@ -62,59 +63,6 @@ get_str(json_object *o, const char *key, const char **out)
 	return true;
 }
 
-/* The file at DFD/NAME, read whole and parsed; NULL and WHY if unsound. */
-static json_object *
-report_parse(int dfd, const char *name, const char **why)
-{
-	json_object	*o;
-	struct stat	 st;
-	char		*buf;
-	ssize_t		 n;
-	int		 fd;
-
-	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd == -1) {
-		*why = errno == ELOOP ? "a symbolic link" : strerror(errno);
-		return NULL;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		*why = "not a regular file";
-		return NULL;
-	}
-	if (st.st_size > REPORT_MAX) {
-		close(fd);
-		*why = "larger than 1 MiB";
-		return NULL;
-	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		close(fd);
-		*why = strerror(ENOMEM);
-		return NULL;
-	}
-	n = read(fd, buf, (size_t)st.st_size);
-	close(fd);
-	if (n != st.st_size) {
-		free(buf);
-		*why = "short read";
-		return NULL;
-	}
-	buf[n] = '\0';
-	if (strlen(buf) != (size_t)n) {
-		free(buf);
-		*why = "holds a NUL byte";
-		return NULL;
-	}
-	o = json_tokener_parse(buf);
-	free(buf);
-	if (o == NULL || !json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
-		*why = "not a JSON object";
-		return NULL;
-	}
-	return o;
-}
-
 /* The core REC names: there, and how big. */
 static void
 rec_core(struct rec *r)
@@ -134,8 +82,11 @@ rec_core(struct rec *r)
 	}
 	r->core_state = CORE_MISSING;
 	fd = open(r->core, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd == -1)
+	if (fd == -1) {
+		if (errno == EACCES)
+			r->core_state = CORE_HIDDEN;
 		return;
+	}
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		r->core_state = CORE_PRESENT;
 		r->core_size = (uint64_t)st.st_size;
@@ -235,8 +186,8 @@ recs_load(const struct ctl *c, struct recs *rs)
 			return 0;	/* no crash yet */
 		}
 		ctl_warn("cannot read %s: %s%s", dir, strerror(err),
-		    err == EACCES ? " (the reports are root's: run as root)" :
-		    "");
+		    err == EACCES ? " (run as root, or as a member of the "
+		    "group the package gives the reports to, adm)" : "");
 		free(dir);
 		return -err;
 	}
@@ -253,7 +204,7 @@ recs_load(const struct ctl *c, struct recs *rs)
 			    de->d_name);
 			continue;
 		}
-		if ((o = report_parse(dirfd(d), de->d_name, &why)) == NULL) {
+		if ((o = report_file_read(dirfd(d), de->d_name, &why)) == NULL) {
 			ctl_warn("%s/%s: skipped: %s", dir, de->d_name, why);
 			continue;
 		}
@@ -350,6 +301,25 @@ recs_pick(const struct recs *rs, const char *w)
 	return NULL;
 }
 
+const struct rec *
+ctl_one(struct ctl *c, int argc, char **argv, const char *cmd,
+    struct recs *rs)
+{
+	const struct rec	*r;
+
+	rs->v = NULL;
+	rs->n = 0;
+	if (argc - optind != 1) {
+		ctl_warn("%s takes one incident ID or MATCH", cmd);
+		return NULL;
+	}
+	if (recs_load(c, rs) != 0)
+		return NULL;
+	if ((r = recs_pick(rs, argv[optind])) == NULL)
+		recs_free(rs);
+	return r;
+}
+
 const char *
 core_state_name(enum core_state s)
 {
@@ -358,6 +328,8 @@ core_state_name(enum core_state s)
 		return "present";
 	case CORE_MISSING:
 		return "missing";
+	case CORE_HIDDEN:
+		return "root-only";
 	default:
 		return "none";
 	}

@@ -47,6 +47,7 @@ enum core_state {
 	CORE_NONE,	/* the plan made none */
 	CORE_PRESENT,
 	CORE_MISSING,	/* named, but not there (removed for room?) */
+	CORE_HIDDEN,	/* not ours to see: cores are root's */
 };
 struct rec {
 	char		 id[33];
@@ -80,7 +81,11 @@ bool		 rec_matches(const struct rec *, const char *const *, int);
 /* The one incident that ID|MATCH names: the newest of its matches; NULL
  * after saying why. */
 const struct rec *recs_pick(const struct recs *, const char *);
-/* "present", "missing", "none". */
+/* The one incident a command's operand (argv[optind]) names, loaded into
+ * RS; NULL after saying why (RS then empty). */
+const struct rec *ctl_one(struct ctl *, int argc, char **argv,
+		     const char *cmd, struct recs *);
+/* "present", "missing", "none", "root-only". */
 const char	*core_state_name(enum core_state);
 char		*ctl_incidents_dir(const struct ctl *);
 

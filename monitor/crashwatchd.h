@@ -289,7 +289,7 @@ int		 state_save(struct state *);
 int		 state_serialize(struct state *, char **, size_t *);
 int		 state_write_file(const char *path, const char *, size_t);
 int		 state_write_file_sync(const char *path, const char *, size_t,
-		     bool sync_dir);
+		     bool sync_dir, mode_t);
 void		 state_free(struct state *);
 struct state_incident *state_add(struct state *, unsigned, const char *uuid,
 		     const char *name, enum reason, time_t, enum action);

@@ -149,6 +149,28 @@ job_grace_cb(evutil_socket_t fd, short what, void *arg)
 	job_finish(job);
 }
 
+/* A job not yet listed, with room for OUTLEN - 1 bytes of output. */
+static struct job *
+job_alloc(struct manager *m, const char *what, job_cb *done, void *arg,
+    size_t outlen)
+{
+	struct job	*job;
+
+	if ((job = calloc(1, sizeof *job)) == NULL)
+		return NULL;
+	job->m = m;
+	job->fd = -1;
+	job->done = done;
+	job->arg = arg;
+	if ((job->what = strdup(what)) == NULL ||
+	    (job->out = calloc(1, outlen)) == NULL) {
+		free(job->what);
+		free(job);
+		return NULL;
+	}
+	return job;
+}
+
 /* Allocate and fork; in the child, reset signals and return 0. */
 static struct job *
 job_spawn(struct manager *m, const char *what, unsigned timeout,
@@ -159,15 +181,8 @@ job_spawn(struct manager *m, const char *what, unsigned timeout,
 	sigset_t	 all, old;
 	int		 p[2], sig;
 
-	if ((job = calloc(1, sizeof *job)) == NULL)
+	if ((job = job_alloc(m, what, done, arg, JOB_OUTPUT_MAX + 1)) == NULL)
 		return NULL;
-	job->m = m;
-	job->fd = -1;
-	job->done = done;
-	job->arg = arg;
-	if ((job->what = strdup(what)) == NULL ||
-	    (job->out = calloc(1, JOB_OUTPUT_MAX + 1)) == NULL)
-		goto fail;
 	if (pipe2(p, O_CLOEXEC) == -1)
 		goto fail;
 
@@ -357,19 +372,8 @@ job_new(struct manager *m, const char *what, job_cb *done, void *arg)
 {
 	struct job	*job;
 
-	if ((job = calloc(1, sizeof *job)) == NULL)
-		return NULL;
-	job->m = m;
-	job->fd = -1;
-	job->done = done;
-	job->arg = arg;
-	if ((job->what = strdup(what)) == NULL ||
-	    (job->out = calloc(1, 1)) == NULL) {
-		free(job->what);
-		free(job);
-		return NULL;
-	}
-	LIST_INSERT_HEAD(&m->jobs, job, entry);
+	if ((job = job_alloc(m, what, done, arg, 1)) != NULL)
+		LIST_INSERT_HEAD(&m->jobs, job, entry);
 	return job;
 }
 

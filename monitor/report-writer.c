@@ -183,8 +183,10 @@ report_writer_main(void *arg)
 		pthread_mutex_unlock(&w->t.lock);
 
 		snprintf(path, sizeof path, "%s/%s.json", w->dir, it->id);
+		/* Readable by the directory's group: the package makes it
+		 * adm's, for xen-crashwatchctl (cores stay root's). */
 		it->error = state_write_file_sync(path, it->buf, it->len,
-		    false);
+		    false, 0640);
 		free(it->buf);
 		it->buf = NULL;
 		if (it->error == 0)
@@ -242,7 +244,7 @@ report_writer_start(struct event_base *base, const char *dir, unsigned max,
 	struct report_writer	*w;
 	int			 r;
 
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+	if (mkdir(dir, 0750) == -1 && errno != EEXIST)
 		log_warn("%s: cannot make the reports' directory", dir);
 	if ((w = calloc(1, sizeof *w)) == NULL)
 		return NULL;

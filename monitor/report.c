@@ -24,9 +24,9 @@
 #include <json-c/json.h>
 
 #include "crashwatchd.h"
+#include "report-file.h"
 
 #define REPORT_VERSION	1
-#define REPORT_MAX_SIZE	(1 << 20)
 
 /* Now, UTC, to the microsecond: "2026-12-02T17:36:26.123456Z". */
 static json_object *
@@ -76,30 +76,11 @@ static json_object *
 report_read(const char *path, const char *id)
 {
 	json_object	*o, *v;
-	struct stat	 st;
-	char		*buf;
-	ssize_t		 n;
-	int		 fd;
+	const char	*why;
 
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+	if ((o = report_file_read(AT_FDCWD, path, &why)) == NULL)
 		return NULL;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size > REPORT_MAX_SIZE ||
-	    (buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		close(fd);
-		return NULL;
-	}
-	n = read(fd, buf, (size_t)st.st_size);
-	close(fd);
-	if (n != st.st_size) {
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	o = json_tokener_parse(buf);
-	free(buf);
-	if (o == NULL || !json_object_is_type(o, json_type_object) ||
-	    !json_object_object_get_ex(o, "incident", &v) ||
+	if (!json_object_object_get_ex(o, "incident", &v) ||
 	    !json_object_is_type(v, json_type_string) ||
 	    strcmp(json_object_get_string(v), id) != 0 ||
 	    !json_object_object_get_ex(o, "steps", &v) ||

@@ -558,18 +558,18 @@ state_write_all(int fd, const char *buf, size_t len)
 int
 state_write_file(const char *path, const char *buf, size_t len)
 {
-	return state_write_file_sync(path, buf, len, true);
+	return state_write_file_sync(path, buf, len, true, 0600);
 }
 
 /*
- * PATH's new contents, whole or not at all: a temporary file beside it,
- * fsynced and renamed over it; with SYNC_DIR the directory is fsynced
+ * PATH's new contents, whole or not at all, with MODE: a temporary file
+ * beside it, fsynced and renamed over it; with SYNC_DIR the directory is fsynced
  * too, so that the rename survives a power loss (a caller writing many
  * files may do that once for them all).
  */
 int
 state_write_file_sync(const char *path, const char *buf, size_t len,
-    bool sync_dir)
+    bool sync_dir, mode_t mode)
 {
 	char	 tmp[4096], *dir, *slash;
 	int	 fd, r;
@@ -578,7 +578,8 @@ state_write_file_sync(const char *path, const char *buf, size_t len,
 		return -ENAMETOOLONG;
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1)
 		return -errno;
-	if ((r = state_write_all(fd, buf, len)) != 0 ||
+	if ((mode != 0600 && fchmod(fd, mode) == -1 && (r = -errno) != 0) ||
+	    (r = state_write_all(fd, buf, len)) != 0 ||
 	    (fsync(fd) == -1 && (r = -errno) != 0)) {
 		close(fd);
 		unlink(tmp);

@@ -26,6 +26,7 @@ DAEMON=$2
 DRILL=${3:-}
 # The dump benchmark, built beside the daemon (tests/bench/dump.c).
 BENCH=$(dirname "$DAEMON")/bench-dump
+CTL=$(dirname "$DAEMON")/xen-crashwatchctl
 HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE=$OUT/cache
 DEBS=$CACHE/debs
@@ -36,6 +37,7 @@ TMPFILES=$HERE/../../systemd/xen-crashwatch.tmpfiles
 
 [ -x "$DAEMON" ] || die "daemon binary $DAEMON is missing: build the xen-crashwatchd target first"
 [ -x "$BENCH" ] || die "$BENCH is missing: build the bench-dump target (BUILD_TESTING on)"
+[ -x "$CTL" ] || die "$CTL is missing: build the xen-crashwatchctl target"
 [ -z "$DRILL" ] || [ -x "$DRILL" ] ||
     die "test build $DRILL is missing: build with BUILD_TESTING on (the xen-crashwatchd-san target)"
 for t in apt-get apt-cache dpkg-deb cpio gzip xz ldd readelf zstd; do
@@ -175,6 +177,7 @@ dom0_fresh() {
 	[ -f "$OUT/dom0.cpio.gz" ] || return 1
 	[ "$OUT/dom0.cpio.gz" -nt "$DAEMON" ] || return 1
 	[ "$OUT/dom0.cpio.gz" -nt "$BENCH" ] || return 1
+	[ "$OUT/dom0.cpio.gz" -nt "$CTL" ] || return 1
 	[ -z "$DRILL" ] || [ "$OUT/dom0.cpio.gz" -nt "$DRILL" ] || return 1
 	# Built with or without the drill daemon, as asked now.
 	if [ -n "$DRILL" ]; then
@@ -221,7 +224,8 @@ build_dom0() {
 	put "$(command -v zstd)" /usr/bin/zstd
 	put "$DAEMON" /usr/sbin/xen-crashwatchd
 	put "$BENCH" /usr/bin/bench-dump
-	elfs="$elfs $ROOT/usr/bin/xenstore $(command -v readelf) $(command -v zstd) $DAEMON $BENCH"
+	put "$CTL" /usr/bin/xen-crashwatchctl
+	elfs="$elfs $ROOT/usr/bin/xenstore $(command -v readelf) $(command -v zstd) $DAEMON $BENCH $CTL"
 	if [ -n "$DRILL" ]; then
 		put "$DRILL" /usr/sbin/xen-crashwatchd-drill
 		elfs="$elfs $DRILL"

@@ -311,7 +311,34 @@ coredump_destroy() {
 	[ -z "$left" ] ||
 	    echo "E2E-LOG left in xenstore after the daemon destroyed cd:$left"
 	check xenstore-clean "nothing left of domain $id in xenstore" [ -z "$left" ]
-	rm -f "$core"
+	# The operator's copy: xen-crashwatchctl dump gives the core back as
+	# the daemon wrote it, xl dump-core's layout.
+	if xen-crashwatchctl dump cd -o /var/tmp/ctl-cd.core >/tmp/ctl.err 2>&1 &&
+	    cmp -s /var/tmp/ctl-cd.core "$core"; then
+		like_xl ctl-dump /var/tmp/ctl-cd.core /var/tmp/xl/early.core
+	else
+		fail ctl-dump "xen-crashwatchctl dump cd: $(cat /tmp/ctl.err)"
+	fi
+	rm -f "$core" /var/tmp/ctl-cd.core
+}
+
+# What xen-crashwatchctl shows of the crashes so far: a line for each,
+# and for cd the panic that the guest printed.
+ctl_check() {
+	xen-crashwatchctl list >/tmp/ctl.list 2>&1
+	sed 's/^/E2E-LOG ctl: /' /tmp/ctl.list
+	if awk '$5 == "cd" && $7 == "coredump-destroy" && $8 == "ok"' /tmp/ctl.list | grep -q . &&
+	    awk '$5 == "early" && $7 == "destroy"' /tmp/ctl.list | grep -q . &&
+	    awk '$5 == "pres" && $7 == "preserve"' /tmp/ctl.list | grep -q .; then
+		pass ctl-list "$(($(wc -l </tmp/ctl.list) - 1)) incidents listed, early, cd and pres among them"
+	else
+		fail ctl-list "early, cd or pres missing from xen-crashwatchctl list"
+	fi
+	xen-crashwatchctl --no-pager info cd >/tmp/ctl.info 2>&1
+	check ctl-info "info cd shows its panic and its steps" sh -c \
+	    "grep -q '^Why: *Kernel panic - not syncing: sysrq triggered crash' /tmp/ctl.info &&
+	    grep -qE '^    dump .* ok\$' /tmp/ctl.info && grep -q '^vCPUs:' /tmp/ctl.info"
+	grep -q '^Why:' /tmp/ctl.info || sed 's/^/E2E-LOG ctl info: /' /tmp/ctl.info
 }
 
 # teardown NAME CHECK HOW: guest NAME has a console and a file-backed
@@ -839,6 +866,7 @@ standard() {
 	! $rs || restart_wait
 	! $cz || coredump_restart_wait
 	! $pres || preserve_check
+	ctl_check
 	daemon_stop
 	kill_mid_dump
 	kill_at_rename

@@ -41,7 +41,9 @@ grep -qx /etc/xen/crashwatch.conf "$SCRATCH/control/conffiles" ||
 #    running, and systemctl logs what it is asked, answering is-enabled
 #    from the fake root, so that any enable or start is seen.
 r=$SCRATCH/root
-mkdir -p "$r/var/lib/dpkg/info" "$r/var/lib/dpkg/updates" "$SCRATCH/stub"
+mkdir -p "$r/var/lib/dpkg/info" "$r/var/lib/dpkg/updates" "$SCRATCH/stub" "$r/etc"
+# The users and groups of a Debian root (tmpfiles.d names adm).
+cp /etc/passwd /etc/group "$r/etc/"
 : >"$r/var/lib/dpkg/status"
 real_systemctl=$(command -v systemctl)
 cat >"$SCRATCH/stub/systemctl" <<-END
@@ -85,10 +87,16 @@ grep -qx 'ExecStart=/usr/sbin/xen-crashwatchd -c /etc/xen/crashwatch.conf' \
     fail "the packaged unit does not run /usr/sbin/xen-crashwatchd"
 out=$("$r/usr/sbin/xen-crashwatchd" -n -c "$r/etc/xen/crashwatch.conf" 2>&1) ||
     fail "packaged daemon rejects the packaged configuration: $out"
-for dir in /var/lib/xen/dump /var/lib/xen-crashwatch; do
+for want in "/var/lib/xen/dump 700" "/var/lib/xen-crashwatch 750" \
+    "/var/lib/xen-crashwatch/incidents 2750"; do
+	dir=${want% *}
 	[ -d "$r$dir" ] || fail "postinst (tmpfiles) did not create $dir"
-	[ "$(stat -c %a "$r$dir")" = 700 ] || fail "$dir is not mode 700"
+	[ "$(stat -c %a "$r$dir")" = "${want#* }" ] ||
+	    fail "$dir is not mode ${want#* }"
 done
+check_file "$r/usr/bin/xen-crashwatchctl" 755
+check_file "$r/usr/share/man/man1/xen-crashwatchctl.1.gz" 644
+check_file "$r/usr/share/bash-completion/completions/xen-crashwatchctl" 644
 
 # 6. Enabled and started nothing.
 for w in "$r"/etc/systemd/system/*.wants/xen-crashwatch.service; do

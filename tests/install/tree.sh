@@ -93,17 +93,24 @@ install_tree "$build" "$SCRATCH/usr" /usr
 cmp -s "$SCRATCH/usr/etc/xen/crashwatch.conf" "$SCRATCH/edited.conf" ||
     fail "a second make install overwrote the edited configuration"
 
-# The tmpfiles.d snippet makes both directories, root-only.
+# The tmpfiles.d snippet makes the directories: the dumps' root-only, the
+# reports' readable by group adm (which a Debian root has).
+mkdir -p "$SCRATCH/root/etc"
+cp /etc/passwd /etc/group "$SCRATCH/root/etc/"
 systemd-tmpfiles --root="$SCRATCH/root" --create \
     "$SCRATCH/usr/usr/lib/tmpfiles.d/xen-crashwatch.conf" >"$SCRATCH/tmpfiles.log" 2>&1 ||
     { cat "$SCRATCH/tmpfiles.log" >&2; fail "systemd-tmpfiles rejects the snippet"; }
 [ ! -s "$SCRATCH/tmpfiles.log" ] ||
     { cat "$SCRATCH/tmpfiles.log" >&2; fail "systemd-tmpfiles warns about the snippet"; }
-for dir in /var/lib/xen/dump /var/lib/xen-crashwatch; do
+for want in "/var/lib/xen/dump 700 root root" \
+    "/var/lib/xen-crashwatch 750 root adm" \
+    "/var/lib/xen-crashwatch/incidents 2750 root adm"; do
+	dir=${want%% *}
 	[ -d "$SCRATCH/root$dir" ] || fail "tmpfiles.d did not create $dir"
 	m=$(stat -c '%a %U %G' "$SCRATCH/root$dir")
-	[ "$m" = "700 root root" ] || [ "$(id -u)" -ne 0 ] ||
-	    fail "$dir is '$m', want '700 root root'"
-	[ "${m%% *}" = 700 ] || fail "$dir has mode ${m%% *}, want 700"
+	[ "$dir $m" = "$want" ] || [ "$(id -u)" -ne 0 ] ||
+	    fail "$dir is '$m', want '${want#* }'"
+	[ "${m%% *}" = "$(echo "$want" | cut -d' ' -f2)" ] ||
+	    fail "$dir has mode ${m%% *}, want $(echo "$want" | cut -d' ' -f2)"
 done
 echo "install tree: /usr and /usr/local layouts, configuration kept, tmpfiles OK"

@@ -30,8 +30,8 @@ for want in 'Type=notify' 'NotifyAccess=main' 'WatchdogSec=30' \
     'ExecStart=/usr/sbin/xen-crashwatchd -c /etc/xen/crashwatch.conf' \
     'ExecReload=/bin/kill -HUP $MAINPID' 'NoNewPrivileges=yes' \
     'ProtectSystem=strict' 'ProtectHome=yes' 'PrivateTmp=yes' \
-    'OOMScoreAdjust=-900' 'StateDirectory=xen-crashwatch' \
-    'StateDirectoryMode=0700' 'WantedBy=multi-user.target' \
+    'OOMScoreAdjust=-900' 'ReadWritePaths=-/var/lib/xen-crashwatch' \
+    'WantedBy=multi-user.target' \
     'KillMode=mixed' 'SystemCallFilter=@system-service' \
     'SystemCallErrorNumber=EPERM'; do
 	grep -q -x -F "$want" "$unit" || fail "$unit lacks the line: $want"

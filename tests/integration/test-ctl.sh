@@ -49,6 +49,16 @@ domains = (
 );
 EOF2
 mkdir -p "$T/metrics"
+# The reports as the package's tmpfiles.d snippet lays them out, with a
+# group of the test's own in place of adm: the directory setgid, so that
+# the daemon's 0640 reports are the group's.
+GID=4242
+chmod 0755 "$T"
+mkdir -p "$T/state/incidents"
+chgrp "$GID" "$T/state" "$T/state/incidents" || fail "chgrp"
+chmod 0750 "$T/state"
+chmod 2750 "$T/state/incidents"
+command -v setpriv >/dev/null || fail "setpriv (util-linux) is missing"
 started=$(date +%s)
 names="p-1 d-1 r-1 r-broken rr-1 cd-1 cr-1 cp-1 cp-hookfail w-1"
 for n in $names; do
@@ -173,6 +183,21 @@ check_eq "$(awk '$5 == "cp-1" { print $7, $8, $9 }' "$T/list" | cut -d' ' -f1-3)
 check_eq "$(awk '$5 == "r-broken" { print $8 }' "$T/list")" "failed" "r-broken's result"
 check_eq "$(awk '$5 == "d-1" { print $7, $8, $9 }' "$T/list")" "destroy ok none" "d-1's line"
 [ ! -s "$T/list.err" ] || { cat "$T/list.err" >&2; fail "list warned about sound reports"; }
+
+# A member of the reports' group reads them without root; anyone else
+# is told what to do; cores stay root's.
+as_group() { setpriv --reuid=65534 --regid=65534 --groups="$GID" "$CTL" -c "$CONF" "$@"; }
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$CTL" -c "$CONF" "$@"; }
+check_eq "$(as_group list 2>&1 | tail -n +2 | wc -l)" $total "incidents a group member sees"
+check_eq "$(as_group list cp-1 | awk '$5 == "cp-1" { print $9 }')" root-only \
+	"cp-1's core, to a group member"
+as_nobody list >/dev/null 2>"$T/err"; rc=$?
+check_eq "$rc" 1 "list by a stranger: exit status"
+grep -q 'Permission denied (run as root, or as a member of the group the package gives the reports to, adm)' "$T/err" ||
+	fail "a stranger was told: $(cat "$T/err")"
+as_group dump cp-1 -o /tmp/xcw-nobody.core 2>"$T/err" && fail "a group member dumped a core"
+grep -q 'cores hold guest memory: run as root' "$T/err" || fail "dump by a group member said: $(cat "$T/err")"
+rm -f /tmp/xcw-nobody.core
 
 # list --json: the same incidents, with the fields the man page lists.
 ctl list --json >"$T/list.json" || fail "list --json"
