@@ -190,6 +190,27 @@ dump_near_limit(const struct ctl *c, uint64_t used, uint64_t avail,
 	return false;
 }
 
+/* Domains the daemon watches, as its metrics file says; -1 if unknown. */
+static long
+domains_watched(const struct ctl *c)
+{
+	static const char	 key[] = "xen_crashwatch_domains_watched ";
+	char			 line[256];
+	long			 n = -1;
+	FILE			*f;
+
+	if (c->conf->metrics_textfile == NULL ||
+	    (f = fopen(c->conf->metrics_textfile, "re")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL)
+		if (strncmp(line, key, sizeof key - 1) == 0) {
+			n = strtol(line + sizeof key - 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return n;
+}
+
 int
 cmd_status(struct ctl *c, int argc, char **argv)
 {
@@ -199,6 +220,7 @@ cmd_status(struct ctl *c, int argc, char **argv)
 	uint64_t		 used, avail;
 	unsigned		 ncores;
 	size_t			 i, busy = 0;
+	long			 watched;
 	const struct rec	*last = NULL;
 	char			 a[32], b[32], t[64], why[128], name[64];
 	int			 dr;
@@ -217,6 +239,7 @@ cmd_status(struct ctl *c, int argc, char **argv)
 	if (rs.n > 0)
 		last = &rs.v[rs.n - 1];
 	dr = dump_dir_use(c, &used, &avail, &ncores);
+	watched = ds.running ? domains_watched(c) : -1;
 	if (c->json) {
 		o = json_object_new_object();
 		json_object_object_add(o, "running",
@@ -229,6 +252,8 @@ cmd_status(struct ctl *c, int argc, char **argv)
 		    json_object_new_string(ds.how));
 		json_object_object_add(o, "configuration",
 		    json_object_new_string(c->conf_path));
+		json_object_object_add(o, "domains_watched", watched >= 0 ?
+		    json_object_new_int64(watched) : NULL);
 		json_object_object_add(o, "incidents",
 		    json_object_new_int64((int64_t)rs.n));
 		json_object_object_add(o, "in_progress",
@@ -262,6 +287,9 @@ cmd_status(struct ctl *c, int argc, char **argv)
 		put_safe(ds.status);
 	}
 	printf("Configuration: %s\n", c->conf_path);
+	if (watched >= 0)
+		printf("Domains:       %ld watched (metrics.textfile)\n",
+		    watched);
 	printf("Incidents:     %zu on record, %zu in progress\n", rs.n, busy);
 	if (last != NULL) {
 		printf("Last crash:    %s, %s (%.12s)\n", fmt_time(last->crashed,

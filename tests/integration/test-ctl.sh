@@ -133,6 +133,12 @@ PROM=$T/metrics/xen-crashwatch.prom
 wait_for test -s "$PROM" || fail "no metrics file"
 sleep 1.2	# the last change is written within a second
 prom_check "$PROM" || { cat "$PROM" >&2; fail "the metrics file breaks the exposition format"; }
+# And as Prometheus's own linter reads it (tests/install-deps unpacks it).
+PROMTOOL=${XCW_PROMTOOL:-/usr/local/libexec/xen-crashwatch-tests/promtool}
+[ -x "$PROMTOOL" ] || fail "promtool is missing at $PROMTOOL: run tests/install-deps"
+"$PROMTOOL" check metrics <"$PROM" >"$T/promtool.out" 2>&1 ||
+	{ cat "$T/promtool.out" >&2; fail "promtool check metrics rejects the metrics file"; }
+[ ! -s "$T/promtool.out" ] || { cat "$T/promtool.out" >&2; fail "promtool check metrics has remarks"; }
 check_metrics() {
 	for want in \
 	    'xen_crashwatch_up 1' \
@@ -250,15 +256,32 @@ ctl dump p-1 -o "$T/none.core" 2>"$T/err" && fail "dump of a core-less incident 
 grep -q 'has no core' "$T/err" || fail "dump of p-1 said: $(cat "$T/err")"
 [ ! -e "$T/none.core" ] || fail "a failed dump left its output"
 
-# debug: says what is missing.
+# debug: says what is missing; runs the debugger on the plain core, in a
+# temporary file it removes afterwards.
 PATH=/nonexistent ctl debug cp-1 --vmlinux /dev/null 2>"$T/err" && fail "debug without crash exited 0"
 grep -q 'crash is not installed: apt install crash' "$T/err" || fail "debug said: $(cat "$T/err")"
+ctl debug cp-1 --debugger true 2>"$T/err" && fail "debug without --vmlinux exited 0"
+grep -q 'pass --vmlinux FILE' "$T/err" || fail "debug without --vmlinux said: $(cat "$T/err")"
+cat >"$T/fake-crash" <<SH
+#!/bin/sh
+echo "\$1 \$2" >"$T/debugged"
+cmp -s "\$2" "$T/plain.core" && echo same >>"$T/debugged"
+SH
+chmod +x "$T/fake-crash"
+: >"$T/vmlinux"
+mkdir "$T/tmp"
+TMPDIR=$T/tmp ctl debug cp-1 --vmlinux "$T/vmlinux" --debugger "$T/fake-crash" || fail "debug"
+grep -q "^$T/vmlinux $T/tmp/xen-crashwatch-${cp1:0:12}\..*\.core\$" "$T/debugged" ||
+	fail "the debugger got: $(head -1 "$T/debugged")"
+check_eq "$(sed -n 2p "$T/debugged")" same "the core the debugger got"
+check_eq "$(ls "$T/tmp" | wc -l)" 0 "files debug left behind"
 
 # status and check while the daemon runs.
 ctl status >"$T/status" || fail "status"
 cat "$T/status"
 grep -q "^Daemon: *running, pid $DAEMON_PID" "$T/status" || fail "status does not see the daemon"
 grep -q "^Incidents: *$total on record, 0 in progress" "$T/status" || fail "status's incidents"
+grep -q "^Domains: *$(simctl list | wc -l) watched" "$T/status" || fail "status's domains watched"
 grep -qE "^Dumps: *$T/dump: [0-9.]+[KMG] in 4 cores" "$T/status" || fail "status's dumps"
 out=$(ctl check); rc=$?
 echo "$out"
@@ -316,11 +339,18 @@ grep -q 'eeee.*larger than 1 MiB' "$T/list2.err" || fail "the large file was not
 check_eq "$(tail -n +2 "$T/list2" | wc -l)" 9 "incidents listed beside hostile files"
 grep -q 'evil?\[31m' "$T/list2" || fail "a control character reached the terminal"
 ! grep -q $'\033' "$T/list2" || fail "an escape sequence was printed"
-# A core path outside the dump directory is never removed.
+# An incident in progress (no result yet) and its core are never
+# removed; a core path outside the dump directory neither.
+echo partial >"$T/dump/busy-1-x-20261203T000000Z.core"
+jq --arg id 2222222222222222222222222222222f --arg core "$T/dump/busy-1-x-20261203T000000Z.core" \
+    '.incident = $id | .result = null | .finished = null | .domain.name = "busy-1" | .core.path = $core' \
+    "$T/cp1.json" >"$inc/2222222222222222222222222222222f.json"
 ctl vacuum --keep 0 >"$T/vac0" 2>"$T/vac0.err"
+[ -e "$T/dump/busy-1-x-20261203T000000Z.core" ] || fail "vacuum removed the core of an incident in progress"
+[ -e "$inc/2222222222222222222222222222222f.json" ] || fail "vacuum removed the report of an incident in progress"
 grep -q '/etc/passwd: not a core in' "$T/vac0.err" || fail "vacuum did not refuse /etc/passwd"
 [ -s /etc/passwd ] || fail "/etc/passwd is gone"
-rm -f "$inc"/[a-f1]*.json "$inc/notes.txt"
+rm -f "$inc"/[a-f12]*.json "$inc/notes.txt"
 
 daemon_stop
 out=$(ctl check --crit-crashes 0 --warn-crashes 0); rc=$?
