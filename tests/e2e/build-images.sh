@@ -249,7 +249,9 @@ build_dom0() {
 	cp "$HERE/crashwatch.conf" "$STAGE/etc/xen/crashwatch.conf"
 	cp "$TMPFILES" "$STAGE/e2e/xen-crashwatch.tmpfiles"
 	echo "root:x:0:0:root:/root:/bin/sh" >"$STAGE/etc/passwd"
-	echo "root:x:0:" >"$STAGE/etc/group"
+	# adm: the reports' group (systemd/xen-crashwatch.tmpfiles), gid 4 as
+	# on Debian.
+	printf 'root:x:0:\nadm:x:4:\n' >"$STAGE/etc/group"
 	cp "$ROOT/etc/xen/xl.conf" "$STAGE/etc/xen/xl.conf"
 	chmod 755 "$STAGE/init" "$STAGE/e2e/scenarios.sh" "$STAGE/e2e/hook" \
 	    "$STAGE/e2e/restart"
