@@ -133,7 +133,8 @@ incident=$(field "$r" INCIDENT_ID)
 report="$T/state/incidents/$incident.json"
 wait_for sh -c "jq -e '.result == \"ok\"' '$report' >/dev/null 2>&1" ||
 	fail "no finished report $report: $(cat "$report" 2>&1)"
-check_eq "$(stat -c %a "$report")" 600 "mode of the report"
+# 0640: the package gives the directory to group adm (xen-crashwatchctl).
+check_eq "$(stat -c %a "$report")" 640 "mode of the report"
 check_eq "$(jq -r '[.version, .incident, .domain.id, .domain.name,
     .domain.uuid, .reason, .action, .summary] | join(" ")' "$report")" \
     "1 $incident $id web-1 $(field "$r" DOMAIN_UUID) crash coredump-destroy $want" \

@@ -3,8 +3,9 @@
 # The shipped unit, with all its hardening (system call filter, bounded
 # capabilities, read-only system, private /tmp, closed devices), run by a
 # service manager of the test's own against the simulator: the daemon
-# handles a coredump-restart crash end to end inside it (evidence, core,
-# libxenlight's destroy, hook, restart) with no call refused; the
+# handles a crash under every action, and a watchdog, end to end inside
+# it (evidence, core, libxenlight's destroy, rename, hook, restart) with
+# no call refused; the
 # restart command runs outside the sandbox; the daemon killed while one
 # runs sees it through once, from inside the sandbox; a stop leaves the
 # restarted guests' processes alone and ends the service cleanly.
@@ -40,7 +41,15 @@ state_dir = "@T@/state";
 dump: { directory = "@T@/dump"; keep_free = "0"; };
 restart: { command = [ "@T@/restart.sh", "%n" ]; burst = 10; interval = 60; };
 hooks = ( { command = [ "@T@/hook.sh" ]; } );
-defaults: { on_crash = "coredump-restart"; };
+defaults: { on_crash = "coredump-restart"; on_watchdog = "destroy"; };
+domains = (
+  { match = "p-*"; on_crash = "preserve"; },
+  { match = "d-*"; on_crash = "destroy"; },
+  { match = "r-*"; on_crash = "restart"; },
+  { match = "rr-*"; on_crash = "rename-restart"; },
+  { match = "cd-*"; on_crash = "coredump-destroy"; },
+  { match = "cp-*"; on_crash = "coredump-preserve"; }
+);
 EOF2
 
 # The unit as "make install" writes it, pointed at the build and at the
@@ -91,8 +100,27 @@ ls "$T"/dump/*web* >/dev/null 2>&1 || fail "no core of web in $T/dump"
 grep -q "^crash-handled web" "$T/hooked" || fail "the hook did not run: $(cat "$T/hooked" 2>&1)"
 ! jlog | grep -qiE 'bad system call|operation not permitted|SIGSYS|failed' ||
 	{ jlog | grep -iE 'bad system call|operation not permitted|SIGSYS|failed' >&2; fail "a call was refused in the sandbox"; }
+
+# Every other action, and a watchdog, inside the same sandbox.
+for n in p-1 d-1 r-1 rr-1 cd-1 cp-1 w-1; do
+	eval "id_${n//-/_}=\$(simctl create $n --mem 8)" || fail "create $n"
+done
+for n in p-1 d-1 r-1 rr-1 cd-1 cp-1; do
+	eval "simctl crash \$id_${n//-/_}"
+done
+simctl watchdog "$id_w_1"
+for w in "p-1: preserve" "d-1: destroy" "r-1: restart" "rr-1: rename-restart" \
+    "cd-1: coredump-destroy" "cp-1: coredump-preserve" "w-1: destroy"; do
+	n=${w%%:*}
+	wait_for sh -c "journalctl -u xen-crashwatch.service -o cat | grep -q '($n):${w#*:} done'" 30 ||
+		{ jlog | tail -30 >&2; fail "$n was not handled inside the sandbox"; }
+done
+ls "$T"/dump/cd-1-* "$T"/dump/cp-1-* >/dev/null 2>&1 || fail "no cores of cd-1 and cp-1"
+! jlog | grep -qiE 'bad system call|operation not permitted|SIGSYS|failed' ||
+	{ jlog | grep -iE 'bad system call|operation not permitted|SIGSYS|failed' >&2; fail "a call was refused in the sandbox"; }
 check_eq "$(systemctl --user show -P ActiveState xen-crashwatch.service)" active "the service"
 check_eq "$(systemctl --user show -P NRestarts xen-crashwatch.service)" 0 "service restarts"
+kill $(cat "$T"/monitor-r-1 "$T"/monitor-rr-1) 2>/dev/null
 
 # Killed while a restart command runs: the command, in a unit of its
 # own, goes on; the daemon that systemd starts again sees, from inside
@@ -111,5 +139,5 @@ check_eq "$(systemctl --user show -P Result xen-crashwatch.service)" success "ho
 monitor=$(cat "$T/monitor-web")
 kill -0 "$monitor" 2>/dev/null || fail "the restarted guest's monitor died with the service"
 kill "$monitor"
-check_eq "$(sort "$T/restarted" | tr '\n' ' ')" "slow web " "commands run"
+check_eq "$(sort "$T/restarted" | tr '\n' ' ')" "r-1 rr-1 slow web " "commands run"
 pass "the shipped unit's sandbox lets the daemon do its work"
