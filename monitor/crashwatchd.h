@@ -128,6 +128,7 @@ int		 xs_start(struct manager *);
 void		 xs_stop(struct manager *);
 /* xs.c: names and nodes. */
 char		*xs_read_name(struct manager *, unsigned);
+void		 xs_name_unnamed(struct manager *);
 int		 xs_preserve(struct manager *, unsigned, const char *old_uuid,
 		     const char *new_uuid, const char *name);
 void		 xs_forget(struct manager *, unsigned, const char *uuid);

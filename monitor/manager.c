@@ -205,8 +205,12 @@ scan_cb(const struct hv_info *hi, void *arg)
 		d->at_start = !m->ready;
 	}
 	/* Read when first seen, so it is known after it is gone; read
-	 * again when it crashes (manager_admit_cb). */
-	if (d->name == NULL && hi->domid != 0) {
+	 * again when it crashes (manager_admit_cb).  A domain seen before
+	 * the toolstack named it is asked again at each scan: a restart's
+	 * guest is looked for by its name (step-restart.c). */
+	if ((d->name == NULL || (d->name[0] == '\0' &&
+	    d->name_gen != m->gen)) && hi->domid != 0) {
+		free(d->name);
 		d->name = xs_read_name(m, hi->domid);
 		d->name_gen = m->gen;
 	}

@@ -48,14 +48,20 @@ step_restart_argv(struct incident *inc)
 	return argv;
 }
 
-/* A domain of the guest's name, other than the crashed one, or NULL. */
+/* A domain of the guest's name, other than the crashed one, or NULL.
+ * A domain seen before the toolstack named it is asked its name again. */
 static struct domain *
 step_restart_found(struct incident *inc)
 {
 	struct domain	*crashed = domain_find(&inc->m->domains, inc->domid);
+	struct domain	*d;
 
 	if (crashed != NULL && strcmp(crashed->uuid, inc->uuid) != 0)
 		crashed = NULL;
+	if ((d = domain_find_name(&inc->m->domains, inc->name, crashed,
+	    false)) != NULL)
+		return d;
+	xs_name_unnamed(inc->m);
 	return domain_find_name(&inc->m->domains, inc->name, crashed, false);
 }
 

@@ -127,3 +127,28 @@ xs_forget(struct manager *m, unsigned domid, const char *uuid)
 			log_warn("cannot remove %s", p[i]);
 	}
 }
+
+/*
+ * The names of domains seen before the toolstack named them, read again:
+ * xl writes the name after creating the domain, and a scan in between
+ * finds it nameless.  Without an event after the naming, a restart's
+ * guest would stay unknown by name.
+ */
+void
+xs_name_unnamed(struct manager *m)
+{
+	struct domain	*d;
+	char		*name;
+	unsigned	 i;
+
+	if (m->xsh == NULL)
+		return;
+	for (i = 1; i < DOMID_LIMIT && m->domains.count > 0; i++) {
+		if ((d = m->domains.slot[i]) == NULL || d->state == DOM_DYING ||
+		    (d->name != NULL && d->name[0] != '\0') ||
+		    (name = xs_read_name(m, i)) == NULL)
+			continue;
+		free(d->name);
+		d->name = name;
+	}
+}

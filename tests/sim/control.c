@@ -659,6 +659,8 @@ cmd_create(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 			s.offline_vcpus = (unsigned)v;
 		} else if (strcmp(argv[i], "--hvm") == 0) {
 			s.hvm = true;
+		} else if (strcmp(argv[i], "--unnamed") == 0) {
+			s.unnamed = true;
 		} else if (!many && (o = opt_value(&i, argc, argv, "--domid",
 		    SIM_MAX_DOMID - 1, &v))) {
 			if (o < 0 || v == 0)

@@ -18,7 +18,8 @@
 const struct ctl_cmd ctl_cmds[] = {
 	{ "create", 1, CTL_ARGS_ANY, H(cmd_create),
 	  "NAME [--mem MiB] [--uuid U] [--domid D] [--vcpus N] "
-	  "[--zero-pct P] [--random-pct P] [--hvm] [--offline-vcpus N]",
+	  "[--zero-pct P] [--random-pct P] [--hvm] [--offline-vcpus N] "
+	  "[--unnamed]",
 	  "a domain; prints its domid" },
 	{ "create-many", 2, CTL_ARGS_ANY, H(cmd_create),
 	  "N PREFIX [--mem MiB] [--vcpus N] [--zero-pct P] [--random-pct P]",

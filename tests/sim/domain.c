@@ -123,7 +123,8 @@ dom_store(struct sim_dom *d)
 	snprintf(path, sizeof(path), "/vm/%s/uuid", uuid);
 	xs_write_str(path, uuid);
 	snprintf(path, sizeof(path), "/local/domain/%u/name", d->domid);
-	xs_write_str(path, d->name);
+	if (!d->unnamed)
+		xs_write_str(path, d->name);
 	snprintf(path, sizeof(path), "/local/domain/%u/domid", d->domid);
 	snprintf(val, sizeof(val), "%u", d->domid);
 	xs_write_str(path, val);
@@ -155,6 +156,7 @@ dom_new(unsigned domid, const struct dom_spec *s)
 	d->zero_pct = s->zero_pct;
 	d->random_pct = s->random_pct;
 	d->hvm = s->hvm;
+	d->unnamed = s->unnamed;
 	d->offline_vcpus = s->offline_vcpus < d->vcpus ? s->offline_vcpus : 0;
 	if (d->hvm)
 		d->flags |= XEN_DOMINF_hvm_guest;
@@ -187,7 +189,8 @@ dom_create(const struct dom_spec *s, unsigned *domid)
 			return -EEXIST;
 		d = dom_new(s->domid, s);
 		dom_store(d);
-		xs_fire("@introduceDomain");
+		if (!s->unnamed)
+			xs_fire("@introduceDomain");
 		*domid = d->domid;
 		return 0;
 	}
@@ -203,7 +206,8 @@ dom_create(const struct dom_spec *s, unsigned *domid)
 		return -ENOSPC;
 	d = dom_new(rover, s);
 	dom_store(d);
-	xs_fire("@introduceDomain");
+	if (!s->unnamed)
+		xs_fire("@introduceDomain");
 	*domid = d->domid;
 	return 0;
 }

@@ -101,6 +101,7 @@ struct sim_dom {
 	uint64_t	 stopped_ns;	/* shut down: its vCPUs ran no more */
 	struct event	*reap;
 	bool		 hvm;		/* XEN_DOMINF_hvm_guest (PVH or HVM) */
+	bool		 unnamed;	/* made without its name node */
 	unsigned	 offline_vcpus;	/* the last ones are offline */
 	void		*cons;		/* console page, once written */
 	char		*kmsg;		/* its kernel's log, once written */
@@ -118,6 +119,9 @@ struct dom_spec {
 	unsigned	 random_pct;
 	bool		 hvm;
 	unsigned	 offline_vcpus;
+	bool		 unnamed;	/* no /local/domain/N/name yet, and no
+					   @introduceDomain: as xl between
+					   creating a domain and naming it */
 };
 void		 dom_init(struct event_base *);
 void		 dom_free_all(void);
