@@ -34,6 +34,7 @@ ROOT=$CACHE/root
 XEN=4.17
 MULTIARCH=x86_64-linux-gnu
 TMPFILES=$HERE/../../systemd/xen-crashwatch.tmpfiles
+UNIT=$HERE/../../systemd/xen-crashwatch.service
 
 [ -x "$DAEMON" ] || die "daemon binary $DAEMON is missing: build the xen-crashwatchd target first"
 [ -x "$BENCH" ] || die "$BENCH is missing: build the bench-dump target (BUILD_TESTING on)"
@@ -187,6 +188,7 @@ dom0_fresh() {
 	fi
 	[ "$OUT/dom0.cpio.gz" -nt "$OUT/guest.cpio.gz" ] || return 1
 	[ "$OUT/dom0.cpio.gz" -nt "$TMPFILES" ] || return 1
+	[ "$OUT/dom0.cpio.gz" -nt "$UNIT" ] || return 1
 	[ -z "$(find "$HERE" -newer "$OUT/dom0.cpio.gz" -type f)" ]
 }
 
@@ -226,6 +228,18 @@ build_dom0() {
 	put "$BENCH" /usr/bin/bench-dump
 	put "$CTL" /usr/bin/xen-crashwatchctl
 	elfs="$elfs $ROOT/usr/bin/xenstore $(command -v readelf) $(command -v zstd) $DAEMON $BENCH $CTL"
+	# A systemd manager of the scenarios' own, to run the daemon in the
+	# shipped unit's sandbox (scenarios.sh, sandbox_start): dom0 itself
+	# is not booted with systemd.  The host's (Debian's) manager,
+	# systemctl, and the user units a manager starts with.
+	put /lib/systemd/systemd /lib/systemd/systemd
+	put "$(command -v systemctl)" /usr/bin/systemctl
+	elfs="$elfs /lib/systemd/systemd $(command -v systemctl)"
+	mkdir -p "$STAGE/usr/lib/systemd/user"
+	for u in /usr/lib/systemd/user/*.target /usr/lib/systemd/user/*.slice \
+	    /usr/lib/systemd/user/systemd-exit.service; do
+		[ -f "$u" ] && cp "$u" "$STAGE/usr/lib/systemd/user/"
+	done
 	if [ -n "$DRILL" ]; then
 		put "$DRILL" /usr/sbin/xen-crashwatchd-drill
 		elfs="$elfs $DRILL"
@@ -248,6 +262,7 @@ build_dom0() {
 	cp "$HERE/scenarios.sh" "$HERE/lib.sh" "$HERE/hook" "$HERE/restart" "$STAGE/e2e/"
 	cp "$HERE/crashwatch.conf" "$STAGE/etc/xen/crashwatch.conf"
 	cp "$TMPFILES" "$STAGE/e2e/xen-crashwatch.tmpfiles"
+	cp "$UNIT" "$STAGE/e2e/xen-crashwatch.service"
 	echo "root:x:0:0:root:/root:/bin/sh" >"$STAGE/etc/passwd"
 	# adm: the reports' group (systemd/xen-crashwatch.tmpfiles), gid 4 as
 	# on Debian.
