@@ -476,11 +476,18 @@ sandbox_start() {
 	grep -q ' /sys/fs/cgroup cgroup2 ' /proc/mounts ||
 	    mount -t cgroup2 cgroup2 /sys/fs/cgroup ||
 	    { fail sandbox "cannot mount cgroup2"; return 1; }
-	/lib/systemd/systemd --user >/var/log/systemd-user.log 2>&1 &
+	/lib/systemd/systemd --user --log-target=console \
+	    >/var/log/systemd-user.log 2>&1 &
 	if ! wait_for 60 [ -S "$XDG_RUNTIME_DIR/systemd/private" ]; then
 		fail sandbox "systemd --user did not start: $(tail -n 5 /var/log/systemd-user.log)"
 		return 1
 	fi
+	# Sandboxes hide paths behind the init system's empty nodes, which
+	# this manager made in its runtime directory.
+	mkdir -p /run/systemd/inaccessible
+	mount --bind "$XDG_RUNTIME_DIR/systemd/inaccessible" \
+	    /run/systemd/inaccessible ||
+	    { fail sandbox "cannot provide /run/systemd/inaccessible"; return 1; }
 	units=$XDG_RUNTIME_DIR/systemd/user
 	mkdir -p "$units/xen-crashwatch.service.d"
 	sed 's|@SBINDIR@|/usr/sbin|' /e2e/xen-crashwatch.service \
