@@ -488,6 +488,10 @@ sandbox_start() {
 	mount --bind "$XDG_RUNTIME_DIR/systemd/inaccessible" \
 	    /run/systemd/inaccessible ||
 	    { fail sandbox "cannot provide /run/systemd/inaccessible"; return 1; }
+	# Transient services get the manager's environment: on a real host
+	# xl is in systemd's default PATH (/usr/sbin/xl); here it lives only
+	# in Xen's own directory, which dom0's PATH names.
+	systemctl --user import-environment PATH
 	units=$XDG_RUNTIME_DIR/systemd/user
 	mkdir -p "$units/xen-crashwatch.service.d"
 	sed 's|@SBINDIR@|/usr/sbin|' /e2e/xen-crashwatch.service \
