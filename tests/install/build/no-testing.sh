@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # build.no-testing: what a package builds (BUILD_TESTING=OFF, WERROR=OFF,
 # as debian/rules configures it) looks for no cmocka, builds the daemon
-# and nothing of the tests, and installs.
+# and xen-crashwatchctl and nothing of the tests, and installs.
 #   no-testing.sh SRCDIR
 set -u
 . "$(dirname "$0")/../lib.sh"
@@ -21,9 +21,11 @@ cmake -G "Unix Makefiles" -S "$src" -B "$b" -DBUILD_TESTING=OFF -DWERROR=OFF \
 cmake --build "$b" -j "${CW_BUILD_JOBS:-2}" >"$SCRATCH/build.log" 2>&1 ||
     { tail -n 60 "$SCRATCH/build.log" >&2; fail "building with BUILD_TESTING=OFF failed"; }
 [ -x "$b/bin/xen-crashwatchd" ] || fail "no bin/xen-crashwatchd"
+[ -x "$b/bin/xen-crashwatchctl" ] || fail "no bin/xen-crashwatchctl"
 built=$(find "$b/bin" "$b/san" "$b/tsan" "$b/sim-lib" -type f 2>/dev/null |
-    sed "s|^$b/||" | grep -vx bin/xen-crashwatchd)
-[ -z "$built" ] || fail "BUILD_TESTING=OFF built more than the daemon: $built"
+    sed "s|^$b/||" | grep -vx -e bin/xen-crashwatchd -e bin/xen-crashwatchctl)
+[ -z "$built" ] || fail "BUILD_TESTING=OFF built more than the daemon and the tool: $built"
 install_tree "$b" "$SCRATCH/root" /usr
 check_file "$SCRATCH/root/usr/sbin/xen-crashwatchd" 755
-echo "BUILD_TESTING=OFF: the daemon alone, no cmocka"
+check_file "$SCRATCH/root/usr/bin/xen-crashwatchctl" 755
+echo "BUILD_TESTING=OFF: the daemon and xen-crashwatchctl alone, no cmocka"
