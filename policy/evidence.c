@@ -94,7 +94,8 @@ find_in(const char *s, const char *end, const char *what)
  * The line of TEXT (escaped, lines by '\n') that says why the guest
  * died: the last "Kernel panic - not syncing" line, else the last oops,
  * BUG, general protection fault or Windows bug check.  Returns where it
- * begins, past its time stamp, and its length in *LEN; NULL if none.
+ * begins, past its time stamp (a panic line: at "Kernel panic"), and its
+ * length in *LEN; NULL if none.
  */
 const char *
 panic_line(const char *text, size_t *len)
@@ -102,8 +103,8 @@ panic_line(const char *text, size_t *len)
 	static const char *const other[] = { "BUG: ", "Oops: ", "Oops#",
 	    "general protection fault", "*** STOP: 0x", "BugCheck ",
 	    "The computer has rebooted from a bugcheck", NULL };
-	const char	*line, *end, *next, *body, *panic = NULL, *oops = NULL;
-	const char	*panic_end = NULL, *oops_end = NULL;
+	const char	*line, *end, *next, *body, *p, *panic = NULL;
+	const char	*oops = NULL, *panic_end = NULL, *oops_end = NULL;
 	size_t		 i;
 
 	if (text == NULL)
@@ -111,8 +112,10 @@ panic_line(const char *text, size_t *len)
 	for (line = text; *line != '\0'; line = next) {
 		next = line_next(line, &end);
 		body = line_body(line, end);
-		if (find_in(body, end, PANIC_MARK) != NULL) {
-			panic = body;
+		/* From the mark itself: a ring that wrapped mid-line leaves
+		 * the tail of the time stamp ("12.454097] ") before it. */
+		if ((p = find_in(body, end, PANIC_MARK)) != NULL) {
+			panic = p;
 			panic_end = end;
 			continue;
 		}

@@ -199,7 +199,9 @@ evidence_check() {
 	fi
 	last=$(tr -d '\r' <"/var/log/xen/console/guest-$2.log" | grep -v '^ *$' | tail -n 1)
 	ip=$(grep -oE '"vcpu0 online ip=0x[0-9a-f]+' "$r" | head -n 1)
-	hook=$(grep -E "^crash-detected name=$2 " $HOOKS | head -n 1)
+	# The hook's line of the same crash as the report (PVH crashes twice).
+	rid=$(grep -oE '"id":[0-9]+' "$r" | head -n 1 | cut -d: -f2)
+	hook=$(grep -E "^crash-detected name=$2 domid=$rid " $HOOKS | head -n 1)
 	summary=$(sed -n 's/^ *"summary":"\(.*\)",$/\1/p' "$r" | head -n 1)
 	bad=""
 	if [ "$summary" != "$want" ]; then

@@ -79,6 +79,11 @@ test_panic_after_oops(void **state)
 	    "Kernel panic - not syncing: Fatal exception in interrupt");
 	check_panic("  Kernel panic - not syncing: sysrq triggered crash",
 	    "Kernel panic - not syncing: sysrq triggered crash");
+	/* A ring that wrapped in the middle of the time stamp (seen on a
+	 * PVH guest under real Xen). */
+	check_panic("12.454097] Kernel panic - not syncing: sysrq triggered "
+	    "crash\n[   12.460000] Kernel Offset: disabled\n",
+	    "Kernel panic - not syncing: sysrq triggered crash");
 }
 
 /* Without a panic: the last oops, BUG, GPF or bug check line. */
