@@ -64,7 +64,8 @@ enum dom_state {
 
 struct domain {
 	unsigned	 domid;
-	char		 uuid[37];
+	uint8_t		 handle[16];	/* the hypervisor's, as last seen */
+	char		 uuid[37];	/* HANDLE formatted, once */
 	char		*name;		/* read when first seen and again when
 					   it crashes, so it is known after it
 					   is gone */

@@ -33,6 +33,7 @@ struct scan_ctx {
 	struct manager	*m;
 	unsigned	 crashed;
 	unsigned	 dying;
+	size_t		 seen;		/* tracked domains this scan found */
 	time_t		 when;		/* one reading of the clock a scan */
 };
 
@@ -176,20 +177,27 @@ scan_cb(const struct hv_info *hi, void *arg)
 	char			 uuid[37];
 	bool			 fresh = false;
 
-	uuid_format(hi->handle, uuid);
+	/* Most scans find every domain as it was: compare the raw handle
+	 * and format a UUID only for what is new or changed. */
 	d = domain_find(&m->domains, hi->domid);
+	if (d == NULL || memcmp(d->handle, hi->handle, sizeof d->handle) != 0)
+		uuid_format(hi->handle, uuid);
 	/* Our rename-restart gave it a new UUID: the same domain. */
-	if (d != NULL && strcmp(d->uuid, uuid) != 0 &&
-	    manager_renamed(m, d, uuid))
+	if (d != NULL && memcmp(d->handle, hi->handle, sizeof d->handle) != 0 &&
+	    manager_renamed(m, d, uuid)) {
+		memcpy(d->handle, hi->handle, sizeof d->handle);
 		memcpy(d->uuid, uuid, sizeof d->uuid);
-	if (d != NULL && (strcmp(d->uuid, uuid) != 0 ||
+	}
+	if (d != NULL && (memcmp(d->handle, hi->handle, sizeof d->handle) != 0 ||
 	    manager_new_instance(d, hi))) {
 		/* The domid was reused between two scans: the old domain is
 		 * gone, this is a new one.  With the same UUID too, the old
 		 * instance's finished record would pass for the new one's. */
-		if (strcmp(d->uuid, uuid) == 0 &&
-		    (rec = manager_record(m, d)) != NULL && rec->done)
-			state_remove(m->state, rec);
+		if (memcmp(d->handle, hi->handle, sizeof d->handle) == 0) {
+			if ((rec = manager_record(m, d)) != NULL && rec->done)
+				state_remove(m->state, rec);
+			memcpy(uuid, d->uuid, sizeof uuid);
+		}
 		if (d->incident != NULL)
 			incident_gone(d->incident);
 		domain_remove(&m->domains, hi->domid);
@@ -200,6 +208,7 @@ scan_cb(const struct hv_info *hi, void *arg)
 			log_warnx("domain %u: cannot track it", hi->domid);
 			return;
 		}
+		memcpy(d->handle, hi->handle, sizeof d->handle);
 		memcpy(d->uuid, uuid, sizeof d->uuid);
 		fresh = true;
 		d->at_start = !m->ready;
@@ -219,6 +228,7 @@ scan_cb(const struct hv_info *hi, void *arg)
 	old = d->state;
 	oldcode = d->shutdown_code;
 	d->gen = m->gen;
+	ctx->seen++;
 	d->cpu_time = hi->cpu_time;
 	d->mem_bytes = hi->tot_pages * XC_PAGE_SIZE;
 	d->state = hv_state(hi->flags, &d->shutdown_code);
@@ -434,7 +444,7 @@ manager_recall(struct manager *m)
 static void
 manager_rescan(struct manager *m)
 {
-	struct scan_ctx	 ctx = { m, 0, 0, time(NULL) };
+	struct scan_ctx	 ctx = { m, 0, 0, 0, time(NULL) };
 	struct timeval	 tv = { RESCAN_RETRY_SECS, 0 }, now = { 0, 0 };
 	struct domain	*d;
 	unsigned	 i;
@@ -448,7 +458,9 @@ manager_rescan(struct manager *m)
 		event_add(m->ev_rescan, &tv);
 		return;
 	}
-	for (i = 0; i < DOMID_LIMIT && m->domains.count > 0; i++) {
+	/* The walk over every domid only when some tracked domain was
+	 * not found: most scans find them all. */
+	for (i = 0; i < DOMID_LIMIT && m->domains.count > ctx.seen; i++) {
 		if ((d = m->domains.slot[i]) == NULL || d->gen == m->gen)
 			continue;
 		log_debug("domain %u (%s) is gone", d->domid,

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <systemd/sd-id128.h>
+
 #include "crashwatchd.h"
 #include "killpoint.h"
 
@@ -111,6 +113,7 @@ step_rename_start(struct incident *inc)
 	struct manager	*m = inc->m;
 	struct domain	*d;
 	char		 base[1200], name[1200], uuid[37];
+	sd_id128_t	 handle;
 	int		 r;
 
 	if (inc->gone) {
@@ -173,8 +176,10 @@ step_rename_start(struct incident *inc)
 		return WAIT_NONE;
 	}
 	rename_userdata(inc->domid, inc->uuid, uuid);
-	if (d != NULL)
+	if (d != NULL && sd_id128_from_string(uuid, &handle) == 0) {
+		memcpy(d->handle, handle.bytes, sizeof d->handle);
 		memcpy(d->uuid, uuid, sizeof d->uuid);
+	}
 	incident_ok(inc, "renamed to %s, UUID %s", name, uuid);
 	KILL_POINT("rename-done");
 	return WAIT_NONE;

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <systemd/sd-daemon.h>
 
@@ -34,20 +35,33 @@ notify_watchdog(void)
 	sd_notify(0, "WATCHDOG=1");
 }
 
+/* The status line as systemctl shows it; sent only when it changes, so
+ * that a rescan of an idle host costs no message. */
 void
 notify_status(const char *fmt, ...)
 {
-	va_list	 ap;
-	char	*s;
-	int	 r;
+	static char	*last;
+	va_list		 ap;
+	char		*s;
+	int		 r;
 
+	if (getenv("NOTIFY_SOCKET") == NULL)
+		return;
 	va_start(ap, fmt);
 	r = vasprintf(&s, fmt, ap);
 	va_end(ap);
 	if (r == -1)
 		return;
-	sd_notifyf(0, "STATUS=%s", s);
-	free(s);
+	if (last != NULL && strcmp(last, s) == 0) {
+		free(s);
+		return;
+	}
+	if (sd_notifyf(0, "STATUS=%s", s) <= 0) {
+		free(s);	/* not sent: try again next time */
+		s = NULL;
+	}
+	free(last);
+	last = s;
 }
 
 /* Ping at half the interval systemd gave us, as sd_watchdog_enabled(3)
