@@ -127,6 +127,7 @@ enum dom_state	 hv_state(uint32_t flags, unsigned *code);
 /* xs-connect.c: the xenstore connection and its watches. */
 int		 xs_start(struct manager *);
 void		 xs_stop(struct manager *);
+void		 xs_liveness(struct manager *);
 /* xs.c: names and nodes. */
 char		*xs_read_name(struct manager *, unsigned);
 void		 xs_name_unnamed(struct manager *);
@@ -586,7 +587,6 @@ struct manager {
 	struct xs_handle *xsh;
 	struct event	*ev_xs;		/* the xenstore watch pipe */
 	struct event	*ev_rescan;	/* one rescan per loop pass */
-	struct event	*ev_liveness;
 	struct event	*ev_reconnect;
 	unsigned	 reconnect_delay_ms;
 	struct xs_connect *xs_connect;	/* an attempt under way (xs-connect.c) */
@@ -596,7 +596,10 @@ struct manager {
 	struct event	*ev_xs_wait;	/* it takes long: say we wait */
 	bool		 xs_waiting;	/* said so; not connected since */
 	bool		 xs_was_up;	/* connected before: "restored" */
-	struct event	*ev_watchdog;
+	struct event	*ev_tick;	/* the one idle wake-up (manager_tick_cb) */
+	uint64_t	 tick_usec;	/* the watchdog's ping interval, or ours */
+	bool		 watchdog;	/* systemd asked for pings */
+	uint64_t	 scanned_at;	/* ms, CLOCK_MONOTONIC, the last rescan */
 	struct event	*ev_sweep;	/* frees finished incidents, saves */
 	struct event	*ev_admit;	/* takes up pending crashes, a few a pass */
 	struct event	*ev_drain;	/* stopping: waits for commands to end */
@@ -627,5 +630,6 @@ int		 manager_init(struct manager *, const char *conf_path,
 		     struct conf *, bool dry_run);
 int		 manager_run(struct manager *);
 void		 manager_free(struct manager *);
+uint64_t	 manager_now_ms(void);
 
 #endif

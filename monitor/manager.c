@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <xenctrl.h>
@@ -23,6 +24,7 @@
 
 #define RESCAN_RETRY_SECS	1
 #define RESCAN_SAFETY_SECS	60	/* a rescan even without events */
+#define TICK_SECS		3	/* without a watchdog: xenstored's health */
 #define RESCAN_DYING_SECS	1	/* while a domain is being torn down */
 #define ADMIT_PER_PASS		16	/* crashes taken up in one loop pass */
 #define JOBS_MAX		64	/* children, before crashes wait */
@@ -38,6 +40,16 @@ struct scan_ctx {
 };
 
 static void	manager_status(struct manager *);
+
+/* Milliseconds of CLOCK_MONOTONIC: for intervals, never for dates. */
+uint64_t
+manager_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
 
 /*
  * The same domid and UUID, yet another domain: a guest whose
@@ -451,6 +463,7 @@ manager_rescan(struct manager *m)
 	int		 r;
 
 	m->gen++;
+	m->scanned_at = manager_now_ms();
 	if ((r = hv_scan(m->xch, scan_cb, &ctx)) != 0) {
 		/* A half-read walk must not look like domains going away. */
 		log_warnx("scanning domains failed: %s; retrying in %d s",
@@ -492,7 +505,7 @@ static void
 manager_rescan_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct manager	*m = arg;
-	struct timeval	 tv = { RESCAN_SAFETY_SECS, 0 };
+	struct timeval	 tv = { RESCAN_DYING_SECS, 0 };
 
 	(void)fd;
 	(void)what;
@@ -500,11 +513,10 @@ manager_rescan_cb(evutil_socket_t fd, short what, void *arg)
 	/*
 	 * xenstored fires @releaseDomain when it lets go of a dying domain,
 	 * which Xen frees only afterwards: nothing says when it is finally
-	 * gone, so look again soon while any domain is dying.
+	 * gone, so look again soon while any domain is dying.  Otherwise
+	 * the next event, or the safety rescan on the tick, comes back.
 	 */
-	if (m->dying > 0)
-		tv.tv_sec = RESCAN_DYING_SECS;
-	if (!evtimer_pending(m->ev_rescan, NULL))
+	if (m->dying > 0 && !evtimer_pending(m->ev_rescan, NULL))
 		evtimer_add(m->ev_rescan, &tv);
 }
 
@@ -708,13 +720,28 @@ manager_signal_cb(evutil_socket_t sig, short what, void *arg)
 	}
 }
 
+/*
+ * The loop's one wake-up on an idle host: systemd's watchdog ping (at
+ * half its WatchdogSec), or every TICK_SECS without one.  The xenstore
+ * liveness read and the safety rescan ride on it rather than keep
+ * timers of their own, so an idle daemon sleeps between pings.  The
+ * ping goes first: it says the loop came round, and a liveness read that
+ * hangs on a hung xenstored then holds the next one back, for systemd.
+ */
 static void
-manager_watchdog_cb(evutil_socket_t fd, short what, void *arg)
+manager_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
+	struct manager	*m = arg;
+
 	(void)fd;
 	(void)what;
-	(void)arg;
-	notify_watchdog();
+	if (m->watchdog)
+		notify_watchdog();
+	xs_liveness(m);
+	if (m->ready && !evtimer_pending(m->ev_rescan, NULL) &&
+	    manager_now_ms() - m->scanned_at + m->tick_usec / 2000 >=
+	    RESCAN_SAFETY_SECS * 1000ULL)
+		event_active(m->ev_rescan, EV_TIMEOUT, 0);
 }
 
 /*
@@ -799,14 +826,17 @@ manager_init(struct manager *m, const char *conf_path, struct conf *conf,
 	if ((r = xs_start(m)) != 0)
 		fatalx("cannot set up the xenstore connection: %s",
 		    strerror(-r));
-	if ((wd = notify_watchdog_interval()) > 0) {
-		m->ev_watchdog = event_new(m->base, -1, EV_PERSIST,
-		    manager_watchdog_cb, m);
-		tv.tv_sec = (time_t)(wd / 1000000);
-		tv.tv_usec = (suseconds_t)(wd % 1000000);
-		if (m->ev_watchdog != NULL)
-			event_add(m->ev_watchdog, &tv);
-	}
+	if ((wd = notify_watchdog_interval()) > 0)
+		m->watchdog = true;
+	else
+		wd = TICK_SECS * 1000000ULL;
+	m->tick_usec = wd;
+	if ((m->ev_tick = event_new(m->base, -1, EV_PERSIST, manager_tick_cb,
+	    m)) == NULL)
+		fatalx("out of memory");
+	tv.tv_sec = (time_t)(wd / 1000000);
+	tv.tv_usec = (suseconds_t)(wd % 1000000);
+	event_add(m->ev_tick, &tv);
 	return 0;
 }
 
@@ -868,8 +898,8 @@ manager_free(struct manager *m)
 		event_free(m->ev_drain);
 	if (m->ev_metrics != NULL)
 		event_free(m->ev_metrics);
-	if (m->ev_watchdog != NULL)
-		event_free(m->ev_watchdog);
+	if (m->ev_tick != NULL)
+		event_free(m->ev_tick);
 	domain_table_free(&m->domains);
 	state_free(m->state);
 	conf_free(m->conf);

@@ -31,15 +31,6 @@ static const unsigned	dump_le[METRICS_DUMP_BUCKETS] = {
 	1, 5, 15, 60, 300, 900
 };
 
-static uint64_t
-metrics_now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* What the cores in the dump directory take on disk. */
 static uint64_t
 metrics_dump_bytes(const struct manager *m)
@@ -185,7 +176,7 @@ metrics_flush(struct manager *m)
 	int	r;
 
 	m->metrics_dirty = false;
-	m->metrics_at = metrics_now_ms();
+	m->metrics_at = manager_now_ms();
 	if ((r = metrics_write(m, !m->stopping)) != 0) {
 		if (!m->metrics_failed)
 			log_warnx("%s: cannot write the metrics: %s; trying "
@@ -221,7 +212,7 @@ metrics_changed(struct manager *m)
 	if (m->metrics_dirty)
 		return;		/* a write is due already */
 	m->metrics_dirty = true;
-	now = metrics_now_ms();
+	now = manager_now_ms();
 	next = m->metrics_at + 1000;
 	if (m->metrics_at != 0 && next > now) {
 		tv.tv_sec = (time_t)((next - now) / 1000);

@@ -38,7 +38,8 @@
  * blocking.  Watch events carry no domid: each one only means "rescan".
  *
  * When xenstored goes away the reader thread closes the socket and the
- * pipe says nothing, so a slow liveness read finds it.  A lost connection
+ * pipe says nothing, so the liveness read at the manager's next tick
+ * finds it (xs_liveness).  A lost connection
  * is closed, reopened with backoff, and re-armed; the first event of a
  * new watch is a rescan, so nothing that happened meanwhile is missed.
  */
@@ -59,7 +60,6 @@
 
 #include "crashwatchd.h"
 
-#define LIVENESS_SECS		3
 #define RECONNECT_MIN_MS	250
 #define RECONNECT_MAX_MS	10000
 #define XS_WAIT_SECS		2	/* no answer by then: say we wait */
@@ -109,16 +109,19 @@ xs_event_cb(evutil_socket_t fd, short what, void *arg)
 		event_active(m->ev_rescan, EV_TIMEOUT, 0);
 }
 
-/* A cheap request: any answer, even an error reply, means alive. */
-static void
-xs_liveness_cb(evutil_socket_t fd, short what, void *arg)
+/*
+ * A cheap request: any answer, even an error reply, means alive.  Asked
+ * by the manager's tick (manager.c), the loop's one idle wake-up: a
+ * xenstored that died is found within one tick, and one that hangs
+ * holds this read, the loop and so the next watchdog ping, and systemd
+ * restarts us after WatchdogSec.
+ */
+void
+xs_liveness(struct manager *m)
 {
-	struct manager	*m = arg;
 	unsigned	 len;
 	char		*v;
 
-	(void)fd;
-	(void)what;
 	if (m->xsh == NULL)
 		return;
 	v = xs_read(m->xsh, XBT_NULL, "/", &len);
@@ -246,7 +249,6 @@ xs_retry(struct manager *m)
 static int
 xs_arm(struct manager *m, struct xs_handle *h)
 {
-	struct timeval	tv = { LIVENESS_SECS, 0 };
 	int		fd, saved;
 
 	m->xsh = h;
@@ -255,13 +257,11 @@ xs_arm(struct manager *m, struct xs_handle *h)
 	    !xs_watch(m->xsh, "@introduceDomain", "introduce"))
 		goto fail;
 	m->ev_xs = event_new(m->base, fd, EV_READ | EV_PERSIST, xs_event_cb, m);
-	m->ev_liveness = event_new(m->base, -1, EV_PERSIST, xs_liveness_cb, m);
-	if (m->ev_xs == NULL || m->ev_liveness == NULL) {
+	if (m->ev_xs == NULL) {
 		errno = ENOMEM;
 		goto fail;
 	}
 	event_add(m->ev_xs, NULL);
-	event_add(m->ev_liveness, &tv);
 	return 0;
 
 fail:
@@ -467,10 +467,6 @@ xs_stop(struct manager *m)
 	if (m->ev_xs != NULL) {
 		event_free(m->ev_xs);
 		m->ev_xs = NULL;
-	}
-	if (m->ev_liveness != NULL) {
-		event_free(m->ev_liveness);
-		m->ev_liveness = NULL;
 	}
 	if (m->xsh != NULL) {
 		xs_close(m->xsh);
