@@ -39,6 +39,8 @@
 struct manager;
 struct incident;
 struct job;
+struct spawn_req;
+struct spawner;
 struct xs_handle;
 struct xs_connect;
 struct json_object;
@@ -79,8 +81,9 @@ struct domain {
 	bool		 pending;
 	time_t		 crashed_at;	/* by the scan that found the crash */
 	unsigned	 name_gen;	/* scan generation the name was read in */
-	bool		 at_start;	/* there when the daemon started */
+	bool		 at_start;	/* shut down when the daemon started */
 	bool		 destroyed;	/* by us: its xenstore nodes are ours */
+	bool		 handled;	/* its crash's record says done */
 	bool		 kept;		/* preserved by an earlier run's
 					   rename-restart (its UUID says) */
 	bool		 xl_known;	/* xl's settings read (or none stored
@@ -177,9 +180,12 @@ struct job {
 #define JOB_FORKED	0x8	/* our own code in a child, not a command */
 #define JOB_LEAVE	0x10	/* a stop does not wait for it: it outlives
 				   the daemon ("xl create") */
+#define JOB_TRUNCATED	0x20	/* output lost for want of memory */
+#define JOB_SPAWNED	0x40	/* the spawning helper's child, not ours */
 	int		 status;	/* from waitpid */
-	char		*out;		/* what it wrote, capped */
+	char		*out;		/* what it wrote, capped; NULL if nothing */
 	size_t		 outlen;
+	size_t		 outcap;	/* grown as output comes */
 	job_cb		*done;
 	void		*arg;
 	char		*why;		/* how it ended, when not an exit
@@ -203,6 +209,11 @@ struct job	*job_new(struct manager *, const char *what, job_cb *, void *);
 void		 job_ended(struct job *, int status, bool late,
 		     const char *why);
 void		 job_reap(struct manager *);
+struct job	*job_helper(struct manager *, const char *what,
+		     const struct spawn_req *, unsigned timeout, job_cb *,
+		     void *);
+void		 job_exited(struct manager *, pid_t, int status);
+void		 job_orphaned(struct manager *);
 void		 job_kill_all(struct manager *);
 /* Commands of ours still running (hooks, destroy and restart commands). */
 unsigned	 job_commands(const struct manager *);
@@ -290,6 +301,7 @@ struct state	*state_load(const struct conf *);
 void		 state_reconfigure(struct state *, const struct conf *);
 int		 state_save(struct state *);
 int		 state_serialize(struct state *, char **, size_t *);
+struct state	*state_snapshot(const struct state *);
 int		 state_write_file(const char *path, const char *, size_t);
 int		 state_write_file_sync(const char *path, const char *, size_t,
 		     bool sync_dir, mode_t);
@@ -395,13 +407,30 @@ struct evidence {
 	char		*error[EVIDENCE_PARTS];	/* why not, or NULL */
 };
 /* What the child reads; evidence-child.c. */
-struct evidence_req {
+/*
+ * spawner.c: a child of our own code, as the spawning helper is asked to
+ * start it (whole, flat: it crosses a socket).
+ */
+struct spawn_req {
+	int		 kind;
+#define SPAWN_EVIDENCE	1	/* evidence_child_main */
+#define SPAWN_DESTROY	2	/* the destroy hypercall: exit status 0 or
+				   an errno */
 	unsigned	 domid;
 	char		 uuid[37];
-	const char	*name;
-	const char	*log_dir;
+	char		 name[4097];	/* a xenstore value: at most 4096 */
+	char		 log_dir[4096];
+	bool		 too_long;	/* name or log_dir did not fit */
 };
-int		 evidence_child_main(void *, int);
+struct spawner	*spawner_start(void);
+int		 spawner_attach(struct spawner *, struct manager *);
+pid_t		 spawner_run(struct spawner *, const struct spawn_req *, int);
+bool		 spawner_reaped(struct spawner *, pid_t, int status);
+void		 spawner_broken(struct spawner *, const char *why);
+void		 spawner_stop(struct spawner *);
+int		 spawn_req_run(const struct spawn_req *, pid_t parent, int fd);
+
+int		 evidence_child_main(const struct spawn_req *, int);
 /* evidence-kmsg.c: why a one-page foreign map failed, as an errno. */
 int		 fmem_errno(int err);
 /* evidence-kmsg.c: 1 and the line, or -1 and why there is none. */
@@ -456,9 +485,8 @@ struct state_writer;
 typedef void	 state_saved_cb(uint64_t, void *);
 struct state_writer *state_writer_start(struct event_base *, const char *,
 		     state_saved_cb *, void *);
-/* Hand BUF, the state at VERSION, to be written. */
-void		 state_writer_submit(struct state_writer *, char *, size_t,
-		     uint64_t version);
+/* Hand SNAPSHOT (state_snapshot, ours now) to be serialised and written. */
+void		 state_writer_submit(struct state_writer *, struct state *);
 int		 state_writer_stop(struct state_writer *);
 
 /* incident.c: carrying out a plan for one crashed domain. */
@@ -506,7 +534,6 @@ struct incident {
 	struct job	*job;		/* WAIT_JOB, but for hooks */
 	struct dump	*dump;		/* WAIT_DUMP */
 	struct job	*ev_job;	/* WAIT_EVIDENCE */
-	struct evidence_req ev_req;
 	struct evidence	 ev;
 	struct json_object *report;	/* its report file's contents */
 	bool		 report_submitted; /* handed to the writer */
@@ -592,6 +619,7 @@ struct manager {
 	struct xs_connect *xs_connect;	/* an attempt under way (xs-connect.c) */
 	struct toolstack *tk;		/* NULL: no libxenlight */
 	struct units	*units;		/* NULL: no systemd */
+	struct spawner	*spawner;	/* NULL: we fork our children */
 	struct event	*ev_xs_connect;	/* it is done */
 	struct event	*ev_xs_wait;	/* it takes long: say we wait */
 	bool		 xs_waiting;	/* said so; not connected since */
@@ -600,6 +628,7 @@ struct manager {
 	uint64_t	 tick_usec;	/* the watchdog's ping interval, or ours */
 	bool		 watchdog;	/* systemd asked for pings */
 	uint64_t	 scanned_at;	/* ms, CLOCK_MONOTONIC, the last rescan */
+	bool		 saving;	/* the writer has a copy of the state */
 	struct event	*ev_sweep;	/* frees finished incidents, saves */
 	struct event	*ev_admit;	/* takes up pending crashes, a few a pass */
 	struct event	*ev_drain;	/* stopping: waits for commands to end */

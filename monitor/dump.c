@@ -91,7 +91,7 @@ dump_job_done(struct job *job, void *arg)
 	TAILQ_REMOVE(&m->dumps.active, dp, entry);
 	m->dumps.running--;
 	memset(&res, 0, sizeof res);
-	if (dump_report_parse(job->out, &rep) != 0)
+	if (dump_report_parse(job->out != NULL ? job->out : "", &rep) != 0)
 		memset(&rep, 0, sizeof rep);
 	if (rep.bad > 0)
 		log_warnx("%s: %u report lines could not be read", job->what,

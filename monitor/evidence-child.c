@@ -3,7 +3,8 @@
  * evidence-child.c: what a crashed guest left behind, read in a child
  * process before any step touches the domain.
  *
- * The daemon forks and calls evidence_child_main; the child opens its
+ * The spawning helper (spawner.c) forks and calls evidence_child_main;
+ * the child opens its
  * own handles (xenctrl, xenstore, foreign memory), checks that the
  * domain is still the one that crashed, and writes what it read to the
  * pipe, one line each, every line escaped (text_escape):
@@ -331,9 +332,8 @@ read_kmsg(int fd, xenforeignmemory_handle *fm, unsigned domid,
 }
 
 int
-evidence_child_main(void *arg, int fd)
+evidence_child_main(const struct spawn_req *req, int fd)
 {
-	const struct evidence_req	*req = arg;
 	xenforeignmemory_handle		*fm;
 	struct xs_handle		*xs;
 	xc_domaininfo_t			 info;
@@ -361,7 +361,10 @@ evidence_child_main(void *arg, int fd)
 	read_vcpus(fd, xch, &info, &root);
 	errno = xs == NULL ? xs_err : fm == NULL ? fm_err : 0;
 	panic = read_console(fd, xs, fm, req->domid);
-	panic |= read_log(fd, req->log_dir, req->name);
+	if (req->too_long)
+		out(fd, "e log the log's path is too long");
+	else
+		panic |= read_log(fd, req->log_dir, req->name);
 	if (!panic) {
 		errno = fm_err;
 		read_kmsg(fd, fm, req->domid, &root);

@@ -610,6 +610,7 @@ static void
 incident_collect(struct incident *inc)
 {
 	struct manager	*m = inc->m;
+	struct spawn_req req;
 	char		 what[64];
 
 	if (m->dry_run) {
@@ -625,13 +626,17 @@ incident_collect(struct incident *inc)
 		incident_evidence_end(inc);
 		return;
 	}
-	inc->ev_req.domid = inc->domid;
-	memcpy(inc->ev_req.uuid, inc->uuid, sizeof inc->ev_req.uuid);
-	inc->ev_req.name = inc->name;
-	inc->ev_req.log_dir = m->conf->evidence.console_log_dir;
+	memset(&req, 0, sizeof req);
+	req.kind = SPAWN_EVIDENCE;
+	req.domid = inc->domid;
+	memcpy(req.uuid, inc->uuid, sizeof req.uuid);
+	req.too_long = (size_t)snprintf(req.name, sizeof req.name, "%s",
+	    inc->name) >= sizeof req.name || (size_t)snprintf(req.log_dir,
+	    sizeof req.log_dir, "%s", m->conf->evidence.console_log_dir) >=
+	    sizeof req.log_dir;
 	snprintf(what, sizeof what, "evidence of domain %u", inc->domid);
-	inc->ev_job = job_fork(m, what, evidence_child_main, &inc->ev_req,
-	    m->conf->evidence.timeout, incident_evidence_done, inc);
+	inc->ev_job = job_helper(m, what, &req, m->conf->evidence.timeout,
+	    incident_evidence_done, inc);
 	if (inc->ev_job == NULL) {
 		log_warn("domain %u: cannot start reading its evidence",
 		    inc->domid);

@@ -57,6 +57,31 @@ job_close(struct job *job)
 	job->flags |= JOB_CLOSED;
 }
 
+/*
+ * Room for ADD more bytes of output (and the NUL), within JOB_OUTPUT_MAX:
+ * the buffer grows as output arrives, so the many jobs that write a few
+ * lines, or nothing, cost no more than that.
+ */
+static bool
+job_grow(struct job *job, size_t add)
+{
+	size_t	 want = job->outlen + add + 1, cap;
+	char	*out;
+
+	if (want <= job->outcap)
+		return true;
+	cap = job->outcap > 0 ? job->outcap : 512;
+	while (cap < want)
+		cap *= 2;
+	if (cap > JOB_OUTPUT_MAX + 1)
+		cap = JOB_OUTPUT_MAX + 1;
+	if ((out = realloc(job->out, cap)) == NULL)
+		return false;
+	job->out = out;
+	job->outcap = cap;
+	return true;
+}
+
 /* Read what the child wrote so far; true at the end of the pipe. */
 static bool
 job_drain(struct job *job)
@@ -79,6 +104,15 @@ job_drain(struct job *job)
 				memmove(job->out, job->out + drop,
 				    job->outlen - drop);
 				job->outlen -= drop;
+			}
+			if (!job_grow(job, keep)) {
+				/* Out of memory: this output is lost, said
+				 * once; the pipe is still drained. */
+				if (!(job->flags & JOB_TRUNCATED))
+					log_warnx("%s: out of memory for its "
+					    "output", job->what);
+				job->flags |= JOB_TRUNCATED;
+				continue;
 			}
 			memcpy(job->out + job->outlen, buf, keep);
 			job->outlen += keep;
@@ -149,10 +183,9 @@ job_grace_cb(evutil_socket_t fd, short what, void *arg)
 	job_finish(job);
 }
 
-/* A job not yet listed, with room for OUTLEN - 1 bytes of output. */
+/* A job not yet listed; its output buffer comes with its output. */
 static struct job *
-job_alloc(struct manager *m, const char *what, job_cb *done, void *arg,
-    size_t outlen)
+job_alloc(struct manager *m, const char *what, job_cb *done, void *arg)
 {
 	struct job	*job;
 
@@ -162,13 +195,47 @@ job_alloc(struct manager *m, const char *what, job_cb *done, void *arg,
 	job->fd = -1;
 	job->done = done;
 	job->arg = arg;
-	if ((job->what = strdup(what)) == NULL ||
-	    (job->out = calloc(1, outlen)) == NULL) {
-		free(job->what);
+	if ((job->what = strdup(what)) == NULL) {
 		free(job);
 		return NULL;
 	}
 	return job;
+}
+
+/*
+ * The parent's side of a started child: its pipe FD read in the loop, its
+ * deadline kept, the job listed.  False (the child killed, the job freed)
+ * if that cannot be set up: a child we cannot watch must not run on.
+ */
+static bool
+job_watch(struct manager *m, struct job *job, int fd, unsigned timeout)
+{
+	struct timeval	 tv = { (time_t)timeout, 0 };
+
+	job->fd = fd;
+	fcntl(job->fd, F_SETFL, fcntl(job->fd, F_GETFL) | O_NONBLOCK);
+	job->ev_read = event_new(m->base, job->fd, EV_READ | EV_PERSIST,
+	    job_read_cb, job);
+	job->ev_deadline = evtimer_new(m->base, job_deadline_cb, job);
+	job->ev_grace = evtimer_new(m->base, job_grace_cb, job);
+	LIST_INSERT_HEAD(&m->jobs, job, entry);
+	m->njobs++;
+	if (job->ev_read == NULL || job->ev_deadline == NULL ||
+	    job->ev_grace == NULL) {
+		/* Out of memory with a child running: kill it rather than
+		 * lose it; waiting for a KILLed child is brief.  One of the
+		 * helper's is reaped by the helper. */
+		kill(job->pid, SIGKILL);
+		if (!(job->flags & JOB_SPAWNED))
+			waitpid(job->pid, NULL, 0);
+		job_free(job);
+		return false;
+	}
+	event_add(job->ev_read, NULL);
+	if (timeout > 0)
+		evtimer_add(job->ev_deadline, &tv);
+	log_debug("started %s, pid %ld", job->what, (long)job->pid);
+	return true;
 }
 
 /* Allocate and fork; in the child, reset signals and return 0. */
@@ -177,11 +244,10 @@ job_spawn(struct manager *m, const char *what, unsigned timeout,
     job_cb *done, void *arg, int *childfd)
 {
 	struct job	*job;
-	struct timeval	 tv = { (time_t)timeout, 0 };
 	sigset_t	 all, old;
 	int		 p[2], sig;
 
-	if ((job = job_alloc(m, what, done, arg, JOB_OUTPUT_MAX + 1)) == NULL)
+	if ((job = job_alloc(m, what, done, arg)) == NULL)
 		return NULL;
 	if (pipe2(p, O_CLOEXEC) == -1)
 		goto fail;
@@ -205,35 +271,11 @@ job_spawn(struct manager *m, const char *what, unsigned timeout,
 		close(p[0]);
 		goto fail;
 	}
-	job->fd = p[0];
-	fcntl(job->fd, F_SETFL, fcntl(job->fd, F_GETFL) | O_NONBLOCK);
-	job->ev_read = event_new(m->base, job->fd, EV_READ | EV_PERSIST,
-	    job_read_cb, job);
-	job->ev_deadline = evtimer_new(m->base, job_deadline_cb, job);
-	job->ev_grace = evtimer_new(m->base, job_grace_cb, job);
-	if (job->ev_read == NULL || job->ev_deadline == NULL ||
-	    job->ev_grace == NULL) {
-		/* Out of memory with a child running: kill it rather than
-		 * lose it; waiting for a KILLed child is brief. */
-		kill(job->pid, SIGKILL);
-		waitpid(job->pid, NULL, 0);
-		LIST_INSERT_HEAD(&m->jobs, job, entry);
-		m->njobs++;
-		job_free(job);
-		return NULL;
-	}
-	event_add(job->ev_read, NULL);
-	if (timeout > 0)
-		evtimer_add(job->ev_deadline, &tv);
-	LIST_INSERT_HEAD(&m->jobs, job, entry);
-	m->njobs++;
 	*childfd = -1;
-	log_debug("started %s, pid %ld", what, (long)job->pid);
-	return job;
+	return job_watch(m, job, p[0], timeout) ? job : NULL;
 
 fail:
 	free(job->what);
-	free(job->out);
 	free(job);
 	return NULL;
 }
@@ -366,13 +408,52 @@ job_fork(struct manager *m, const char *what, int (*fn)(void *, int),
 	_exit(fn(fnarg, 3));
 }
 
+/*
+ * Our own code for REQ in a child, started by the spawning helper
+ * (spawner.c) so that the daemon's memory is not copied; forked here if
+ * the helper cannot.
+ */
+struct job *
+job_helper(struct manager *m, const char *what, const struct spawn_req *req,
+    unsigned timeout, job_cb *done, void *arg)
+{
+	struct job	*job;
+	pid_t		 parent = getpid();
+	int		 p[2], fd;
+
+	if ((job = job_alloc(m, what, done, arg)) == NULL)
+		return NULL;
+	if (pipe2(p, O_CLOEXEC) == -1) {
+		free(job->what);
+		free(job);
+		return NULL;
+	}
+	job->pid = spawner_run(m->spawner, req, p[1]);
+	close(p[1]);
+	if (job->pid > 0) {
+		job->flags |= JOB_FORKED | JOB_SPAWNED;
+		return job_watch(m, job, p[0], timeout) ? job : NULL;
+	}
+	close(p[0]);
+	free(job->what);
+	free(job);
+
+	if ((job = job_spawn(m, what, timeout, done, arg, &fd)) == NULL)
+		return NULL;
+	if (job->pid != 0) {
+		job->flags |= JOB_FORKED;
+		return job;
+	}
+	_exit(spawn_req_run(req, parent, fd));
+}
+
 /* A job with no process of ours (units.c gives it one of systemd's). */
 struct job *
 job_new(struct manager *m, const char *what, job_cb *done, void *arg)
 {
 	struct job	*job;
 
-	if ((job = job_alloc(m, what, done, arg, 1)) != NULL)
+	if ((job = job_alloc(m, what, done, arg)) != NULL)
 		LIST_INSERT_HEAD(&m->jobs, job, entry);
 	return job;
 }
@@ -400,6 +481,27 @@ job_ended(struct job *job, int status, bool late, const char *why)
 	job_finish(job);
 }
 
+/* JOB's process ended with ST: finished once its pipe is, too. */
+static void
+job_dead(struct job *job, int st)
+{
+	struct timeval	 tv = { PIPE_GRACE_SECS, 0 };
+
+	job->status = st;
+	job->flags |= JOB_DEAD;
+	/*
+	 * Everything the child wrote is in the pipe now.  Read it at once:
+	 * a busy loop may not come back to the pipe before the grace
+	 * timer, and a report left unread is a report lost.
+	 */
+	if (!(job->flags & JOB_CLOSED) && job_drain(job))
+		job_close(job);
+	if (job->flags & JOB_CLOSED)
+		job_finish(job);
+	else
+		evtimer_add(job->ev_grace, &tv);
+}
+
 /*
  * SIGCHLD: collect every exited child, dispatch by pid.
  *
@@ -414,7 +516,6 @@ void
 job_reap(struct manager *m)
 {
 	struct job	*job;
-	struct timeval	 tv = { PIPE_GRACE_SECS, 0 };
 	siginfo_t	 si;
 	pid_t		 pid;
 	int		 st;
@@ -429,7 +530,8 @@ job_reap(struct manager *m)
 		if (si.si_pid == 0)
 			break;
 		LIST_FOREACH(job, &m->jobs, entry)
-			if (job->pid == si.si_pid)
+			if (job->pid == si.si_pid &&
+			    !(job->flags & JOB_SPAWNED))
 				break;
 		if (job != NULL && (job->flags & JOB_TERMED))
 			kill(-si.si_pid, SIGKILL);
@@ -439,25 +541,53 @@ job_reap(struct manager *m)
 		if (pid <= 0)
 			break;
 		if (job == NULL) {
-			/* libxenlight's hotplug scripts and destroyer. */
-			if (!toolstack_reaped(m->tk, pid, st))
+			/* libxenlight's hotplug scripts and destroyer; the
+			 * spawning helper. */
+			if (!spawner_reaped(m->spawner, pid, st) &&
+			    !toolstack_reaped(m->tk, pid, st))
 				log_debug("reaped unknown child %ld",
 				    (long)pid);
 			continue;
 		}
-		job->status = st;
-		job->flags |= JOB_DEAD;
-		/*
-		 * Everything the child wrote is in the pipe now.  Read it at
-		 * once: a busy loop may not come back to the pipe before the
-		 * grace timer, and a report left unread is a report lost.
-		 */
-		if (!(job->flags & JOB_CLOSED) && job_drain(job))
-			job_close(job);
-		if (job->flags & JOB_CLOSED)
-			job_finish(job);
-		else
-			evtimer_add(job->ev_grace, &tv);
+		job_dead(job, st);
+	}
+}
+
+/* The spawning helper reaped one of its children for us (spawner.c). */
+void
+job_exited(struct manager *m, pid_t pid, int st)
+{
+	struct job	*job;
+
+	LIST_FOREACH(job, &m->jobs, entry)
+		if (job->pid == pid && (job->flags & JOB_SPAWNED) &&
+		    !(job->flags & JOB_DEAD))
+			break;
+	if (job == NULL) {
+		log_debug("the helper reaped unknown child %ld", (long)pid);
+		return;
+	}
+	job_dead(job, st);
+}
+
+/* The helper died, and its children with it (PR_SET_PDEATHSIG): none
+ * of their statuses can come now. */
+void
+job_orphaned(struct manager *m)
+{
+	struct job	*job;
+
+	/* From the top each time: a job's callback may start or end
+	 * others. */
+	for (;;) {
+		LIST_FOREACH(job, &m->jobs, entry)
+			if ((job->flags & JOB_SPAWNED) &&
+			    !(job->flags & JOB_DEAD))
+				break;
+		if (job == NULL)
+			return;
+		kill(-job->pid, SIGKILL);
+		job_dead(job, SIGKILL);
 	}
 }
 

@@ -246,6 +246,11 @@ scan_cb(const struct hv_info *hi, void *arg)
 	d->state = hv_state(hi->flags, &d->shutdown_code);
 	if (d->state == DOM_DYING)
 		ctx->dying++;
+	/* Only a domain already shut down at start-up can hold a crash that
+	 * an earlier run alerted or kept: one seen running crashed since,
+	 * and needs no look into the journal (incident_recall). */
+	if (d->state != DOM_SHUTDOWN && d->state != DOM_DYING)
+		d->at_start = false;
 
 	if (policy_classify(d->domid, d->state == DOM_SHUTDOWN,
 	    d->shutdown_code, &reason) != 0) {
@@ -257,10 +262,13 @@ scan_cb(const struct hv_info *hi, void *arg)
 		return;
 	}
 	ctx->crashed++;
-	if (d->incident != NULL || d->pending || d->kept)
+	if (d->incident != NULL || d->pending || d->kept || d->handled)
 		return;
 	rec = manager_record(m, d);
 	if (rec != NULL && rec->done) {
+		/* Its record stays while it is shut down (manager_prune):
+		 * later scans need not look it up among all the others. */
+		d->handled = true;
 		if (fresh)
 			log_debug("domain %u (%s): crash already handled (%s)",
 			    d->domid, d->name ? d->name : "?",
@@ -520,34 +528,43 @@ manager_rescan_cb(evutil_socket_t fd, short what, void *arg)
 		evtimer_add(m->ev_rescan, &tv);
 }
 
-/* Hand the state to the writer if it changed: once per loop pass. */
+/*
+ * Hand the state to the writer if it changed, one text at a time: while
+ * the writer has one, changes gather, and its end (manager_saved) sends
+ * them all in one.  Serialising every record at every loop pass was most
+ * of the daemon's work in a storm.  At exit (NOW) it goes at once.
+ */
 static void
-manager_save(struct manager *m)
+manager_save(struct manager *m, bool now)
 {
-	char	*buf;
-	size_t	 len;
-	int	 r;
+	struct state	*snap;
 
 	if (!state_dirty(m->state) || m->writer == NULL)
 		return;
-	if ((r = state_serialize(m->state, &buf, &len)) != 0) {
-		log_warnx("%s: cannot save the state: %s", m->state->path,
-		    strerror(-r));
+	if (!now && m->saving)
+		return;
+	if ((snap = state_snapshot(m->state)) == NULL) {
+		log_warnx("%s: cannot save the state: out of memory",
+		    m->state->path);
 		return;
 	}
-	state_writer_submit(m->writer, buf, len, m->state->version);
+	state_writer_submit(m->writer, snap);
 	m->state->submitted = m->state->version;
+	m->saving = true;
 }
 
-/* The writer is through VERSION: incidents waiting for it go on. */
+/* The writer is through VERSION: incidents waiting for it go on, and
+ * what changed meanwhile goes next. */
 static void
 manager_saved(uint64_t version, void *arg)
 {
 	struct manager	*m = arg;
 	struct incident	*inc;
 
+	m->saving = false;
 	TAILQ_FOREACH(inc, &m->incidents, entry)
 		incident_saved(inc, version);
+	manager_save(m, false);
 }
 
 /* Report ID is on disk: its "detected" hooks may run now. */
@@ -579,7 +596,7 @@ manager_sweep_cb(evutil_socket_t fd, short what, void *arg)
 		TAILQ_REMOVE(&m->incidents, inc, entry);
 		incident_free(inc);
 	}
-	manager_save(m);
+	manager_save(m, false);
 	manager_status(m);
 }
 
@@ -760,6 +777,11 @@ manager_init(struct manager *m, const char *conf_path, struct conf *conf,
 	int		 r;
 
 	memset(m, 0, sizeof *m);
+	/* First, while the daemon is small and has one thread: the helper
+	 * that forks our children (spawner.c). */
+	if ((m->spawner = spawner_start()) == NULL)
+		log_warn("cannot start the spawning helper; forking children "
+		    "from the daemon");
 	LIST_INIT(&m->jobs);
 	TAILQ_INIT(&m->incidents);
 	m->conf = conf;
@@ -779,6 +801,8 @@ manager_init(struct manager *m, const char *conf_path, struct conf *conf,
 		    NULL) != 0)
 			fatalx("cannot set up signal handling");
 	}
+	if (m->spawner != NULL && spawner_attach(m->spawner, m) != 0)
+		fatalx("out of memory");
 	m->ev_rescan = evtimer_new(m->base, manager_rescan_cb, m);
 	m->ev_sweep = evtimer_new(m->base, manager_sweep_cb, m);
 	m->ev_admit = evtimer_new(m->base, manager_admit_cb, m);
@@ -848,7 +872,7 @@ manager_run(struct manager *m)
 	event_base_dispatch(m->base);
 	job_kill_all(m);
 	metrics_stop(m);
-	manager_save(m);
+	manager_save(m, true);
 	if (state_writer_stop(m->writer) != 0)
 		log_warnx("%s: the last state could not be saved",
 		    m->state->path);
@@ -871,6 +895,8 @@ manager_free(struct manager *m)
 		incident_free(inc);
 	}
 	dump_queue_free(m);
+	spawner_stop(m->spawner);
+	m->spawner = NULL;
 	xenlog_free(m);
 	state_writer_stop(m->writer);
 	report_writer_stop(m->reports);

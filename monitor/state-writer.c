@@ -4,10 +4,12 @@
  *
  * Saving means an fsync of the file and of its directory, on a disk that
  * a core dump may be filling: measured at 10 to 15 ms a save (make
- * bench, "loop"), too long for the loop.  The loop serialises the state
- * (fast, in memory) and hands the text to one writer thread; a newer
- * text replaces one not yet written, so a burst of changes costs one
- * write.  The thread touches only its own fields, under the lock, and
+ * bench, "loop"), too long for the loop.  The loop copies the state
+ * (state_snapshot) and hands the copy to one writer thread, which
+ * serialises it (libconfig's tree and printing, which at a thousand
+ * records cost the loop more than all else in a storm) and writes it; a
+ * newer copy replaces one not yet taken, and the loop hands over one
+ * copy at a time (manager_save), so a burst of changes costs one write.  The thread touches only its own fields, under the lock, and
  * the files; it tells the loop through an eventfd, and the loop tells
  * its owner which version is through (SAVED), so that a new incident
  * acts only once its record is on disk (incident.c).  At exit the last
@@ -29,8 +31,7 @@ struct state_writer {
 	struct loop_thread t;
 	char		*path;
 	/* Under the lock. */
-	char		*buf;		/* the newest text not yet taken */
-	size_t		 len;
+	struct state	*snap;		/* the newest copy not yet taken */
 	uint64_t	 submitted;	/* version of the newest text */
 	uint64_t	 tried;		/* version last written or failed */
 	int		 error;		/* of the last write, 0 or -errno */
@@ -47,6 +48,7 @@ state_writer_main(void *arg)
 {
 	struct state_writer	*w = arg;
 	struct timespec		 t0, t1;
+	struct state		*snap;
 	uint64_t		 gen, usec;
 	char			*buf;
 	size_t			 len;
@@ -54,18 +56,20 @@ state_writer_main(void *arg)
 
 	pthread_mutex_lock(&w->t.lock);
 	for (;;) {
-		while (w->buf == NULL && !w->stop)
+		while (w->snap == NULL && !w->stop)
 			pthread_cond_wait(&w->t.cond, &w->t.lock);
-		if (w->buf == NULL)
+		if (w->snap == NULL)
 			break;	/* stopping, and all written */
-		buf = w->buf;
-		len = w->len;
+		snap = w->snap;
 		gen = w->submitted;
-		w->buf = NULL;
+		w->snap = NULL;
 		pthread_mutex_unlock(&w->t.lock);
 
+		r = state_serialize(snap, &buf, &len);
+		state_free(snap);
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		r = state_write_file(w->path, buf, len);
+		if (r == 0)
+			r = state_write_file(w->path, buf, len);
 		KILL_POINT("state-saved");
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		free(buf);
@@ -145,16 +149,14 @@ state_writer_start(struct event_base *base, const char *path,
 	return w;
 }
 
-/* Hand BUF (ours now) to the thread, replacing any text not yet taken. */
+/* Hand SNAP (ours now) to the thread, replacing any copy not yet taken. */
 void
-state_writer_submit(struct state_writer *w, char *buf, size_t len,
-    uint64_t version)
+state_writer_submit(struct state_writer *w, struct state *snap)
 {
 	pthread_mutex_lock(&w->t.lock);
-	free(w->buf);
-	w->buf = buf;
-	w->len = len;
-	w->submitted = version;
+	state_free(w->snap);
+	w->snap = snap;
+	w->submitted = snap->version;
 	pthread_cond_signal(&w->t.cond);
 	pthread_mutex_unlock(&w->t.lock);
 }
@@ -169,7 +171,7 @@ state_writer_stop(struct state_writer *w)
 		return 0;
 	loop_thread_stop(&w->t, &w->stop);
 	error = w->error;
-	free(w->buf);
+	state_free(w->snap);
 	free(w->path);
 	free(w);
 	return error;

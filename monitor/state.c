@@ -649,6 +649,61 @@ state_remove(struct state *st, struct state_incident *si)
 	state_changed(st);
 }
 
+/*
+ * A copy of what state_serialize writes (records, restarts, counters),
+ * for the writer thread to serialise off the loop: copying is a small
+ * part of the cost of building libconfig's tree and printing it.  NULL:
+ * out of memory.
+ */
+struct state *
+state_snapshot(const struct state *st)
+{
+	const struct state_incident	*si;
+	const struct state_restarts	*sr;
+	struct state_incident		*ci;
+	struct state_restarts		*cr;
+	struct state			*c;
+
+	if ((c = calloc(1, sizeof *c)) == NULL)
+		return NULL;
+	TAILQ_INIT(&c->incidents);
+	TAILQ_INIT(&c->restarts);
+	c->metrics = st->metrics;
+	c->version = st->version;
+	TAILQ_FOREACH(si, &st->incidents, entry) {
+		if ((ci = malloc(sizeof *ci)) == NULL)
+			goto fail;
+		*ci = *si;
+		ci->name = strdup(si->name);
+		ci->result = si->result != NULL ? strdup(si->result) : NULL;
+		ci->coredump = si->coredump != NULL ? strdup(si->coredump) :
+		    NULL;
+		TAILQ_INSERT_TAIL(&c->incidents, ci, entry);
+		if (ci->name == NULL || (si->result != NULL &&
+		    ci->result == NULL) || (si->coredump != NULL &&
+		    ci->coredump == NULL))
+			goto fail;
+	}
+	TAILQ_FOREACH(sr, &st->restarts, entry) {
+		if ((cr = calloc(1, sizeof *cr)) == NULL)
+			goto fail;
+		TAILQ_INSERT_TAIL(&c->restarts, cr, entry);
+		cr->name = strdup(sr->name);
+		cr->times = reallocarray(NULL, sr->n > 0 ? sr->n : 1,
+		    sizeof *cr->times);
+		if (cr->name == NULL || cr->times == NULL)
+			goto fail;
+		if (sr->n > 0)
+			memcpy(cr->times, sr->times, sr->n * sizeof *cr->times);
+		cr->n = cr->size = sr->n;
+	}
+	return c;
+
+fail:
+	state_free(c);
+	return NULL;
+}
+
 void
 state_free(struct state *st)
 {

@@ -8,7 +8,6 @@
  * domid is checked against the crashed domain's UUID, so a destroy never
  * hits a guest that took the domid over.
  */
-#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -23,32 +22,6 @@
 #include "killpoint.h"
 
 #define DESTROY_TIMEOUT		600	/* seconds for Xen to free a guest */
-
-/*
- * In a child with its own xc handle: destroying a large guest lasts as
- * long as Xen takes to free its memory, which must not stall the loop.
- * Exits 0, or the errno (ESRCH: gone, or the domid now names another
- * domain).
- */
-static int
-step_destroy_child(void *arg, int fd)
-{
-	struct incident	*inc = arg;
-	xc_interface	*xch;
-	int		 r;
-
-	(void)fd;
-	/* Dies with the daemon: the one that comes back finds the domain
-	 * crashed, dying or gone, and never races a destroy of ours. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() == 1)
-		return EINTR;
-	if ((xch = hv_open()) == NULL)
-		return errno != 0 ? errno & 0xff : EIO;
-	r = hv_destroy(xch, inc->domid, inc->uuid);
-	hv_close(xch);
-	return -r & 0xff;
-}
 
 /* Say why, and try again after the backoff. */
 static enum incident_wait
@@ -145,6 +118,7 @@ static enum incident_wait
 step_destroy_start(struct incident *inc)
 {
 	struct manager	*m = inc->m;
+	struct spawn_req req;
 	char		 what[128];
 	int		 r;
 
@@ -172,8 +146,12 @@ step_destroy_start(struct incident *inc)
 		return step_destroy_command(inc, what);
 	if (toolstack_usable(m->tk))
 		return step_destroy_toolstack(inc);
-	inc->job = job_fork(m, what, step_destroy_child, inc, DESTROY_TIMEOUT,
-	    inc->job_done, inc);
+	memset(&req, 0, sizeof req);
+	req.kind = SPAWN_DESTROY;
+	req.domid = inc->domid;
+	memcpy(req.uuid, inc->uuid, sizeof req.uuid);
+	inc->job = job_helper(m, what, &req, DESTROY_TIMEOUT, inc->job_done,
+	    inc);
 	if (inc->job == NULL)
 		return step_destroy_retry(inc, strerror(errno));
 	KILL_POINT("destroy-started");

@@ -82,6 +82,34 @@ toolstack_reaped(struct toolstack *tk, pid_t pid, int status)
 	return false;
 }
 
+/* No spawning helper either: job_helper forks, as without one. */
+pid_t
+spawner_run(struct spawner *sp, const struct spawn_req *req, int fd)
+{
+	(void)sp;
+	(void)req;
+	(void)fd;
+	return -ENOTCONN;
+}
+
+bool
+spawner_reaped(struct spawner *sp, pid_t pid, int status)
+{
+	(void)sp;
+	(void)pid;
+	(void)status;
+	return false;
+}
+
+int
+spawn_req_run(const struct spawn_req *req, pid_t parent, int fd)
+{
+	(void)req;
+	(void)parent;
+	(void)fd;
+	return 0;
+}
+
 static int
 fx_setup(void **state)
 {
