@@ -1038,6 +1038,8 @@ cmd_history(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 {
 	if (argc == 2 && strcmp(argv[1], "clear") == 0)
 		history_clear();
+	else if (argc == 2 && strcmp(argv[1], "count") == 0)
+		history_count(r->data, &r->nlines);
 	else if (argc == 1)
 		history_dump(r->data, &r->nlines);
 	else {
@@ -1134,6 +1136,20 @@ cmd_xs_restrict(struct ctl_conn *c, int argc, char **argv, struct reply *r)
 	if (parse_domid(c, argv[1], &domid))
 		return;
 	xs_restrict_next(domid);
+	send_reply(c, r);
+}
+
+/* fire PATH: PATH's watches fire with nothing changed, as xenstored's
+ * spurious @releaseDomain events do. */
+void
+cmd_fire(struct ctl_conn *c, int argc, char **argv, struct reply *r)
+{
+	(void)argc;
+	if (argv[1][0] != '@' && argv[1][0] != '/') {
+		send_err(c, EINVAL, "usage: fire @NAME|/PATH");
+		return;
+	}
+	xs_fire(argv[1]);
 	send_reply(c, r);
 }
 

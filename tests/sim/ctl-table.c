@@ -65,8 +65,11 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "remove a subtree, firing watches" },
 	{ "ls", 1, 1, H(cmd_ls), "PATH",
 	  "every node under PATH: path = value, depth first" },
-	{ "history", 0, 1, H(cmd_history), "[clear]",
-	  "the calls the stand-ins made, or forget them" },
+	{ "history", 0, 1, H(cmd_history), "[clear|count]",
+	  "the calls the stand-ins made, or forget them, or how many "
+	  "of each function" },
+	{ "fire", 1, 1, H(cmd_fire), "@NAME|PATH",
+	  "fire its watches with nothing changed (a spurious event)" },
 	{ "fail", 2, 3, H(cmd_fault), "OP ERRNO [COUNT] | fail OP off",
 	  "fail the next COUNT (1; 0: all) OP calls" },
 	{ "delay", 2, 2, H(cmd_fault), "OP SECONDS",

@@ -35,6 +35,6 @@ ctl_fn	cmd_create, cmd_shutdown, cmd_domain_op, cmd_crash_every, cmd_list,
 	cmd_info, cmd_store, cmd_history, cmd_fault, cmd_destroy_delay,
 	cmd_release_event, cmd_drop_connections, cmd_xenstored,
 	cmd_xs_history, cmd_xs_restrict, cmd_ping, cmd_console, cmd_devices,
-	cmd_ls, cmd_libxl, cmd_xl_config;
+	cmd_ls, cmd_libxl, cmd_xl_config, cmd_fire;
 
 #endif

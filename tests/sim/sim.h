@@ -174,6 +174,7 @@ void		 history_add(const char *fmt, ...)
 		     __attribute__((format(printf, 1, 2)));
 void		 history_clear(void);
 void		 history_dump(struct evbuffer *out, size_t *nlines);
+void		 history_count(struct evbuffer *out, size_t *nlines);
 void		 history_free(void);
 
 /* fault.c: injected failures and delays */

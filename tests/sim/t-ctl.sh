@@ -39,7 +39,8 @@ check_that "store kept /local/domain/1" \
 for bad in "crash 77" "crash x" "destroy 99999" "shutdown 1 nap" \
     "create" "create a --mem" "create a --zero-pct 80 --random-pct 30" \
     "fail destroy" "delay destroy x" "history x" "xenstored pause" "frob" \
-    "list x" "create-many x p" "crash-every 0" "xs-history maybe"; do
+    "list x" "create-many x p" "crash-every 0" "xs-history maybe" \
+    "fire x" "history count x"; do
 	# shellcheck disable=SC2086
 	out=$(simctl $bad 2>&1)
 	st=$?
@@ -47,6 +48,9 @@ for bad in "crash 77" "crash x" "destroy 99999" "shutdown 1 nap" \
 	check_that "'$bad': no message: $out" \
 	    'case "$out" in xensimctl:?*) ;; *) false ;; esac'
 done
+check_that "fire" 'simctl fire @releaseDomain'
+simctl history clear
+check_that "history count after clear" '[ -z "$(simctl history count)" ]'
 check_that "bad socket" '! simctl -s /nonexistent list 2>/dev/null'
 # A chosen domid: taken once, refused while it is in use or reserved.
 check_that "create --domid" '[ "$(simctl create pinned --domid 700 --mem 8)" = 700 ]'
