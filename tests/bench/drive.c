@@ -7,6 +7,7 @@
  *	bench-drive fire K MS		K spurious @releaseDomain, MS ms apart
  *	bench-drive stamp		copy stdin to stdout, each line after
  *					the time its first byte arrived
+ *	bench-drive now			the time
  *
  * crash prints "DOMID USEC" per crash, USEC on CLOCK_MONOTONIC taken
  * just before the request goes to xensim ($XENSIM_SOCKET); stamp prints
@@ -144,6 +145,10 @@ main(int argc, char **argv)
 
 	if (argc == 2 && strcmp(argv[1], "stamp") == 0)
 		return stamp();
+	if (argc == 2 && strcmp(argv[1], "now") == 0) {
+		printf("%lld\n", now_us());
+		return fflush(stdout) != 0;
+	}
 	if (argc >= 3 && strcmp(argv[1], "crash") == 0) {
 		ms = number(argv[2], 3600000);
 		fd = sim_connect();
@@ -174,6 +179,7 @@ main(int argc, char **argv)
 	}
 	fprintf(stderr, "usage: bench-drive crash MS DOMID...\n"
 	    "       bench-drive fire K MS\n"
-	    "       bench-drive stamp\n");
+	    "       bench-drive stamp\n"
+	    "       bench-drive now\n");
 	return 2;
 }
