@@ -12,6 +12,7 @@
 #	quiet					until the hypercall count is still
 #	latencies CRASHES SEEN			"count p50 p99 max" in ms
 #	ratio A B				"12x", "0.5x" or "-"
+#	positive NAME=VALUE...			fail unless each is a number > 0
 . "${CW_SOURCE_DIR:-$here/../..}/tests/sim/lib.sh"
 
 DPID=""
@@ -159,4 +160,13 @@ ratio() {
 		if (b + 0 == 0) print "-"
 		else if (a / b >= 10) printf "%.0fx\n", a / b
 		else printf "%.2fx\n", a / b }'
+}
+
+# positive NAME=VALUE...: every figure was produced (smoke tests rely on
+# it): a number above 0, else fail naming it.
+positive() {
+	for _f in "$@"; do
+		awk -v v="${_f#*=}" 'BEGIN { exit !(v ~ /^[0-9.]+$/ && v + 0 > 0) }' ||
+			fail "no figure for ${_f%%=*} (got '${_f#*=}')"
+	done
 }

@@ -136,12 +136,15 @@ m_dup=$(awk '{ n[$1]++ } END { for (d in n) if (n[d] > 1) print d }' "$W/model.s
 [ "$(cut -d' ' -f1 "$W/model.seen" | sort -n)" = "$(sort -n "$W/model.set")" ] ||
 	fail "xl model: the crashes seen are not those made"
 
+positive "daemon CPU=$d_cpu" "daemon hypercalls=$d_hyp" "daemon PSS=$d_pss" \
+    "model CPU=$m_cpu" "model hypercalls=$m_hyp" "model PSS=$m_pss"
 set -- $d_alert
 a_p50=$2 a_p99=$3
 set -- $d_lat
 d_n=$1 d_p50=$2 d_p99=$3 d_max=$4
 set -- $m_lat
 m_n=$1 m_p50=$2 m_p99=$3 m_max=$4
+positive "daemon detection=$d_p50" "model detection=$m_p50"
 printf 'compare N=%d: xl model (%d processes) against the daemon, %d events and %d crashes %d ms apart\n' \
     "$N" "$N" "$K" "$C" "$SPACE"
 printf '  CPU per event, the side alone: xl model %s ms, daemon %s ms, ratio %s\n' \

@@ -86,6 +86,8 @@ bp50=$2 bp99=$3
 set -- $(latencies "$W/burst" "$W/records")
 br50=$2 br99=$3
 
+positive "first scan=$FIRST_SCAN_MS" "RSS=$rss0" "CPU=$((c1 - c0))" \
+    "hypercalls=$hyp" "spaced detection=$sp50" "burst detection=$bp50"
 printf 'daemon benchmark: %d domains\n' "$N"
 printf '  first scan: %d ms; RSS after it %d KiB, at the end %d KiB\n' \
     "$FIRST_SCAN_MS" "$rss0" "$rss1"
