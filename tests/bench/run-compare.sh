@@ -94,7 +94,7 @@ await_lines() {
 # (a) the daemon
 bench_daemon - -v
 measure daemon "$DPID"
-await_lines "crashed" "$C" "$W/log"
+await_lines 'domain [0-9]* .*crashed' "$C" "$W/log"
 sleep 0.2
 d_cpu=$cpu d_hcpu=$hcpu d_hyp=$hyp d_pss=$pss
 sed -n 's/^\([0-9]*\) xen-crashwatchd: domain \([0-9]*\) .*crashed.*/\2 \1/p' \
@@ -138,10 +138,13 @@ m_dup=$(awk '{ n[$1]++ } END { for (d in n) if (n[d] > 1) print d }' "$W/model.s
 
 positive "daemon CPU=$d_cpu" "daemon hypercalls=$d_hyp" "daemon PSS=$d_pss" \
     "model CPU=$m_cpu" "model hypercalls=$m_hyp" "model PSS=$m_pss"
+# shellcheck disable=SC2086
 set -- $d_alert
 a_p50=$2 a_p99=$3
+# shellcheck disable=SC2086
 set -- $d_lat
 d_n=$1 d_p50=$2 d_p99=$3 d_max=$4
+# shellcheck disable=SC2086
 set -- $m_lat
 m_n=$1 m_p50=$2 m_p99=$3 m_max=$4
 positive "daemon detection=$d_p50" "model detection=$m_p50"

@@ -50,9 +50,9 @@ hyp=$(calls)
 # until COUNT crash records in the log (120 s at most)
 await_records() {
 	_n=0
-	while [ "$(grep -c ' crashed' "$W/log")" -lt "$1" ]; do
+	while [ "$(grep -c 'domain [0-9]* .*crashed' "$W/log")" -lt "$1" ]; do
 		sleep 0.05; _n=$((_n + 1))
-		[ $_n -lt 2400 ] || fail "$(grep -c ' crashed' "$W/log") of $1 crashes recorded"
+		[ $_n -lt 2400 ] || fail "$(grep -c 'domain [0-9]* .*crashed' "$W/log") of $1 crashes recorded"
 	done
 }
 # shellcheck disable=SC2046
@@ -77,12 +77,16 @@ sed -n 's/^\([0-9]*\) .*domain \([0-9][0-9]*\)[^0-9].*/\2 \1/p' "$W/log" |
     awk '!($1 in s) { s[$1]; print }' >"$W/noticed"
 [ "$(cut -d' ' -f1 "$W/records" | sort -n)" = "$(sort -n "$W/set")" ] ||
 	fail "the crashes recorded ($(wc -l <"$W/records")) are not the $(wc -l <"$W/set") made, once each"
+# shellcheck disable=SC2086
 set -- $(latencies "$W/spaced" "$W/noticed")
 sp50=$2 sp99=$3
+# shellcheck disable=SC2086
 set -- $(latencies "$W/spaced" "$W/records")
 sr50=$2 sr99=$3
+# shellcheck disable=SC2086
 set -- $(latencies "$W/burst" "$W/noticed")
 bp50=$2 bp99=$3
+# shellcheck disable=SC2086
 set -- $(latencies "$W/burst" "$W/records")
 br50=$2 br99=$3
 

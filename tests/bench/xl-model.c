@@ -53,6 +53,8 @@
 static uint32_t	 domid;
 static int	 outfd = -1;
 
+static void	xl_log(const char *, ...) __attribute__((format(printf, 1, 2)));
+
 static void
 xl_log(const char *fmt, ...)
 {
