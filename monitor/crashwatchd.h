@@ -291,6 +291,8 @@ struct state {
 	size_t		 nrestarts;	/* names in restarts */
 	unsigned	 keep_secs;	/* the longest restart.interval */
 	struct metrics_counts metrics;
+	uint32_t	*per_domid;	/* records by domid (DOMID_LIMIT); NULL
+					   in a snapshot */
 	uint64_t	 version;	/* bumped by every change */
 	uint64_t	 submitted;	/* the version last handed to be saved */
 };
@@ -302,6 +304,7 @@ void		 state_reconfigure(struct state *, const struct conf *);
 int		 state_save(struct state *);
 int		 state_serialize(struct state *, char **, size_t *);
 struct state	*state_snapshot(const struct state *);
+bool		 state_has_domid(const struct state *, unsigned);
 int		 state_write_file(const char *path, const char *, size_t);
 int		 state_write_file_sync(const char *path, const char *, size_t,
 		     bool sync_dir, mode_t);

@@ -26,7 +26,7 @@
 #define RESCAN_SAFETY_SECS	60	/* a rescan even without events */
 #define TICK_SECS		3	/* without a watchdog: xenstored's health */
 #define RESCAN_DYING_SECS	1	/* while a domain is being torn down */
-#define ADMIT_PER_PASS		16	/* crashes taken up in one loop pass */
+#define ADMIT_PER_PASS		4	/* crashes taken up in one loop pass */
 #define JOBS_MAX		64	/* children, before crashes wait */
 #define DRAIN_SECS		15	/* stopping: for commands to end */
 #define DRAIN_POLL_MS		100
@@ -105,6 +105,10 @@ manager_record(struct manager *m, const struct domain *d)
 {
 	struct state_incident	*si;
 
+	/* A crash met for the first time has none: say so without a walk
+	 * over every record (a storm's thousand, for each of its crashes). */
+	if (!state_has_domid(m->state, d->domid))
+		return NULL;
 	TAILQ_FOREACH(si, &m->state->incidents, entry)
 		if (manager_rec_is(si, d) && !manager_busy(m, si))
 			return si;
@@ -277,6 +281,9 @@ scan_cb(const struct hv_info *hi, void *arg)
 	}
 	/* Taken up after the scan, a few at a time (manager_admit_cb),
 	 * dated by it: crashes one scan found share their second. */
+	log_debug("domain %u (%s) found shut down (%s); queued", d->domid,
+	    d->name != NULL ? d->name : "?",
+	    shutdown_code_name(d->shutdown_code));
 	d->crashed_at = ctx->when;
 	d->pending = true;
 	TAILQ_INSERT_TAIL(&m->domains.pending, d, pending_entry);

@@ -338,9 +338,15 @@ state_load(const struct conf *conf)
 	TAILQ_INIT(&st->incidents);
 	TAILQ_INIT(&st->restarts);
 	st->keep_secs = state_keep_secs(conf);
+	if ((st->per_domid = calloc(DOMID_LIMIT,
+	    sizeof *st->per_domid)) == NULL) {
+		free(st);
+		return NULL;
+	}
 	if ((st->dir = strdup(dir)) == NULL ||
 	    asprintf(&st->path, "%s/%s", dir, STATE_FILE) == -1) {
 		free(st->dir);
+		free(st->per_domid);
 		free(st);
 		return NULL;
 	}
@@ -635,6 +641,8 @@ state_dirty(const struct state *st)
 static void
 state_incident_free(struct state *st, struct state_incident *si)
 {
+	if (st->per_domid != NULL && si->domid < DOMID_LIMIT)
+		st->per_domid[si->domid]--;
 	TAILQ_REMOVE(&st->incidents, si, entry);
 	free(si->name);
 	free(si->result);
@@ -720,9 +728,18 @@ state_free(struct state *st)
 		free(sr);
 	}
 	free(st->buckets);
+	free(st->per_domid);
 	free(st->path);
 	free(st->dir);
 	free(st);
+}
+
+/* Can a record be about DOMID?  False is sure; true means look. */
+bool
+state_has_domid(const struct state *st, unsigned domid)
+{
+	return st->per_domid == NULL || domid >= DOMID_LIMIT ||
+	    st->per_domid[domid] > 0;
 }
 
 struct state_incident *
@@ -744,6 +761,8 @@ state_add(struct state *st, unsigned domid, const char *uuid,
 	si->alerted = true;	/* incident_plan says otherwise for a new one */
 	si->action = action;
 	TAILQ_INSERT_TAIL(&st->incidents, si, entry);
+	if (st->per_domid != NULL && domid < DOMID_LIMIT)
+		st->per_domid[domid]++;
 	state_changed(st);
 	return si;
 }
