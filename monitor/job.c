@@ -19,7 +19,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -340,51 +342,115 @@ job_env(char **extra)
 }
 
 /*
+ * Our own binary, for "--run-once": its path, read once.  Not
+ * /proc/self/exe itself, which under valgrind is valgrind's; a binary
+ * replaced by an upgrade since is "PATH (deleted)", and the new one at
+ * PATH takes "--run-once" as well.
+ */
+static const char *
+job_self(void)
+{
+	static char	 self[PATH_MAX];
+	static const char deleted[] = " (deleted)";
+	ssize_t		 n;
+	size_t		 len;
+
+	if (self[0] != '\0')
+		return self;
+	if ((n = readlink("/proc/self/exe", self, sizeof self - 1)) <= 0)
+		return "/proc/self/exe";
+	self[n] = '\0';
+	len = (size_t)n;
+	if (len > sizeof deleted - 1 && strcmp(self + len -
+	    (sizeof deleted - 1), deleted) == 0)
+		self[len - (sizeof deleted - 1)] = '\0';
+	return self;
+}
+
+/*
  * Run ARGV (no shell; PATH lookup) with EXTRA added to our environment.
  * With ONCE, the child first claims that marker (started.c) or, if it
  * exists, exits JOB_EXIT_STARTED without running anything.
+ *
+ * posix_spawn, not fork: glibc's shares our memory with the child until
+ * it execs (CLONE_VM | CLONE_VFORK), so nothing of the daemon is copied.
+ * The child can run no code of ours in between, so with ONCE it execs our
+ * own binary as "--run-once ONCE -- ARGV" (started_run_once, what a
+ * transient unit runs too): that process claims the marker and becomes
+ * the command, keeping its pid, which the marker records.
  */
 struct job *
 job_exec(struct manager *m, const char *what, const char *once, char **argv,
     char **extra, unsigned timeout, job_cb *done, void *arg)
 {
-	static const char	 msg[] = "cannot run the command\n";
-	static const char	 dup[] = "started before: not run again\n";
-	static const char	 nomark[] = "cannot record the start: not run\n";
-	struct job		*job;
-	char			**env;
-	int			 fd, r;
+	posix_spawn_file_actions_t	 fa;
+	posix_spawnattr_t		 at;
+	struct job			*job;
+	sigset_t			 none, all;
+	char				**env, **av = NULL;
+	size_t				 n, i;
+	int				 p[2], r;
 
+	if ((job = job_alloc(m, what, done, arg)) == NULL)
+		return NULL;
 	if ((env = job_env(extra)) == NULL)
-		return NULL;
-	if ((job = job_spawn(m, what, timeout, done, arg, &fd)) == NULL) {
-		free(env);
-		return NULL;
-	}
-	if (job->pid != 0) {
-		free(env);
-		return job;
-	}
-
-	/* Child. */
-	job_child_fds(fd, true);
-	setsid();
+		goto fail;
 	if (once != NULL) {
-		/* The proof that it started, made by the process that runs
-		 * it (started.c); O_EXCL keeps a second start from ever
-		 * running. */
-		if ((r = started_claim(once)) == -EEXIST) {
-			(void)!write(STDERR_FILENO, dup, sizeof dup - 1);
-			_exit(JOB_EXIT_STARTED);
-		}
-		if (r != 0) {
-			(void)!write(STDERR_FILENO, nomark, sizeof nomark - 1);
-			_exit(JOB_EXIT_NOMARK);
-		}
+		for (n = 0; argv[n] != NULL; n++)
+			;
+		if ((av = calloc(n + 5, sizeof *av)) == NULL)
+			goto fail;
+		av[0] = (char *)PROGNAME;
+		av[1] = (char *)"--run-once";
+		av[2] = (char *)once;
+		av[3] = (char *)"--";
+		for (i = 0; i < n; i++)
+			av[4 + i] = argv[i];
 	}
-	execvpe(argv[0], argv, env);
-	(void)!write(STDERR_FILENO, msg, sizeof msg - 1);
-	_exit(127);
+	if (pipe2(p, O_CLOEXEC) == -1)
+		goto fail;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&at);
+	sigemptyset(&none);
+	sigfillset(&all);
+	/* stdin from /dev/null, stdout and stderr to the pipe, nothing
+	 * else; a session of its own; every signal as it was at boot. */
+	if ((r = posix_spawn_file_actions_addopen(&fa, STDIN_FILENO,
+	    "/dev/null", O_RDWR, 0)) != 0 ||
+	    (r = posix_spawn_file_actions_adddup2(&fa, p[1],
+	    STDOUT_FILENO)) != 0 ||
+	    (r = posix_spawn_file_actions_adddup2(&fa, p[1],
+	    STDERR_FILENO)) != 0 ||
+	    (r = posix_spawn_file_actions_addclosefrom_np(&fa, 3)) != 0 ||
+	    (r = posix_spawnattr_setsigmask(&at, &none)) != 0 ||
+	    (r = posix_spawnattr_setsigdefault(&at, &all)) != 0 ||
+	    (r = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID |
+	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)) != 0)
+		;
+	else if (once != NULL)
+		r = posix_spawn(&job->pid, job_self(), &fa, &at, av, env);
+	else
+		r = posix_spawnp(&job->pid, argv[0], &fa, &at, argv, env);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	close(p[1]);
+	free(av);
+	free(env);
+	if (r != 0) {
+		close(p[0]);
+		free(job->what);
+		free(job);
+		errno = r;
+		return NULL;
+	}
+	return job_watch(m, job, p[0], timeout) ? job : NULL;
+
+fail:
+	free(av);
+	free(env);
+	free(job->what);
+	free(job);
+	return NULL;
 }
 
 /* Run FN(FNARG, fd) in a child; it reports on fd, we collect it. */
