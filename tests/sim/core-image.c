@@ -14,6 +14,12 @@
  * or text-like (compressible) in the domain's proportions.  xorshift and
  * memcpy keep generation well above 2 GB/s.
  *
+ * The pages go to the sink as libxenguest 4.17 hands them over: copied
+ * into one buffer of DUMP_INCREMENT (4096) pages, 16 MiB, passed on when
+ * full and once more for the rest (tools/libs/guest/xg_core.c:70-71,
+ * 465, 873-888, 902).  The plain dump's cache dropping depends on that
+ * size (xg-dumpcore.c), and so does the hand-over our sink sees.
+ *
  * Pages take their class in runs of RUN_PAGES, as in a real guest, whose
  * zero pages are mostly never-touched or freed memory in runs rather than
  * lone pages.  Run r gets class (offset + 37 r) mod 100: 37 is prime to
@@ -33,7 +39,8 @@
 #include "core-image.h"
 
 #define PAGE		4096u
-#define CHUNK_PAGES	256u		/* 1 MiB */
+#define CHUNK_PAGES	256u		/* 1 MiB, for the headers */
+#define DUMP_INCREMENT	4096u		/* pages per hand-over, xg_core.c:71 */
 #define RUN_PAGES	16u		/* 64 KiB of one class */
 #define PRSTATUS_SIZE	5168u		/* sizeof(vcpu_guest_context) x86_64 */
 
@@ -256,7 +263,6 @@ int
 core_stream(const struct core_params *p, core_sink sink, void *arg,
     uint64_t *bytes)
 {
-	static const unsigned sizes[] = { 1, 3, 16, 256, 64, 256, 256, 7 };
 	struct layout l;
 	Elf64_Ehdr eh;
 	Elf64_Phdr ph;
@@ -266,14 +272,16 @@ core_stream(const struct core_params *p, core_sink sink, void *arg,
 	struct version_desc *vd = NULL;
 	uint64_t fmt = 1, seed, i, k, pos, n, *pfn;
 	char *buf = NULL;
-	unsigned si = 0;
 	int rc = 0;
 
 	*bytes = 0;
 	layout(p, &l);
 	build_headers(p, &l, &eh, &ph, sh);
 	seed = seed_of(p->uuid);
-	if ((buf = calloc(1, CHUNK_PAGES * PAGE)) == NULL ||
+	n = p->pages < DUMP_INCREMENT ? p->pages : DUMP_INCREMENT;
+	if (n < CHUNK_PAGES)
+		n = CHUNK_PAGES;
+	if ((buf = calloc(n, PAGE)) == NULL ||
 	    (vd = calloc(1, sizeof(*vd))) == NULL) {
 		rc = -1;
 		errno = ENOMEM;
@@ -330,14 +338,14 @@ core_stream(const struct core_params *p, core_sink sink, void *arg,
 	if (p->delay > 0)
 		sleep_for(p->delay);
 
-	/* Pages, in chunks of varying size up to 1 MiB. */
+	/* Pages, DUMP_INCREMENT at a time and then the rest. */
 	for (i = 0; i < p->pages; i += n) {
 		if (p->fail_err != 0 && i >= p->pages / 2) {
 			rc = -1;
 			errno = p->fail_err;
 			goto out;
 		}
-		n = sizes[si++ % (sizeof(sizes) / sizeof(sizes[0]))];
+		n = DUMP_INCREMENT;
 		if (n > p->pages - i)
 			n = p->pages - i;
 		for (k = 0; k < n; k++)

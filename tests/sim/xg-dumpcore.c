@@ -2,7 +2,8 @@
 /*
  * xg-dumpcore.c: the stand-in libxenguest.so.4.17's core dumps.  The
  * simulator is asked for the domain's parameters (and any injected fault)
- * once; the image itself is generated here, in the caller's process.
+ * once; the image itself is generated here, in the caller's process
+ * (core-image.c), handed over in libxenguest's batches.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -107,21 +108,64 @@ xc_domain_dumpcore_via_callback(xc_interface *xch, uint32_t domid, void *arg,
 	    &a);
 }
 
+/*
+ * The plain dump's file, written as libxenguest 4.17 writes it, so that
+ * "xl dump-core" on the simulator costs what it costs on Xen: no more
+ * (no fsync of its own per batch) and no less (no page cache left full of
+ * dirty pages for someone else to write back).
+ *
+ * local_file_dump (tools/libs/guest/xg_core.c:973-991) write_exact()s
+ * each piece (a write() loop, tools/libs/ctrl/xc_private.c:681-697) and,
+ * after a piece of DUMP_INCREMENT pages or more, calls
+ * discard_file_cache(xch, fd, 0) (tools/libs/ctrl/xc_linux.c:23-50):
+ * lseek(fd, 0, SEEK_CUR) rounded down to a page, then
+ * posix_fadvise64(fd, 0, cur, POSIX_FADV_DONTNEED), with no flush.  On
+ * Linux that advice starts writeback of the dirty range and drops what is
+ * clean, so the file's cache stays about one batch deep and is written as
+ * it grows.  xc_domain_dumpcore (xg_core.c:994-1015) opens with
+ * O_CREAT|O_RDWR|O_TRUNC, 0600, and at the end calls
+ * discard_file_cache(xch, fd, 1): fsync(fd), then
+ * posix_fadvise64(fd, 0, 0, POSIX_FADV_DONTNEED) on the whole file;
+ * then close.  Errors of both calls are ignored (errno is restored).
+ */
+#define DUMP_INCREMENT_BYTES	(4096u * 4096u)	/* xg_core.c:71 */
+
+static void
+discard_file_cache(int fd, int flush)
+{
+	off_t	cur = 0;
+	int	saved_errno = errno;
+
+	if (flush && fsync(fd) < 0)
+		goto out;
+	if (!flush) {
+		if ((cur = lseek(fd, 0, SEEK_CUR)) == (off_t)-1)
+			cur = 0;
+		cur &= ~(off_t)(4096 - 1);
+	}
+	(void)posix_fadvise(fd, 0, cur, POSIX_FADV_DONTNEED);
+out:
+	errno = saved_errno;
+}
+
 static int
 file_cb(void *arg, char *buf, unsigned int len)
 {
 	int fd = *(int *)arg;
+	unsigned int left = len;
 	ssize_t n;
 
-	while (len > 0) {
-		n = write(fd, buf, len);
+	while (left > 0) {
+		n = write(fd, buf, left);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
-			return -errno;
+		if (n <= 0)
+			return -(n < 0 ? errno : EIO);
 		buf += n;
-		len -= (unsigned)n;
+		left -= (unsigned)n;
 	}
+	if (len >= DUMP_INCREMENT_BYTES)
+		discard_file_cache(fd, 0);
 	return 0;
 }
 
@@ -141,6 +185,7 @@ xc_domain_dumpcore(xc_interface *xch, uint32_t domid, const char *corename)
 	}
 	rc = dump(xch, "xc_domain_dumpcore", domid, corename, file_cb, &fd);
 	err = errno;
+	discard_file_cache(fd, 1);
 	close(fd);
 	errno = err;
 	return rc;
