@@ -7,7 +7,18 @@
  * whose all-zero blocks are left as holes (pwrite at the offset after
  * them, which is lseek and write in one call); the size is set with
  * ftruncate at the end, so reading the file gives the plain image byte for
- * byte.  Compressed dumps go through libzstd's streaming API.
+ * byte.
+ *
+ * Compressed dumps are a sequence of zstd frames, one per 1 MiB of image
+ * (a zstd file may hold any number; zstd -d and ZSTD_decompressStream
+ * read them in turn), each made by ZSTD_compress2 straight from the batch.
+ * libzstd's streaming API would first copy every input byte into its own
+ * buffer: on a 2 GiB image that copy was a sixth of the compressing
+ * thread's time, and that thread is what a zstd dump waits for.  The
+ * frames lose little: zstd's window at the default level is 2 MiB
+ * anyway, and each frame has its own checksum.  With more than one
+ * compressing thread, libzstd's workers need the streaming API, which
+ * makes one frame.
  *
  * The caller's thread reads guest memory (libxenguest maps every page by
  * itself, one hypercall each): on real Xen that is nearly all of a dump.
@@ -62,6 +73,8 @@ struct dump_sink {
 	enum dump_compress	 compress;
 	struct dump_sink_limits	 lim;
 	ZSTD_CCtx		*zc;
+	int			 frames;	/* one frame per batch */
+	unsigned char		*stage;		/* frames without a writer */
 
 	/*
 	 * With a writer, the ring ring[head .. head+queued) is the writer's;
@@ -74,6 +87,7 @@ struct dump_sink {
 	unsigned char		*buf;
 	size_t			 fill;
 	unsigned char		*zbuf;
+	size_t			 zcap;
 	size_t			 zfill;
 	unsigned char		*ring[SINK_RING];
 	size_t			 len[SINK_RING];
@@ -313,6 +327,55 @@ sink_zstd_out(struct dump_sink *s)
 	return 0;
 }
 
+/* P[0..N), at most SINK_BATCH, as one whole frame. */
+static int
+sink_zstd_frame(struct dump_sink *s, const void *p, size_t n)
+{
+	uint64_t	t0 = sink_ns();
+	size_t		r;
+
+	r = ZSTD_compress2(s->zc, s->zbuf, s->zcap, p, n);
+	s->compress_ns += sink_ns() - t0;
+	if (ZSTD_isError(r))
+		return sink_fail(s, DUMP_FAIL_IO, ZSTD_getErrorCode(r) ==
+		    ZSTD_error_memory_allocation ? ENOMEM : EIO);
+	s->zfill = r;
+	return sink_zstd_out(s);
+}
+
+/*
+ * Without a writer: whole batches straight from the caller's buffer,
+ * pieces gathered in the stage first, so that frames start at multiples
+ * of SINK_BATCH as they do with a writer.
+ */
+static int
+sink_frames_write(struct dump_sink *s, const unsigned char *p, size_t n)
+{
+	size_t	take;
+
+	while (n > 0) {
+		if (s->fill == 0 && n >= SINK_BATCH) {
+			take = SINK_BATCH;
+			if (sink_zstd_frame(s, p, take) != 0)
+				return -1;
+		} else {
+			take = SINK_BATCH - s->fill;
+			if (take > n)
+				take = n;
+			memcpy(s->stage + s->fill, p, take);
+			s->fill += take;
+			if (s->fill == SINK_BATCH) {
+				if (sink_zstd_frame(s, s->stage, s->fill) != 0)
+					return -1;
+				s->fill = 0;
+			}
+		}
+		p += take;
+		n -= take;
+	}
+	return 0;
+}
+
 /* Feed P to the compressor, writing each full output batch. */
 static int
 sink_zstd_stream(struct dump_sink *s, const void *p, size_t n,
@@ -364,7 +427,9 @@ sink_writer(void *arg)
 		/* After a failure, batches are only taken off the ring. */
 		skip = s->reason != DUMP_OK || s->closing > 1;
 		pthread_mutex_unlock(&s->mu);
-		if (!skip && s->compress == DUMP_COMPRESS_ZSTD)
+		if (!skip && s->frames)
+			(void)sink_zstd_frame(s, p, n);
+		else if (!skip && s->compress == DUMP_COMPRESS_ZSTD)
 			(void)sink_zstd_stream(s, p, n, ZSTD_e_continue);
 		else if (!skip)
 			(void)sink_plain_out(s, p, n);
@@ -460,8 +525,11 @@ dump_sink_open(struct dump_sink **out, int fd, enum dump_compress compress,
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	if (compress == DUMP_COMPRESS_ZSTD) {
+		s->frames = threads <= 1;
+		s->zcap = s->frames ? ZSTD_COMPRESSBOUND(SINK_BATCH) :
+		    SINK_BATCH;
 		if (posix_memalign((void **)&s->zbuf, SINK_BLOCK,
-		    SINK_BATCH) != 0) {
+		    s->zcap) != 0) {
 			dump_sink_free(s);
 			return -ENOMEM;
 		}
@@ -483,6 +551,10 @@ dump_sink_open(struct dump_sink **out, int fd, enum dump_compress compress,
 		if (threads > 1)
 			(void)ZSTD_CCtx_setParameter(s->zc, ZSTD_c_nbWorkers,
 			    (int)threads);
+		if (threads == 0 && (s->stage = malloc(SINK_BATCH)) == NULL) {
+			dump_sink_free(s);
+			return -ENOMEM;
+		}
 	}
 	if (sink_check_free(s) != 0) {
 		r = (size_t)s->err;
@@ -520,7 +592,11 @@ dump_sink_write(struct dump_sink *s, const void *p, size_t n)
 		if (s->reason != DUMP_OK)
 			return -1;
 		s->image += n;
-		r = n == 0 ? 0 : sink_zstd_stream(s, p, n, ZSTD_e_continue);
+		if (s->frames)
+			r = sink_frames_write(s, p, n);
+		else
+			r = n == 0 ? 0 : sink_zstd_stream(s, p, n,
+			    ZSTD_e_continue);
 	} else {
 		if (s->failed || !s->has_writer)
 			return -1;
@@ -538,7 +614,16 @@ sink_finish(struct dump_sink *s)
 	if (s->buf != NULL &&
 	    (s->failed || !s->has_writer || sink_ring_close(s, 0) != 0))
 		return -1;
-	if (s->compress == DUMP_COMPRESS_ZSTD) {
+	if (s->frames) {
+		if (s->reason != DUMP_OK)
+			return -1;
+		/* The stage's rest; an empty image is one empty frame. */
+		if ((s->fill > 0 || s->off == 0) &&
+		    sink_zstd_frame(s, s->stage != NULL ? s->stage :
+		    sink_zero, s->fill) != 0)
+			return -1;
+		s->fill = 0;
+	} else if (s->compress == DUMP_COMPRESS_ZSTD) {
 		if (s->reason != DUMP_OK)
 			return -1;
 		if (sink_zstd_stream(s, NULL, 0, ZSTD_e_end) != 0 ||
@@ -609,6 +694,7 @@ dump_sink_free(struct dump_sink *s)
 	sink_ring_close(s, 1);
 	ZSTD_freeCCtx(s->zc);
 	free(s->zbuf);
+	free(s->stage);
 	for (i = 0; i < SINK_RING; i++)
 		free(s->ring[i]);
 	pthread_cond_destroy(&s->cv);

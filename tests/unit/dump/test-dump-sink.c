@@ -192,24 +192,26 @@ test_zstd_restores_plain(void **state)
 	scratch_remove(d);
 }
 
-/* zstd in the caller's thread (compress_threads = 0) or in several:
- * the same image comes back. */
+/* zstd in the caller's thread (compress_threads = 0), in our writer (1)
+ * or in several: the same image comes back.  0 and 1 cut the same frames
+ * (one per 1 MiB of image), so their files are the same bytes. */
 static void
 test_zstd_threads(void **state)
 {
-	static const unsigned	 threads[] = { 0, 4 };
+	static const unsigned	 threads[] = { 0, 1, 4 };
 	struct image		 img;
 	enum dump_reason	 why;
 	char			*d = scratch_make();
-	char			*ours;
-	unsigned char		*out;
-	size_t			 i, outlen;
+	char			*ours, *t1 = NULL, name[32];
+	unsigned char		*out, *t0 = NULL;
+	size_t			 i, outlen, t0len = 0;
 	int			 err;
 
 	(void)state;
 	image_make(&img, 4096, 50, 20, 3001, 555, 99);
 	for (i = 0; i < sizeof threads / sizeof threads[0]; i++) {
-		ours = path_in(d, i == 0 ? "t0.core.zst" : "t4.core.zst");
+		snprintf(name, sizeof name, "t%u.core.zst", threads[i]);
+		ours = path_in(d, name);
 		sink_threads = threads[i];
 		assert_int_equal(sink_to(ours, &img, DUMP_COMPRESS_ZSTD, NULL,
 		    &why, &err), 0);
@@ -218,8 +220,17 @@ test_zstd_threads(void **state)
 		assert_int_equal(outlen, img.len);
 		assert_memory_equal(out, img.p, img.len);
 		free(out);
-		free(ours);
+		if (threads[i] == 0)
+			t0 = file_slurp(ours, &t0len);
+		if (threads[i] == 1)
+			t1 = ours;
+		else
+			free(ours);
 	}
+	assert_non_null(t0);
+	assert_true(file_is(t1, t0, t0len));
+	free(t0);
+	free(t1);
 	image_free(&img);
 	scratch_remove(d);
 }
