@@ -51,15 +51,16 @@ struct dump_req {
 
 /*
  * Where a dump's time went, in microseconds of wall time.  The reader
- * (libxenguest's thread) reads and feeds the writer thread, which scans
- * or compresses, writes and syncs beside it, so the figures overlap.
+ * (libxenguest's thread) reads and feeds the writer thread (plain: only
+ * the blocks that are not zero, which the reader finds), which
+ * compresses, writes and syncs beside it, so the figures overlap.
  * Without a writer (zstd, compress_threads = 0) the reader compresses.
  */
 struct dump_profile {
 	uint64_t	 read_us;	/* libxenguest: mapping, copying pages */
 	uint64_t	 feed_us;	/* the reader copying into batches */
 	uint64_t	 wait_us;	/* the reader waiting for the writer */
-	uint64_t	 scan_us;	/* looking for zero blocks */
+	uint64_t	 scan_us;	/* the reader looking for zero blocks */
 	uint64_t	 compress_us;	/* in zstd, whichever thread */
 	uint64_t	 write_us;	/* pwrite */
 	uint64_t	 sync_us;	/* writeback and cache drop on the way */

@@ -3,11 +3,15 @@
  * dump-sink.c: where the core image goes, sparse or zstd-compressed.
  *
  * xc_domain_dumpcore_via_callback hands us the ELF image in chunks of any
- * size and alignment.  Plain dumps are gathered into 4 KiB-aligned batches
- * whose all-zero blocks are left as holes (pwrite at the offset after
- * them, which is lseek and write in one call); the size is set with
- * ftruncate at the end, so reading the file gives the plain image byte for
- * byte.
+ * size and alignment.  Plain dumps leave the image's all-zero 4 KiB
+ * blocks as holes: the caller's thread looks at each block as it arrives
+ * and copies only the others into a batch, with where they go (a list
+ * of extents); the writer pwrites each extent at its offset.  The size is
+ * set with ftruncate at the end, so reading the file gives the plain
+ * image byte for byte.  Looking in the caller's thread costs little (a
+ * non-zero block shows itself in its first bytes, a zero one is read
+ * once) and saves copying the zero blocks, half of the benchmark's image:
+ * the copy was the dearest thing the caller did besides reading.
  *
  * Compressed dumps are a sequence of zstd frames, one per 1 MiB of image
  * (a zstd file may hold any number; zstd -d and ZSTD_decompressStream
@@ -22,9 +26,9 @@
  *
  * The caller's thread reads guest memory (libxenguest maps every page by
  * itself, one hypercall each): on real Xen that is nearly all of a dump.
- * So it only copies each chunk into a ring of batches and goes back to
- * reading, while a writer thread of ours does the rest: looks for zero
- * blocks and writes (plain), or compresses and writes (zstd, with
+ * So it only copies each chunk into a ring of batches (plain: its
+ * non-zero blocks) and goes back to reading, while a writer thread of
+ * ours does the rest: writes (plain), or compresses and writes (zstd, with
  * dump.compress_threads = 1; with more, it feeds libzstd's own workers).
  * Skipping zero blocks makes many small extents, whose cost in the kernel
  * would otherwise add to the time spent reading.  compress_threads = 0
@@ -67,6 +71,14 @@
 #define SINK_WINDOW	(64ULL * 1024 * 1024)	/* free space checks */
 #define SINK_WB_STEP	(8ULL * 1024 * 1024)	/* writeback started */
 #define SINK_WB_LAG	(32ULL * 1024 * 1024)	/* in flight, then dropped */
+/* Extents in a plain batch: each block adds at most one. */
+#define SINK_EXTENTS	(SINK_BATCH / SINK_BLOCK + 1)
+
+/* Where a plain batch's bytes go: LEN bytes at image offset OFF. */
+struct sink_extent {
+	uint64_t	 off;
+	size_t		 len;
+};
 
 struct dump_sink {
 	int			 fd;
@@ -91,6 +103,15 @@ struct dump_sink {
 	size_t			 zfill;
 	unsigned char		*ring[SINK_RING];
 	size_t			 len[SINK_RING];
+	/* Plain: each batch's extents, and the image offset it reaches. */
+	struct sink_extent	*ext[SINK_RING];
+	unsigned		 next[SINK_RING];
+	uint64_t		 upto[SINK_RING];
+	struct sink_extent	*bext;		/* the filled batch's extents */
+	unsigned		 nfill;		/* and how many */
+	uint64_t		 bupto;		/* image offset it covers */
+	unsigned char		 part[SINK_BLOCK]; /* an unfinished block */
+	size_t			 partlen;
 	unsigned		 head, queued;
 	int			 closing;
 	int			 failed;	/* caller's copy of reason != OK */
@@ -286,30 +307,20 @@ block_zero(const unsigned char *p, size_t n)
 	return memcmp(p, sink_zero, n) == 0;
 }
 
-/*
- * Write image bytes P[0..N) that belong at s->off, skipping zero blocks.
- * s->off is a multiple of 4 KiB except after the very last call.
- */
+/* A plain batch: each extent at its offset; holes between them. */
 static int
-sink_plain_out(struct dump_sink *s, const unsigned char *p, size_t n)
+sink_plain_out(struct dump_sink *s, const unsigned char *p,
+    const struct sink_extent *ext, unsigned next, uint64_t upto)
 {
-	uint64_t	t0 = sink_ns(), other = s->write_ns + s->sync_ns;
-	size_t		i, blk, run;
+	unsigned	i;
 
-	run = 0;
-	for (i = 0; i < n; i += blk) {
-		blk = n - i < SINK_BLOCK ? n - i : SINK_BLOCK;
-		if (!block_zero(p + i, blk))
-			continue;
-		if (i > run && sink_pwrite(s, p + run, i - run, s->off + run))
+	for (i = 0; i < next; i++) {
+		if (sink_pwrite(s, p, ext[i].len, ext[i].off) != 0)
 			return -1;
-		run = i + blk;
+		p += ext[i].len;
 	}
-	if (n > run && sink_pwrite(s, p + run, n - run, s->off + run))
-		return -1;
-	s->off += n;
+	s->off = upto;
 	sink_window(s, s->off);
-	s->scan_ns += sink_ns() - t0 - (s->write_ns + s->sync_ns - other);
 	return 0;
 }
 
@@ -412,8 +423,11 @@ static void *
 sink_writer(void *arg)
 {
 	struct dump_sink	*s = arg;
+	struct sink_extent	*ext;
 	unsigned char		*p;
+	uint64_t		 upto;
 	size_t			 n;
+	unsigned		 next;
 	int			 skip;
 
 	pthread_mutex_lock(&s->mu);
@@ -424,6 +438,9 @@ sink_writer(void *arg)
 			break;
 		p = s->ring[s->head];
 		n = s->len[s->head];
+		ext = s->ext[s->head];
+		next = s->next[s->head];
+		upto = s->upto[s->head];
 		/* After a failure, batches are only taken off the ring. */
 		skip = s->reason != DUMP_OK || s->closing > 1;
 		pthread_mutex_unlock(&s->mu);
@@ -432,7 +449,7 @@ sink_writer(void *arg)
 		else if (!skip && s->compress == DUMP_COMPRESS_ZSTD)
 			(void)sink_zstd_stream(s, p, n, ZSTD_e_continue);
 		else if (!skip)
-			(void)sink_plain_out(s, p, n);
+			(void)sink_plain_out(s, p, ext, next, upto);
 		pthread_mutex_lock(&s->mu);
 		s->head = (s->head + 1) % SINK_RING;
 		s->queued--;
@@ -450,6 +467,8 @@ sink_hand_over(struct dump_sink *s)
 
 	pthread_mutex_lock(&s->mu);
 	s->len[(s->head + s->queued) % SINK_RING] = s->fill;
+	s->next[(s->head + s->queued) % SINK_RING] = s->nfill;
+	s->upto[(s->head + s->queued) % SINK_RING] = s->bupto;
 	s->queued++;
 	pthread_cond_broadcast(&s->cv);
 	while (s->queued == SINK_RING && s->reason == DUMP_OK)
@@ -457,8 +476,10 @@ sink_hand_over(struct dump_sink *s)
 	s->wait_ns += sink_ns() - t0;
 	s->failed = s->reason != DUMP_OK;
 	s->buf = s->ring[(s->head + s->queued) % SINK_RING];
+	s->bext = s->ext[(s->head + s->queued) % SINK_RING];
 	pthread_mutex_unlock(&s->mu);
 	s->fill = 0;
+	s->nfill = 0;
 	return s->failed ? -1 : 0;
 }
 
@@ -485,6 +506,114 @@ sink_ring_write(struct dump_sink *s, const unsigned char *p, size_t n)
 	return 0;
 }
 
+/* N bytes at image offset OFF, not all zero, into the plain batch. */
+static int
+sink_plain_add(struct dump_sink *s, const unsigned char *p, size_t n,
+    uint64_t off)
+{
+	struct sink_extent	*e;
+	uint64_t		 t0;
+
+	/* The batch covers the image up to here: what lies between its
+	 * last extent and OFF is zero. */
+	s->bupto = off;
+	if (s->fill + n > SINK_BATCH && sink_hand_over(s) != 0)
+		return -1;
+	e = s->nfill > 0 ? &s->bext[s->nfill - 1] : NULL;
+	if (e != NULL && e->off + e->len == off)
+		e->len += n;
+	else {
+		e = &s->bext[s->nfill++];
+		e->off = off;
+		e->len = n;
+	}
+	t0 = sink_ns();
+	memcpy(s->buf + s->fill, p, n);
+	s->feed_ns += sink_ns() - t0;
+	s->fill += n;
+	s->bupto = off + n;
+	if (s->fill == SINK_BATCH && sink_hand_over(s) != 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * Whole blocks P[0..N) at image offset OFF (a multiple of SINK_BLOCK):
+ * in windows of one batch, find the zero blocks, then add each run of the
+ * others in one piece.
+ */
+static int
+sink_plain_blocks(struct dump_sink *s, const unsigned char *p, size_t n,
+    uint64_t off)
+{
+	unsigned char	 zero[SINK_BATCH / SINK_BLOCK];
+	size_t		 w, i, k, run;
+	uint64_t	 t0;
+
+	while (n > 0) {
+		w = n < SINK_BATCH ? n : SINK_BATCH;
+		t0 = sink_ns();
+		for (k = 0; k * SINK_BLOCK < w; k++)
+			zero[k] = (unsigned char)block_zero(p + k * SINK_BLOCK,
+			    SINK_BLOCK);
+		s->scan_ns += sink_ns() - t0;
+		for (i = 0; i < k; i = run) {
+			for (run = i; run < k && zero[run] == zero[i]; run++)
+				;
+			if (!zero[i] && sink_plain_add(s, p + i * SINK_BLOCK,
+			    (run - i) * SINK_BLOCK, off + i * SINK_BLOCK) != 0)
+				return -1;
+		}
+		p += w;
+		n -= w;
+		off += w;
+	}
+	return 0;
+}
+
+/* Plain: blocks as they complete, a piece of one kept in part. */
+static int
+sink_plain_write(struct dump_sink *s, const unsigned char *p, size_t n)
+{
+	uint64_t	off = s->image - n - s->partlen;	/* of part */
+	size_t		take, whole;
+
+	if (s->partlen > 0) {
+		take = SINK_BLOCK - s->partlen;
+		if (take > n)
+			take = n;
+		memcpy(s->part + s->partlen, p, take);
+		s->partlen += take;
+		p += take;
+		n -= take;
+		if (s->partlen < SINK_BLOCK)
+			return 0;
+		s->partlen = 0;
+		if (!block_zero(s->part, SINK_BLOCK) &&
+		    sink_plain_add(s, s->part, SINK_BLOCK, off) != 0)
+			return -1;
+		off += SINK_BLOCK;
+	}
+	whole = n - n % SINK_BLOCK;
+	if (whole > 0 && sink_plain_blocks(s, p, whole, off) != 0)
+		return -1;
+	memcpy(s->part, p + whole, n - whole);
+	s->partlen = n - whole;
+	return 0;
+}
+
+/* Plain: the image's last bytes, less than a block. */
+static int
+sink_plain_tail(struct dump_sink *s)
+{
+	size_t	n = s->partlen;
+
+	s->partlen = 0;
+	if (n == 0 || block_zero(s->part, n))
+		return 0;
+	return sink_plain_add(s, s->part, n, s->image - n);
+}
+
 /* Hand over the last batch and wait for the writer; 0 or -1. */
 static int
 sink_ring_close(struct dump_sink *s, int abandon)
@@ -492,10 +621,14 @@ sink_ring_close(struct dump_sink *s, int abandon)
 	if (!s->has_writer)
 		return 0;
 	pthread_mutex_lock(&s->mu);
-	if (!abandon && s->fill > 0 && s->queued < SINK_RING) {
+	if (!abandon && (s->fill > 0 || s->compress != DUMP_COMPRESS_ZSTD) &&
+	    s->queued < SINK_RING) {
 		s->len[(s->head + s->queued) % SINK_RING] = s->fill;
+		s->next[(s->head + s->queued) % SINK_RING] = s->nfill;
+		s->upto[(s->head + s->queued) % SINK_RING] = s->image;
 		s->queued++;
 		s->fill = 0;
+		s->nfill = 0;
 	}
 	s->closing = abandon ? 2 : 1;
 	pthread_cond_broadcast(&s->cv);
@@ -564,12 +697,15 @@ dump_sink_open(struct dump_sink **out, int fd, enum dump_compress compress,
 	if (compress != DUMP_COMPRESS_ZSTD || threads > 0) {
 		for (i = 0; i < SINK_RING; i++) {
 			if (posix_memalign((void **)&s->ring[i], SINK_BLOCK,
-			    SINK_BATCH) != 0) {
+			    SINK_BATCH) != 0 || (compress != DUMP_COMPRESS_ZSTD &&
+			    (s->ext[i] = calloc(SINK_EXTENTS,
+			    sizeof *s->ext[i])) == NULL)) {
 				dump_sink_free(s);
 				return -ENOMEM;
 			}
 		}
 		s->buf = s->ring[0];
+		s->bext = s->ext[0];
 		if ((e = pthread_create(&s->writer, NULL, sink_writer,
 		    s)) != 0) {
 			dump_sink_free(s);
@@ -601,7 +737,10 @@ dump_sink_write(struct dump_sink *s, const void *p, size_t n)
 		if (s->failed || !s->has_writer)
 			return -1;
 		s->image += n;
-		r = sink_ring_write(s, p, n);
+		if (s->compress == DUMP_COMPRESS_ZSTD)
+			r = sink_ring_write(s, p, n);
+		else
+			r = sink_plain_write(s, p, n);
 	}
 	s->cb_ns += sink_ns() - t0;
 	return r;
@@ -611,8 +750,9 @@ static int
 sink_finish(struct dump_sink *s)
 {
 	/* The writer's last batches; from here on this thread is alone. */
-	if (s->buf != NULL &&
-	    (s->failed || !s->has_writer || sink_ring_close(s, 0) != 0))
+	if (s->buf != NULL && (s->failed || !s->has_writer ||
+	    (s->compress != DUMP_COMPRESS_ZSTD && sink_plain_tail(s) != 0) ||
+	    sink_ring_close(s, 0) != 0))
 		return -1;
 	if (s->frames) {
 		if (s->reason != DUMP_OK)
@@ -695,8 +835,10 @@ dump_sink_free(struct dump_sink *s)
 	ZSTD_freeCCtx(s->zc);
 	free(s->zbuf);
 	free(s->stage);
-	for (i = 0; i < SINK_RING; i++)
+	for (i = 0; i < SINK_RING; i++) {
 		free(s->ring[i]);
+		free(s->ext[i]);
+	}
 	pthread_cond_destroy(&s->cv);
 	pthread_mutex_destroy(&s->mu);
 	free(s);
