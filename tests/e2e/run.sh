@@ -183,6 +183,10 @@ END {
 		printf "e2e: bench-dump bytes on disk: xc_domain_dumpcore %s, sparse %s, zstd %s / %s\n",
 		    v("bench_plain_disk_bytes"), v("bench_sparse_disk_bytes"),
 		    v("bench_zstd_t0_disk_bytes"), v("bench_zstd_t1_disk_bytes")
+		printf "e2e: bench-dump against xc_domain_dumpcore (speed, bytes on disk): sparse %sx, %sx; zstd in the reading thread %sx, %sx; zstd with 1 thread %sx, %sx\n",
+		    v("bench_sparse_speed"), v("bench_sparse_disk"),
+		    v("bench_zstd_t0_speed"), v("bench_zstd_t0_disk"),
+		    v("bench_zstd_t1_speed"), v("bench_zstd_t1_disk")
 	}
 	if ("pvh_xl_dump_core_s" in f)
 		printf "e2e: PVH guest core (%s B), dom0 with %s vCPUs: xl dump-core %s s, daemon %s s (reading %s s)\n",

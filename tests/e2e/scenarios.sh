@@ -107,10 +107,12 @@ xl_preserve() {
 
 # The same crashed guest (early) dumped one way after another with nothing
 # else running, by bench-dump (tests/bench/dump.c) in $1 rounds:
-# xc_domain_dumpcore, which is what xl dump-core runs, then our sparse
+# xc_domain_dumpcore, which is what xl dump-core runs (libxenguest's own
+# write path, its fsync included, and nothing added), then our sparse
 # dump and our zstd dump with 0 and 1 compressing threads
-# (dump.compress_threads), each with its profile; the medians become
-# figures.  Ours must hold the plain image byte for byte.
+# (dump.compress_threads), each with its profile; the medians and their
+# ratios to xc_domain_dumpcore's (speed, bytes on disk) become figures.
+# Ours must hold the plain image byte for byte.
 bench_dumps() {
 	[ -n "$EARLY_ID" ] || { fail bench-dump "early was not there"; return; }
 	uuid=$(xl list -v early 2>/dev/null | awk 'NR == 2 { print $7 }')
@@ -125,7 +127,9 @@ bench_dumps() {
 	sed 's/^/E2E-BENCH /' /var/log/bench-dump.log
 	awk '$1 == "median" { printf "E2E FIGURE bench_%s_s %s s\n", $2, $3
 		printf "E2E FIGURE bench_%s_disk_bytes %s B\n", $2, $5
-		printf "E2E FIGURE bench_%s_read_s %s s\n", $2, $(NF - 1) }' \
+		printf "E2E FIGURE bench_%s_read_s %s s\n", $2, $(NF - 1)
+		printf "E2E FIGURE bench_%s_speed %s x\n", $2, $8 + 0
+		printf "E2E FIGURE bench_%s_disk %s x\n", $2, $10 + 0 }' \
 	    /var/log/bench-dump.log | tr - _
 	same=""
 	cmp -s $b/plain.core $b/sparse/*.core || same="$same sparse"
