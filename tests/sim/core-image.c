@@ -348,6 +348,9 @@ core_stream(const struct core_params *p, core_sink sink, void *arg,
 		n = DUMP_INCREMENT;
 		if (n > p->pages - i)
 			n = p->pages - i;
+		/* An injected fault strikes half way, even inside a batch. */
+		if (p->fail_err != 0 && n > p->pages / 2 - i)
+			n = p->pages / 2 - i;
 		for (k = 0; k < n; k++)
 			gen_page(seed, i + k, p, buf + k * PAGE);
 		EMIT(buf, n * PAGE);
