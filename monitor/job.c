@@ -284,7 +284,7 @@ fail:
 
 /* Point fd 0 at /dev/null and keep only WANT (moved to fd 3) above 2. */
 static void
-job_child_fds(int want, bool to_stdout)
+job_child_fds(int want)
 {
 	int	null;
 
@@ -293,14 +293,8 @@ job_child_fds(int want, bool to_stdout)
 		if (null > STDERR_FILENO)
 			close(null);
 	}
-	if (to_stdout) {
-		dup2(want, STDOUT_FILENO);
-		dup2(want, STDERR_FILENO);
-		closefrom(3);
-	} else {
-		dup2(want, 3);
-		closefrom(4);
-	}
+	dup2(want, 3);
+	closefrom(4);
 }
 
 /* Variables of ours that a command must not inherit: systemd would take
@@ -469,7 +463,7 @@ job_fork(struct manager *m, const char *what, int (*fn)(void *, int),
 	}
 
 	/* Child: it must not touch the parent's handles or event base. */
-	job_child_fds(fd, false);
+	job_child_fds(fd);
 	setsid();
 	_exit(fn(fnarg, 3));
 }
