@@ -209,6 +209,8 @@ struct job	*job_new(struct manager *, const char *what, job_cb *, void *);
 void		 job_ended(struct job *, int status, bool late,
 		     const char *why);
 void		 job_reap(struct manager *);
+pid_t		 job_reap_one(int *, bool (*)(pid_t, void *), void *);
+void		 job_child_fds(int);
 struct job	*job_helper(struct manager *, const char *what,
 		     const struct spawn_req *, unsigned timeout, job_cb *,
 		     void *);

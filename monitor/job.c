@@ -282,8 +282,8 @@ fail:
 	return NULL;
 }
 
-/* Point fd 0 at /dev/null and keep only WANT (moved to fd 3) above 2. */
-static void
+/* In a child: fd 0 at /dev/null, and only WANT (moved to fd 3) above 2. */
+void
 job_child_fds(int want)
 {
 	int	null;
@@ -563,43 +563,64 @@ job_dead(struct job *job, int st)
 }
 
 /*
- * SIGCHLD: collect every exited child, dispatch by pid.
+ * One exited child, or 0 when none has exited (-1 on an error), with its
+ * wait status in *ST.
  *
  * A child is looked at before it is reaped (WNOWAIT): while it is a
  * zombie its pid, and so its process group id, cannot be reused.  That
- * is when a job past its deadline gets KILL for all of its group: the
- * leader died of TERM, but a descendant that ignores TERM would
- * otherwise live on, holding the pipe until the grace ends and then for
- * ever, since the KILL timer goes with the job.
+ * is when KILL_GROUP(PID, ARG) may send KILL to all of its group: a job
+ * past its deadline whose leader died of TERM may have a descendant that
+ * ignores TERM, which would otherwise live on, holding the pipe until
+ * the grace ends and then for ever, since the KILL timer goes with the
+ * job.  Used by the spawning helper too (spawner.c).
  */
+pid_t
+job_reap_one(int *st, bool (*kill_group)(pid_t, void *), void *arg)
+{
+	siginfo_t	 si;
+	pid_t		 pid;
+
+	for (;;) {
+		memset(&si, 0, sizeof si);
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0)
+			break;
+		if (errno != EINTR)
+			return -1;
+	}
+	if (si.si_pid == 0)
+		return 0;
+	if (kill_group(si.si_pid, arg))
+		kill(-si.si_pid, SIGKILL);
+	while ((pid = waitpid(si.si_pid, st, WNOHANG)) == -1 && errno == EINTR)
+		;
+	return pid;
+}
+
+/* Ours, past its deadline: its group goes before it is reaped. */
+static bool
+job_termed(pid_t pid, void *arg)
+{
+	struct manager	*m = arg;
+	struct job	*job;
+
+	LIST_FOREACH(job, &m->jobs, entry)
+		if (job->pid == pid && !(job->flags & JOB_SPAWNED))
+			return (job->flags & JOB_TERMED) != 0;
+	return false;
+}
+
+/* SIGCHLD: collect every exited child, dispatch by pid. */
 void
 job_reap(struct manager *m)
 {
 	struct job	*job;
-	siginfo_t	 si;
 	pid_t		 pid;
 	int		 st;
 
-	for (;;) {
-		memset(&si, 0, sizeof si);
-		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == -1) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (si.si_pid == 0)
-			break;
+	while ((pid = job_reap_one(&st, job_termed, m)) > 0) {
 		LIST_FOREACH(job, &m->jobs, entry)
-			if (job->pid == si.si_pid &&
-			    !(job->flags & JOB_SPAWNED))
+			if (job->pid == pid && !(job->flags & JOB_SPAWNED))
 				break;
-		if (job != NULL && (job->flags & JOB_TERMED))
-			kill(-si.si_pid, SIGKILL);
-		while ((pid = waitpid(si.si_pid, &st, WNOHANG)) == -1 &&
-		    errno == EINTR)
-			;
-		if (pid <= 0)
-			break;
 		if (job == NULL) {
 			/* libxenlight's hotplug scripts and destroyer; the
 			 * spawning helper. */

@@ -77,19 +77,11 @@ struct spawner {
 static bool
 spawn_child_setup(pid_t parent, int fd)
 {
-	int	null;
-
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		return false;
 	setsid();
-	if ((null = open("/dev/null", O_RDWR)) != -1) {
-		dup2(null, STDIN_FILENO);
-		if (null > STDERR_FILENO)
-			close(null);
-	}
-	dup2(fd, 3);
-	closefrom(4);
+	job_child_fds(fd);
 	return true;
 }
 
@@ -200,31 +192,24 @@ spawner_request(int sock)
 	spawner_note(sock, SPAWN_STARTED, pid, 0);
 }
 
+/* Our children start nothing of their own: a group left is a leak. */
+static bool
+spawner_always(pid_t pid, void *arg)
+{
+	(void)pid;
+	(void)arg;
+	return true;
+}
+
 /* Children that ended: their groups killed, then reaped and said. */
 static void
 spawner_reap(int sock)
 {
-	siginfo_t	si;
-	pid_t		pid;
-	int		st;
+	pid_t	pid;
+	int	st;
 
-	for (;;) {
-		memset(&si, 0, sizeof si);
-		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == -1) {
-			if (errno == EINTR)
-				continue;
-			return;
-		}
-		if (si.si_pid == 0)
-			return;
-		kill(-si.si_pid, SIGKILL);
-		while ((pid = waitpid(si.si_pid, &st, WNOHANG)) == -1 &&
-		    errno == EINTR)
-			;
-		if (pid <= 0)
-			return;
+	while ((pid = job_reap_one(&st, spawner_always, NULL)) > 0)
 		spawner_note(sock, SPAWN_ENDED, pid, st);
-	}
 }
 
 /* The helper's whole life: requests and endings until the daemon goes. */

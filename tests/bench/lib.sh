@@ -170,3 +170,13 @@ positive() {
 			fail "no figure for ${_f%%=*} (got '${_f#*=}')"
 	done
 }
+
+# bench_conf [ACTION]: $W/c.conf, state and dumps in $W, every crash
+# given ACTION (default preserve).
+bench_conf() {
+	cat >"$W/c.conf" <<EOF2
+state_dir = "$W/state";
+dump: { directory = "$W/dump"; };
+defaults: { on_crash = "${1:-preserve}"; };
+EOF2
+}

@@ -43,11 +43,7 @@ fi
 # next: the model's processes take about 0.3 ms each per event.
 SPACE=$((N / 2 > 100 ? N / 2 : 100))
 bench_start compare
-cat >"$W/c.conf" <<EOF2
-state_dir = "$W/state";
-dump: { directory = "$W/dump"; };
-defaults: { on_crash = "preserve"; };
-EOF2
+bench_conf
 simctl create-many "$N" g --mem 1 >/dev/null || fail "create-many"
 
 # crash_set: CRASHES running domains spread over the host, one a line.

@@ -25,11 +25,7 @@ K=${3:-20}
 BURSTS=${4:-3}
 [ $((C + 10 * BURSTS)) -le "$N" ] || fail "N too small for the crashes"
 bench_start daemon
-cat >"$W/c.conf" <<EOF2
-state_dir = "$W/state";
-dump: { directory = "$W/dump"; };
-defaults: { on_crash = "preserve"; };
-EOF2
+bench_conf
 simctl create-many "$N" g --mem 1 >/dev/null || fail "create-many"
 # The domains to crash, spread over the host.
 simctl list | awk -v c=$((C + 10 * BURSTS)) '$1 != 0 { d[m++] = $1 }

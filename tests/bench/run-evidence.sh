@@ -14,11 +14,7 @@ N=${1:-10000}
 K=${2:-100}
 [ $((N % K)) -eq 0 ] || fail "N ($N) must be a multiple of K ($K)"
 bench_start evidence
-cat >"$W/c.conf" <<EOF2
-state_dir = "$W/state";
-dump: { directory = "$W/dump"; };
-defaults: { on_crash = "preserve"; };
-EOF2
+bench_conf
 simctl create-many "$N" g --mem 1 >/dev/null || fail "create-many"
 # crash-every crashes domids K, 2K, ...: they print their panics first.
 step=$((N / K))

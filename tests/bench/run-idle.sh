@@ -14,11 +14,7 @@ here=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
 N=${1:-1000}
 SECS=${2:-60}
 bench_start idle
-cat >"$W/c.conf" <<EOF2
-state_dir = "$W/state";
-dump: { directory = "$W/dump"; };
-defaults: { on_crash = "preserve"; };
-EOF2
+bench_conf
 simctl create-many "$N" g --mem 1 >/dev/null || fail "create-many"
 
 # switches PATTERN: of the threads /proc/PATTERN/status names

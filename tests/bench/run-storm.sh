@@ -14,11 +14,7 @@ here=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
 N=${1:-2000}
 ACTION=${2:-destroy}
 bench_start storm
-cat >"$W/c.conf" <<EOF2
-state_dir = "$W/state";
-dump: { directory = "$W/dump"; };
-defaults: { on_crash = "$ACTION"; };
-EOF2
+bench_conf "$ACTION"
 simctl create-many "$N" g --mem 1 >/dev/null || fail "create-many"
 bench_daemon 200000
 ms() { date +%s%3N; }
