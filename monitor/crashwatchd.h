@@ -41,6 +41,16 @@ struct incident;
 struct job;
 struct spawn_req;
 struct spawner;
+
+/* Milliseconds of CLOCK_MONOTONIC: for intervals, never for dates. */
+static inline uint64_t
+monotonic_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
 struct xs_handle;
 struct xs_connect;
 struct json_object;
@@ -209,8 +219,9 @@ struct job	*job_new(struct manager *, const char *what, job_cb *, void *);
 void		 job_ended(struct job *, int status, bool late,
 		     const char *why);
 void		 job_reap(struct manager *);
-pid_t		 job_reap_one(int *, bool (*)(pid_t, void *), void *);
-void		 job_child_fds(int);
+/* child.c */
+pid_t		 child_reap_one(int *, bool (*)(pid_t, void *), void *);
+void		 child_fds(int);
 struct job	*job_helper(struct manager *, const char *what,
 		     const struct spawn_req *, unsigned timeout, job_cb *,
 		     void *);
@@ -427,8 +438,11 @@ struct spawn_req {
 	char		 log_dir[4096];
 	bool		 too_long;	/* name or log_dir did not fit */
 };
+typedef void	 spawner_ended_cb(pid_t, int status, void *);
+typedef void	 spawner_lost_cb(void *);
 struct spawner	*spawner_start(void);
-int		 spawner_attach(struct spawner *, struct manager *);
+int		 spawner_attach(struct spawner *, struct event_base *,
+		     spawner_ended_cb *, spawner_lost_cb *, void *);
 pid_t		 spawner_run(struct spawner *, const struct spawn_req *, int);
 bool		 spawner_reaped(struct spawner *, pid_t, int status);
 void		 spawner_broken(struct spawner *, const char *why);
@@ -664,6 +678,5 @@ int		 manager_init(struct manager *, const char *conf_path,
 		     struct conf *, bool dry_run);
 int		 manager_run(struct manager *);
 void		 manager_free(struct manager *);
-uint64_t	 manager_now_ms(void);
 
 #endif

@@ -282,20 +282,6 @@ fail:
 	return NULL;
 }
 
-/* In a child: fd 0 at /dev/null, and only WANT (moved to fd 3) above 2. */
-void
-job_child_fds(int want)
-{
-	int	null;
-
-	if ((null = open("/dev/null", O_RDWR)) != -1) {
-		dup2(null, STDIN_FILENO);
-		if (null > STDERR_FILENO)
-			close(null);
-	}
-	dup2(want, 3);
-	closefrom(4);
-}
 
 /* Variables of ours that a command must not inherit: systemd would take
  * its messages for ours. */
@@ -463,7 +449,7 @@ job_fork(struct manager *m, const char *what, int (*fn)(void *, int),
 	}
 
 	/* Child: it must not touch the parent's handles or event base. */
-	job_child_fds(fd);
+	child_fds(fd);
 	setsid();
 	_exit(fn(fnarg, 3));
 }
@@ -562,40 +548,6 @@ job_dead(struct job *job, int st)
 		evtimer_add(job->ev_grace, &tv);
 }
 
-/*
- * One exited child, or 0 when none has exited (-1 on an error), with its
- * wait status in *ST.
- *
- * A child is looked at before it is reaped (WNOWAIT): while it is a
- * zombie its pid, and so its process group id, cannot be reused.  That
- * is when KILL_GROUP(PID, ARG) may send KILL to all of its group: a job
- * past its deadline whose leader died of TERM may have a descendant that
- * ignores TERM, which would otherwise live on, holding the pipe until
- * the grace ends and then for ever, since the KILL timer goes with the
- * job.  Used by the spawning helper too (spawner.c).
- */
-pid_t
-job_reap_one(int *st, bool (*kill_group)(pid_t, void *), void *arg)
-{
-	siginfo_t	 si;
-	pid_t		 pid;
-
-	for (;;) {
-		memset(&si, 0, sizeof si);
-		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0)
-			break;
-		if (errno != EINTR)
-			return -1;
-	}
-	if (si.si_pid == 0)
-		return 0;
-	if (kill_group(si.si_pid, arg))
-		kill(-si.si_pid, SIGKILL);
-	while ((pid = waitpid(si.si_pid, st, WNOHANG)) == -1 && errno == EINTR)
-		;
-	return pid;
-}
-
 /* Ours, past its deadline: its group goes before it is reaped. */
 static bool
 job_termed(pid_t pid, void *arg)
@@ -617,7 +569,7 @@ job_reap(struct manager *m)
 	pid_t		 pid;
 	int		 st;
 
-	while ((pid = job_reap_one(&st, job_termed, m)) > 0) {
+	while ((pid = child_reap_one(&st, job_termed, m)) > 0) {
 		LIST_FOREACH(job, &m->jobs, entry)
 			if (job->pid == pid && !(job->flags & JOB_SPAWNED))
 				break;

@@ -41,16 +41,6 @@ struct scan_ctx {
 
 static void	manager_status(struct manager *);
 
-/* Milliseconds of CLOCK_MONOTONIC: for intervals, never for dates. */
-uint64_t
-manager_now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /*
  * The same domid and UUID, yet another domain: a guest whose
  * configuration pins both, destroyed and created again between two
@@ -478,7 +468,7 @@ manager_rescan(struct manager *m)
 	int		 r;
 
 	m->gen++;
-	m->scanned_at = manager_now_ms();
+	m->scanned_at = monotonic_ms();
 	if ((r = hv_scan(m->xch, scan_cb, &ctx)) != 0) {
 		/* A half-read walk must not look like domains going away. */
 		log_warnx("scanning domains failed: %s; retrying in %d s",
@@ -763,9 +753,23 @@ manager_tick_cb(evutil_socket_t fd, short what, void *arg)
 		notify_watchdog();
 	xs_liveness(m);
 	if (m->ready && !evtimer_pending(m->ev_rescan, NULL) &&
-	    manager_now_ms() - m->scanned_at + m->tick_usec / 2000 >=
+	    monotonic_ms() - m->scanned_at + m->tick_usec / 2000 >=
 	    RESCAN_SAFETY_SECS * 1000ULL)
 		event_active(m->ev_rescan, EV_TIMEOUT, 0);
+}
+
+/* The spawning helper reaped a child of ours (spawner.c). */
+static void
+manager_spawn_ended(pid_t pid, int status, void *arg)
+{
+	job_exited(arg, pid, status);
+}
+
+/* The helper is gone, and the children it held with it. */
+static void
+manager_spawn_lost(void *arg)
+{
+	job_orphaned(arg);
 }
 
 /*
@@ -808,7 +812,8 @@ manager_init(struct manager *m, const char *conf_path, struct conf *conf,
 		    NULL) != 0)
 			fatalx("cannot set up signal handling");
 	}
-	if (m->spawner != NULL && spawner_attach(m->spawner, m) != 0)
+	if (m->spawner != NULL && spawner_attach(m->spawner, m->base,
+	    manager_spawn_ended, manager_spawn_lost, m) != 0)
 		fatalx("out of memory");
 	m->ev_rescan = evtimer_new(m->base, manager_rescan_cb, m);
 	m->ev_sweep = evtimer_new(m->base, manager_sweep_cb, m);

@@ -176,7 +176,7 @@ metrics_flush(struct manager *m)
 	int	r;
 
 	m->metrics_dirty = false;
-	m->metrics_at = manager_now_ms();
+	m->metrics_at = monotonic_ms();
 	if ((r = metrics_write(m, !m->stopping)) != 0) {
 		if (!m->metrics_failed)
 			log_warnx("%s: cannot write the metrics: %s; trying "
@@ -212,7 +212,7 @@ metrics_changed(struct manager *m)
 	if (m->metrics_dirty)
 		return;		/* a write is due already */
 	m->metrics_dirty = true;
-	now = manager_now_ms();
+	now = monotonic_ms();
 	next = m->metrics_at + 1000;
 	if (m->metrics_at != 0 && next > now) {
 		tv.tv_sec = (time_t)((next - now) / 1000);

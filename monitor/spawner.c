@@ -62,7 +62,10 @@ struct spawner {
 	pid_t		 pid;		/* the helper */
 	int		 fd;		/* our end of the pair */
 	struct event	*ev;
-	struct manager	*m;
+	struct event_base *base;
+	spawner_ended_cb *ended;	/* a child's status, for the loop */
+	spawner_lost_cb	*lost;		/* the helper is gone */
+	void		*arg;
 	struct spawn_note *early;	/* endings read while waiting */
 	size_t		 nearly;
 	bool		 broken;	/* said so: fork ourselves now */
@@ -81,7 +84,7 @@ spawn_child_setup(pid_t parent, int fd)
 	if (getppid() != parent)
 		return false;
 	setsid();
-	job_child_fds(fd);
+	child_fds(fd);
 	return true;
 }
 
@@ -208,7 +211,7 @@ spawner_reap(int sock)
 	pid_t	pid;
 	int	st;
 
-	while ((pid = job_reap_one(&st, spawner_always, NULL)) > 0)
+	while ((pid = child_reap_one(&st, spawner_always, NULL)) > 0)
 		spawner_note(sock, SPAWN_ENDED, pid, st);
 }
 
@@ -267,7 +270,7 @@ spawner_read_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)what;
 	for (i = 0; i < sp->nearly; i++)
-		job_exited(sp->m, sp->early[i].pid, sp->early[i].status);
+		sp->ended(sp->early[i].pid, sp->early[i].status, sp->arg);
 	sp->nearly = 0;
 	for (;;) {
 		r = recv(fd, &n, sizeof n, MSG_DONTWAIT);
@@ -281,7 +284,7 @@ spawner_read_cb(evutil_socket_t fd, short what, void *arg)
 			return;
 		}
 		if (n.type == SPAWN_ENDED)
-			job_exited(sp->m, n.pid, n.status);
+			sp->ended(n.pid, n.status, sp->arg);
 	}
 }
 
@@ -317,12 +320,17 @@ spawner_start(void)
 	return sp;
 }
 
-/* Endings are read in the loop of M from now on. */
+/* Endings are read in BASE's loop from now on: ENDED(pid, status, ARG)
+ * for each, LOST(ARG) if the helper goes. */
 int
-spawner_attach(struct spawner *sp, struct manager *m)
+spawner_attach(struct spawner *sp, struct event_base *base,
+    spawner_ended_cb *ended, spawner_lost_cb *lost, void *arg)
 {
-	sp->m = m;
-	sp->ev = event_new(m->base, sp->fd, EV_READ | EV_PERSIST,
+	sp->base = base;
+	sp->ended = ended;
+	sp->lost = lost;
+	sp->arg = arg;
+	sp->ev = event_new(base, sp->fd, EV_READ | EV_PERSIST,
 	    spawner_read_cb, sp);
 	if (sp->ev == NULL || event_add(sp->ev, NULL) != 0)
 		return -ENOMEM;
@@ -346,8 +354,8 @@ spawner_broken(struct spawner *sp, const char *why)
 		event_del(sp->ev);
 	if (!sp->reaped)
 		kill(sp->pid, SIGKILL);
-	if (sp->m != NULL)
-		job_orphaned(sp->m);
+	if (sp->lost != NULL)
+		sp->lost(sp->arg);
 }
 
 /*
@@ -390,7 +398,7 @@ spawner_run(struct spawner *sp, const struct spawn_req *req, int fd)
 		spawner_broken(sp, strerror(errno));
 		return -ENOTCONN;
 	}
-	t0 = manager_now_ms();
+	t0 = monotonic_ms();
 	pfd.fd = sp->fd;
 	pfd.events = POLLIN;
 	for (;;) {
@@ -422,7 +430,7 @@ spawner_run(struct spawner *sp, const struct spawn_req *req, int fd)
 		} else
 			log_warnx("out of memory: the end of child %ld is "
 			    "lost", (long)n.pid);
-		left = SPAWNER_WAIT_MS - (int)(manager_now_ms() - t0);
+		left = SPAWNER_WAIT_MS - (int)(monotonic_ms() - t0);
 		if (left < 0)
 			left = 0;
 	}
