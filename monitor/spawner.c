@@ -37,7 +37,6 @@
 #include <sys/wait.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -117,7 +116,7 @@ spawn_req_run(const struct spawn_req *req, pid_t parent, int fd)
 		return EINTR;
 	switch (req->kind) {
 	case SPAWN_EVIDENCE:
-		return evidence_child_main((void *)req, 3);
+		return evidence_child_main(req, 3);
 	case SPAWN_DESTROY:
 		return spawn_destroy(req);
 	}
