@@ -226,7 +226,8 @@ spawner_main(int sock, pid_t daemon)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != daemon)
 		_exit(0);
-	(void)!prctl(PR_SET_NAME, "crashwatch-spawn");
+	/* 15 characters: the kernel keeps no more of a name. */
+	(void)!prctl(PR_SET_NAME, "crashwatch-fork");
 	/* A terminal's ^C or a stop is the daemon's to handle: the helper
 	 * goes when the daemon closes the pair, or dies. */
 	signal(SIGINT, SIG_IGN);
