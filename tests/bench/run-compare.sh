@@ -46,6 +46,15 @@ bench_start compare
 bench_conf
 simctl create-many "$N" g --mem 1 >/dev/null || fail "create-many"
 
+# once_each WHO SIDE: $W/SIDE.seen holds each crash of $W/SIDE.set once.
+once_each() {
+	_dup=$(awk '{ n[$1]++ } END { for (d in n) if (n[d] > 1) print d }' "$W/$2.seen")
+	[ "$(wc -l <"$W/$2.seen")" -eq "$C" ] && [ -z "$_dup" ] ||
+		fail "$1: $(wc -l <"$W/$2.seen") crash records for $C crashes"
+	[ "$(cut -d' ' -f1 "$W/$2.seen" | sort -n)" = "$(sort -n "$W/$2.set")" ] ||
+		fail "$1: the crashes seen are not those made"
+}
+
 # crash_set: CRASHES running domains spread over the host, one a line.
 crash_set() {
 	simctl list | awk -v n="$N" -v c="$C" '$1 != 0 && $4 == "running" {
@@ -100,11 +109,7 @@ sed -n 's/^\([0-9]*\) .*domain \([0-9][0-9]*\)[^0-9].*/\2 \1/p' "$W/log" |
 bench_kill
 d_lat=$(latencies "$W/daemon.crashes" "$W/daemon.noticed")
 d_alert=$(latencies "$W/daemon.crashes" "$W/daemon.seen")
-d_dup=$(awk '{ n[$1]++ } END { for (d in n) if (n[d] > 1) print d }' "$W/daemon.seen")
-[ "$(wc -l <"$W/daemon.seen")" -eq "$C" ] && [ -z "$d_dup" ] ||
-	fail "daemon: $(wc -l <"$W/daemon.seen") crash records for $C crashes"
-[ "$(cut -d' ' -f1 "$W/daemon.seen" | sort -n)" = "$(sort -n "$W/daemon.set")" ] ||
-	fail "daemon: the crashes seen are not those made"
+once_each daemon daemon
 
 # As many running guests again for the model.
 while read -r d; do simctl destroy "$d" >/dev/null || fail "destroy $d"; done <"$W/daemon.set"
@@ -126,11 +131,7 @@ await_lines " shutdown " "$C" "$W/model.rec"
 awk '$3 == "shutdown" { print $1, $2 }' "$W/model.rec" >"$W/model.seen"
 bench_kill
 m_lat=$(latencies "$W/model.crashes" "$W/model.seen")
-m_dup=$(awk '{ n[$1]++ } END { for (d in n) if (n[d] > 1) print d }' "$W/model.seen")
-[ "$(wc -l <"$W/model.seen")" -eq "$C" ] && [ -z "$m_dup" ] ||
-	fail "xl model: $(wc -l <"$W/model.seen") crash records for $C crashes"
-[ "$(cut -d' ' -f1 "$W/model.seen" | sort -n)" = "$(sort -n "$W/model.set")" ] ||
-	fail "xl model: the crashes seen are not those made"
+once_each "xl model" model
 
 positive "daemon CPU=$d_cpu" "daemon hypercalls=$d_hyp" "daemon PSS=$d_pss" \
     "model CPU=$m_cpu" "model hypercalls=$m_hyp" "model PSS=$m_pss"
